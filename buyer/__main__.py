@@ -1,0 +1,3 @@
+from buyer.cli import run
+
+run()

@@ -1,0 +1,104 @@
+"""The verbs both faces (CLI and TUI) call: load a profile, gather its evidence, evaluate.
+
+No rules live here: scoring is ``buyer.model.scoring``; this module only wires files to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from buyer._atomic import atomic_write
+from buyer.formats.evidence import sha256_hex
+from buyer.formats.profile_toml import dump_profile, parse_profile
+from buyer.model.errors import InputError
+from buyer.model.evidence import Evidence, EvidenceKind
+from buyer.model.profile import Profile
+from buyer.model.scorecard import Scorecard
+from buyer.model.scoring import evaluate, resolve_requirements
+from buyer.sources.catalogue import Catalogue
+from buyer.sources.files import load_evidence_file
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    profile: Profile
+    path: Path
+    sha256: str
+
+
+def load_profile(path: str | Path) -> LoadedProfile:
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8 text (is this a TOML profile?)") from None
+    return LoadedProfile(parse_profile(text, str(path)), file, sha256_hex(data))
+
+
+def save_profile(profile: Profile, path: str | Path) -> Path:
+    """Write a profile atomically: an existing file is replaced whole or not at all."""
+    return atomic_write(path, dump_profile(profile))
+
+
+def profile_evidence(loaded: LoadedProfile) -> dict[str, list[Evidence]]:
+    """Read every evidence file the shortlist names (paths relative to the profile's folder)."""
+    base = loaded.path.parent
+    out: dict[str, list[Evidence]] = {}
+    for product in loaded.profile.shortlist:
+        items = out.setdefault(product.name, [])
+        for ref in product.evidence:
+            file = Path(ref.file).expanduser()
+            items.append(load_evidence_file(file if file.is_absolute() else base / file, ref.kind, ref.date))
+    return out
+
+
+def split_evidence_arg(arg: str) -> tuple[str, str]:
+    """``PRODUCT=FILE`` -> (PRODUCT, FILE); a bare ``FILE`` is named after the file's stem."""
+    product, sep, file = arg.partition("=")
+    if sep and product and file:
+        return product, file
+    return Path(arg).stem, arg
+
+
+def load_evidence_args(
+    args: Iterable[str], kind: EvidenceKind = EvidenceKind.SELF_REPORTED
+) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = {}
+    for arg in args:
+        product, file = split_evidence_arg(arg)
+        out.setdefault(product, []).append(load_evidence_file(file, kind))
+    return out
+
+
+def merge_evidence(*maps: Mapping[str, list[Evidence]]) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = {}
+    for mapping in maps:
+        for product, items in mapping.items():
+            out.setdefault(product, []).extend(items)
+    return out
+
+
+def run_evaluation(
+    profile: Profile,
+    catalogue: Catalogue,
+    evidence: Mapping[str, list[Evidence]],
+    as_of: dt.date,
+    profile_sha256: str = "",
+) -> Scorecard:
+    requirements = resolve_requirements(profile.interop, catalogue)
+    uses = [catalogue.use(r.guideline.id) for r in requirements]
+    unique = list({u.id: u for u in uses}.values())
+    return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()

@@ -1,0 +1,61 @@
+"""buyer's command line: the scriptable twin of the terminal UI (same verbs, same functions).
+
+Exit codes: 0 every requirement passes; 1 some requirement fails; 2 bad usage or bad input;
+3 nothing fails but something is not verified (or its check could not run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from buyer import __version__
+from buyer.cli import evaluate_cmd, guidelines_cmd, profile_cmd
+from buyer.cli._common import EXIT_USAGE, CliError
+from buyer.model.errors import BuyerError
+
+EPILOG = """exit codes:
+  0  every requirement passes      1  some requirement fails
+  2  bad usage or bad input        3  nothing fails, but something is not verified
+
+Guidelines are read from --source DIR or $BUYER_INTEROP_URL (a folder in upstream's layout)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="buyer",
+        description="Procurement compliance assistant for OpenStack clouds.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"buyer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    guidelines_cmd.register(commands)
+    evaluate_cmd.register(commands)
+    profile_cmd.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args))
+    except (BuyerError, CliError) as exc:
+        print(f"buyer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("buyer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say.
+        sys.stderr.close()
+        return 0
+
+
+def run() -> None:
+    sys.exit(main())

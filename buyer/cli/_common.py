@@ -1,0 +1,57 @@
+"""Pieces every command shares: exit codes, output formats, the guideline source option."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from buyer.model.scorecard import Scorecard, Verdict
+from buyer.sources.catalogue import SOURCE_ENV, Catalogue, open_catalogue
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+EXIT_NOT_VERIFIED = 3
+
+
+class CliError(Exception):
+    """Bad usage the parser cannot see (exit 2)."""
+
+
+def add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        help=f"guideline source: a folder in upstream's layout or a file:// URL (default: ${SOURCE_ENV})",
+    )
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json")) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def catalogue(args: argparse.Namespace) -> Catalogue:
+    return open_catalogue(args.source)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): '{text}'") from None
+
+
+def exit_code(card: Scorecard) -> int:
+    verdicts = {r.verdict for p in card.products for r in p.requirements}
+    if Verdict.FAIL in verdicts:
+        return EXIT_FAIL
+    if verdicts & {Verdict.NOT_VERIFIED, Verdict.ERROR} or not card.products:
+        return EXIT_NOT_VERIFIED
+    return EXIT_OK

@@ -1,0 +1,94 @@
+"""buyer evaluate: score products against a profile (or ad hoc requirements)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from buyer import actions
+from buyer.cli._common import CliError, add_format, add_source, catalogue, exit_code, parse_date
+from buyer.model.evidence import EvidenceKind
+from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
+from buyer.report.scorecard_json import scorecard_json
+from buyer.report.table import scorecard_table
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "evaluate",
+        help="score products against requirements and print the scorecard",
+        description=(
+            "Score products against a requirements profile, or against a guideline and program "
+            "given on the command line. Evidence: refstack-client JSON, a RefStack result, "
+            "a subunit stream (v1 or v2) or a list of passed tests."
+        ),
+    )
+    add_requirement_options(p)
+    add_format(p)
+    p.set_defaults(handler=cmd_evaluate)
+
+
+def add_requirement_options(p: argparse.ArgumentParser) -> None:
+    """Options shared with every verb that evaluates (evaluate, report)."""
+    p.add_argument("--profile", metavar="FILE", help="requirements profile (TOML)")
+    p.add_argument("--guideline", metavar="V", help="guideline version, e.g. 2020.06 (without --profile)")
+    p.add_argument("--program", default="platform", help="platform, compute or storage (default: platform)")
+    p.add_argument("--add-on", action="append", default=[], metavar="NAME", help="add-on program: dns, ...")
+    p.add_argument(
+        "--capability", action="append", default=[], metavar="ID", help="extra capability made mandatory"
+    )
+    p.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="[PRODUCT=]FILE",
+        help="evidence for a product (repeatable); without PRODUCT= the file name is the product",
+    )
+    p.add_argument(
+        "--evidence-kind",
+        choices=[k.value for k in EvidenceKind],
+        default=EvidenceKind.SELF_REPORTED.value,
+        help="what --evidence files are (default: self-reported)",
+    )
+    p.add_argument("--max-age-days", type=int, metavar="N", help="evidence older than N days does not count")
+    p.add_argument("--as-of", type=parse_date, metavar="DATE", help="evaluation date (default: today, UTC)")
+    add_source(p)
+
+
+def build_scorecard(args: argparse.Namespace) -> Any:
+    cat = catalogue(args)
+    kind = EvidenceKind(args.evidence_kind)
+    extra = actions.load_evidence_args(args.evidence, kind)
+    sha = ""
+    if args.profile:
+        if args.guideline:
+            raise CliError("give either --profile or --guideline, not both")
+        loaded = actions.load_profile(args.profile)
+        profile, sha = loaded.profile, loaded.sha256
+        if args.max_age_days is not None:
+            policy = profile.evidence_policy.model_copy(update={"max_age_days": args.max_age_days})
+            profile = profile.model_copy(update={"evidence_policy": policy})
+        evidence = actions.merge_evidence(actions.profile_evidence(loaded), extra)
+    elif args.guideline:
+        profile = Profile(
+            name=f"ad hoc: {args.guideline} {args.program}",
+            interop=InteropRequirement(
+                guideline=args.guideline,
+                program=args.program,
+                add_ons=args.add_on,
+                extra_capabilities=args.capability,
+            ),
+            evidence_policy=EvidencePolicy(max_age_days=args.max_age_days),
+            shortlist=[Product(name=name) for name in extra],
+        )
+        evidence = extra
+    else:
+        raise CliError("give --profile FILE, or --guideline V (with --program, --add-on, --evidence)")
+    return actions.run_evaluation(profile, cat, evidence, args.as_of or actions.today(), sha)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    card = build_scorecard(args)
+    sys.stdout.write(scorecard_json(card) if args.format == "json" else scorecard_table(card))
+    return exit_code(card)

@@ -1,0 +1,74 @@
+"""Small helpers to read JSON documents with errors that name the file and the field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from buyer.model.errors import InputError
+
+T = TypeVar("T")
+
+_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", int: "a number", bool: "true/false"}
+
+
+def load_json(data: bytes | str, source: str) -> Any:
+    """Parse JSON; a truncated or malformed file is an InputError with line and column."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                source, f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})"
+            ) from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise InputError(source, "not valid JSON: nested too deeply") from None
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    for typ, name in _TYPE_NAMES.items():
+        if type(value) is typ:
+            return name
+    return type(value).__name__
+
+
+class Reader:
+    """Typed access to a JSON document; every failure names ``source`` and the dotted field path."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, message: str) -> InputError:
+        return InputError(self.source, message, field=path or "(top level)")
+
+    def expect(self, value: object, typ: type[T], path: str) -> T:
+        # bool is an int subclass; a flag is never a number.
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise self.fail(path, f"expected {_TYPE_NAMES.get(typ, typ.__name__)}, got {type_name(value)}")
+        return value
+
+    def get(self, obj: dict[str, Any], key: str, typ: type[T], path: str, default: T) -> T:
+        if key not in obj or obj[key] is None:
+            return default
+        return self.expect(obj[key], typ, join(path, key))
+
+    def need(self, obj: dict[str, Any], key: str, typ: type[T], path: str) -> T:
+        if key not in obj:
+            raise self.fail(join(path, key), "missing")
+        return self.expect(obj[key], typ, join(path, key))
+
+    def strings(self, obj: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        items = self.get(obj, key, list, path, [])
+        for i, item in enumerate(items):
+            self.expect(item, str, f"{join(path, key)}[{i}]")
+        return tuple(items)
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

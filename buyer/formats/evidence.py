@@ -1,0 +1,225 @@
+"""Parse what vendors and test runs produce into Evidence.
+
+Formats, recognised by content (not by file name):
+
+- refstack-client JSON: ``{"cpid", "duration_seconds", "results": [{"name", "uuid"?}]}``
+- a RefStack API result detail: ``{"id", "created_at", "results": ["<name>", ...], ...}``
+- subunit v2 streams (what ``stestr last --subunit`` writes) and subunit v1 (text)
+- plain test lists: one passed test per line, with or without ``[attrs]``
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from buyer.formats._json import Reader, load_json
+from buyer.model.errors import InputError
+from buyer.model.evidence import (
+    Evidence,
+    EvidenceKind,
+    Outcome,
+    Provenance,
+    TestRecord,
+    normalise_uuid,
+    split_test_id,
+)
+
+FORMATS = ("refstack-client-json", "refstack-api-result", "subunit-v2", "subunit-v1", "test-list")
+_EXPECTED = "expected refstack-client JSON, a RefStack result, a subunit stream or a test list"
+
+_SUBUNIT_V2_SIGNATURE = 0xB3
+_SUBUNIT_V1_LINE = re.compile(
+    rb"^(test|testing|success|successful|failure|fail|error|skip|xfail|uxsuccess)[:\s]", re.M
+)
+# A dotted Python test id, optionally with [attrs] and a (scenario) suffix.
+_TEST_ID = re.compile(r"^[A-Za-z_][\w.]*(\[[^\]\s]*\])?(\([^)]*\))?$")
+_SUBUNIT_STATUS = {
+    "success": Outcome.PASSED,
+    "skip": Outcome.SKIPPED,
+    "fail": Outcome.FAILED,
+    "xfail": Outcome.FAILED,
+    "uxsuccess": Outcome.FAILED,
+    "inprogress": Outcome.FAILED,  # started, never finished: not passed
+}
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_format(data: bytes, source: str) -> str:
+    """Name the evidence format of ``data``; InputError when it is none of them."""
+    if not data.strip():
+        raise InputError(source, f"empty file ({_EXPECTED})")
+    if data[0] == _SUBUNIT_V2_SIGNATURE:
+        return "subunit-v2"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"{", b"["):
+        return "json"
+    if b"\x00" in data[:8192] or not _is_utf8(data):
+        raise InputError(source, f"a binary file, not evidence ({_EXPECTED})")
+    if _SUBUNIT_V1_LINE.search(data[:65536]):
+        return "subunit-v1"
+    return "test-list"
+
+
+def parse_evidence(
+    data: bytes,
+    source: str,
+    kind: EvidenceKind = EvidenceKind.SELF_REPORTED,
+    date: datetime | None = None,
+    date_basis: str = "",
+) -> Evidence:
+    """Parse one piece of evidence. ``date`` is a fallback when the content carries none."""
+    fmt = detect_format(data, source)
+    digest = sha256_hex(data)
+    verified = False
+    reference = ""
+    if fmt == "json":
+        fmt, records, found_date, reference, verified = _parse_json(load_json(data, source), source)
+    elif fmt == "subunit-v2":
+        records, found_date = _parse_subunit_v2(data, source)
+    elif fmt == "subunit-v1":
+        records, found_date = _parse_subunit_v1(data, source)
+    else:
+        records, found_date = _parse_test_list(data, source), None
+    if found_date is not None:
+        date, date_basis = found_date, ("created_at" if fmt == "refstack-api-result" else "test timestamps")
+    if not records:
+        raise InputError(source, f"holds no test results ({fmt})")
+    provenance = Provenance(
+        source=source,
+        sha256=digest,
+        kind=kind,
+        format=fmt,
+        date=date,
+        date_basis=date_basis if date else "",
+        verified=verified,
+        reference=reference,
+    )
+    return Evidence(provenance, tuple(records))
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# -- JSON: refstack-client output and RefStack API result detail ---------------------------
+
+
+def _parse_json(doc: Any, source: str) -> tuple[str, list[TestRecord], datetime | None, str, bool]:
+    r = Reader(source)
+    r.expect(doc, dict, "")
+    if "pagination" in doc:
+        raise InputError(source, "is a RefStack results listing; give one result (GET /v1/results/<id>)")
+    results = r.need(doc, "results", list, "")
+    if results and all(isinstance(x, str) for x in results):
+        # RefStack API detail: names only, uuids are never returned.
+        records = [_record(name, None, Outcome.PASSED) for name in results]
+        created = _parse_timestamp(doc.get("created_at"), source, "created_at")
+        verified = doc.get("verification_status") in (1, "1", True)
+        return "refstack-api-result", records, created, str(doc.get("id", "") or ""), verified
+    records = []
+    for i, item in enumerate(results):
+        path = f"results[{i}]"
+        r.expect(item, dict, path)
+        name = r.need(item, "name", str, path)
+        uuid_raw = r.get(item, "uuid", str, path, "")
+        uuid = normalise_uuid(uuid_raw)
+        if uuid_raw and uuid is None:
+            raise r.fail(f"{path}.uuid", f"not a UUID: '{uuid_raw}'")
+        records.append(_record(name, uuid, Outcome.PASSED))
+    cpid = r.get(doc, "cpid", str, "", "")
+    return "refstack-client-json", records, None, cpid, False
+
+
+def _parse_timestamp(value: object, source: str, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InputError(source, "expected a date string", field=field)
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(source, f"not a date: '{value}'", field=field) from None
+    # RefStack returns "YYYY-MM-DD HH:MM:SS" in UTC without a zone.
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _record(test_id: str, uuid: str | None, outcome: Outcome) -> TestRecord:
+    name, attr_uuid = split_test_id(test_id)
+    return TestRecord(name, uuid or attr_uuid, outcome)
+
+
+# -- subunit --------------------------------------------------------------------------------
+
+
+def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None]:
+    """Run a subunit parser into testtools.StreamToDict and turn its dicts into records."""
+    import testtools
+
+    tests: list[dict[str, Any]] = []
+    sink = testtools.StreamToDict(tests.append)
+    sink.startTestRun()
+    run(sink)
+    sink.stopTestRun()
+    records = []
+    latest: datetime | None = None
+    for test in tests:
+        if test["id"] == "subunit.parser":
+            raise InputError(source, "a truncated or corrupt subunit stream")
+        outcome = _SUBUNIT_STATUS.get(test["status"])
+        if outcome is None:
+            continue  # "exists" (listed, not run) and unknown states are not results
+        records.append(_record(test["id"], None, outcome))
+        for stamp in test.get("timestamps") or ():
+            if stamp is not None and (latest is None or stamp > latest):
+                latest = stamp
+    return records, latest
+
+
+def _parse_subunit_v2(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None]:
+    import subunit
+
+    def run(sink: Any) -> None:
+        subunit.ByteStreamToStreamResult(io.BytesIO(data), non_subunit_name="stdout").run(sink)
+
+    return _collect(run, source)
+
+
+def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None]:
+    import subunit
+    import testtools
+
+    def run(sink: Any) -> None:
+        decorated = testtools.ExtendedToStreamDecorator(sink)
+        subunit.ProtocolTestCase(io.BytesIO(data)).run(decorated)
+
+    return _collect(run, source)
+
+
+# -- plain test lists -----------------------------------------------------------------------
+
+
+def _parse_test_list(data: bytes, source: str) -> list[TestRecord]:
+    return list(_test_list_records(data.decode("utf-8-sig").splitlines(), source))
+
+
+def _test_list_records(lines: Iterable[str], source: str) -> Iterable[TestRecord]:
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if not _TEST_ID.match(text):
+            shown = text if len(text) <= 60 else text[:57] + "..."
+            raise InputError(source, f"not a test name: '{shown}' ({_EXPECTED})", line=number, column=1)
+        yield _record(text, None, Outcome.PASSED)

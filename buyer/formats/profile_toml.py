@@ -1,0 +1,183 @@
+"""Read and write requirements profiles (TOML), with errors that give line and column."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from buyer.model.errors import InputError
+from buyer.model.profile import Profile
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+
+
+class ProfileErrors(InputError):
+    """All the problems of one profile; ``str()`` gives the first, ``lines()`` every one."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        more = (
+            f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+            if len(errors) > 1
+            else ""
+        )
+        super().__init__(first.source, first.message + more, line=first.line, column=first.column)
+
+    def lines(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+def parse_profile(text: str, source: str) -> Profile:
+    """Parse and validate a profile. Raises ProfileErrors (an InputError) with positions."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_POSITION.search(message)
+        line = int(found.group(1)) if found else None
+        column = int(found.group(2)) if found else None
+        reason = _TOML_POSITION.sub("", message)
+        raise ProfileErrors(
+            [InputError(source, f"not valid TOML: {reason}", line=line, column=column)]
+        ) from None
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        positions = _key_positions(text)
+        errors = [_describe(err, positions, source) for err in exc.errors()]
+        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+        raise ProfileErrors(errors) from None
+
+
+def dump_profile(profile: Profile) -> str:
+    """TOML text for a profile (None values left out: TOML has no null)."""
+    data = profile.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+# -- error positions ------------------------------------------------------------------------
+
+
+def _describe(err: Any, positions: dict[tuple[Any, ...], tuple[int, int]], source: str) -> InputError:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    dotted = _dotted(loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, _known_keys(loc[:-1]), n=1)
+        message = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        if len(loc) > 1:
+            message += f" in [{_dotted(loc[:-1])}]"
+    elif kind == "missing":
+        where = f" in [{_dotted(loc[:-1])}]" if len(loc) > 1 else ""
+        message = f"missing required key '{loc[-1]}'{where}"
+    else:
+        text = err["msg"].removeprefix("Value error, ")
+        message = f"{dotted}: {text}" if dotted else text
+    line, column = _position(loc if kind != "missing" else loc[:-1], positions)
+    return InputError(source, message, line=line, column=column)
+
+
+def _dotted(loc: Sequence[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _position(loc: tuple[Any, ...], positions: dict[tuple[Any, ...], tuple[int, int]]) -> tuple[int, int]:
+    for end in range(len(loc), 0, -1):
+        found = positions.get(loc[:end])
+        if found:
+            return found
+    return 1, 1
+
+
+def _key_positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """Map key paths (as pydantic reports them) to the line and column where they are written.
+
+    Covers tables, arrays of tables and ``key = value`` lines; keys inside inline tables get the
+    position of the key that holds them, and then of the nested key when it can be found.
+    """
+    positions: dict[tuple[Any, ...], tuple[int, int]] = {}
+    table: tuple[Any, ...] = ()
+    counters: dict[tuple[Any, ...], int] = {}
+    in_multiline = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+                in_multiline = False
+            continue
+        header = _HEADER.match(line)
+        if header:
+            parts = tuple(_split_key(header.group(2)))
+            if header.group(1) == "[[":
+                index = counters.get(parts, -1) + 1
+                counters[parts] = index
+                table = (*parts, index)
+                positions.setdefault(parts, (number, line.index("[") + 1))
+            else:
+                table = parts
+            positions[table] = (number, line.index("[") + 1)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = (*table, *_split_key(key.group(1)))
+            column = len(line) - len(line.lstrip()) + 1
+            positions[path] = (number, column)
+            rest = line[key.end() :]
+            # Keys of inline tables on the same line: {file = "...", kind = "..."}
+            for index, inline in enumerate(re.finditer(r"\{([^}]*)\}", rest)):
+                for sub in re.finditer(r"([A-Za-z0-9_-]+)\s*=", inline.group(1)):
+                    col = key.end() + inline.start(1) + sub.start(1) + 1
+                    positions[(*path, index, sub.group(1))] = (number, col)
+                positions[(*path, index)] = (number, key.end() + inline.start() + 1)
+            if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
+                in_multiline = True
+    return positions
+
+
+def _split_key(key: str) -> list[str]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([A-Za-z0-9_-]+)', key)
+    return [a or b or c for a, b, c in parts]
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Profile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if _is_model(model) else None
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+    return list(model.model_fields) if _is_model(model) else []
+
+
+def _is_model(obj: Any) -> bool:
+    return isinstance(obj, type) and issubclass(obj, BaseModel)
+
+
+def _inner_model(annotation: Any) -> Any:
+    if _is_model(annotation):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, types.UnionType, typing.Union, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            inner = _inner_model(arg)
+            if inner is not None:
+                return inner
+    return None

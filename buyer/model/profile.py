@@ -1,0 +1,95 @@
+"""A buyer's requirements profile: what is required, how good the evidence must be, who is shortlisted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from buyer.model.evidence import EvidenceKind
+from buyer.model.guideline import program_key
+
+CORE_PROGRAM_KEYS = ("platform", "compute", "storage")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InteropRequirement(_Strict):
+    """OpenStack interop (DefCore) requirements: one guideline, one program, add-ons, extras."""
+
+    guideline: Annotated[str, Field(min_length=1, description="guideline version, e.g. 2020.06")]
+    program: str = Field("platform", description="platform, compute or storage")
+    add_ons: list[str] = Field(default_factory=list, description="add-on programs: dns, orchestration, ...")
+    extra_capabilities: list[str] = Field(
+        default_factory=list, description="capability ids promoted to mandatory (e.g. advisory ones)"
+    )
+
+    @field_validator("program")
+    @classmethod
+    def _known_program(cls, value: str) -> str:
+        key = program_key(value)
+        if key not in CORE_PROGRAM_KEYS:
+            raise ValueError(f"must be one of {', '.join(CORE_PROGRAM_KEYS)}, not '{value}'")
+        return key
+
+    @field_validator("add_ons")
+    @classmethod
+    def _add_on_keys(cls, value: list[str]) -> list[str]:
+        keys = [program_key(v) for v in value]
+        if len(set(keys)) != len(keys):
+            raise ValueError("lists an add-on twice")
+        return keys
+
+
+class EvidencePolicy(_Strict):
+    max_age_days: int | None = Field(
+        365, ge=1, description="evidence older than this many days does not count (none: no limit)"
+    )
+    accepted_kinds: list[EvidenceKind] = Field(
+        default_factory=lambda: list(EvidenceKind), description="which kinds of evidence count"
+    )
+
+    @field_validator("accepted_kinds")
+    @classmethod
+    def _not_empty(cls, value: list[EvidenceKind]) -> list[EvidenceKind]:
+        if not value:
+            raise ValueError("must accept at least one kind of evidence")
+        return value
+
+
+class EvidenceRef(_Strict):
+    """A piece of evidence named in a profile. ``file`` is relative to the profile's folder."""
+
+    file: Annotated[str, Field(min_length=1)]
+    kind: EvidenceKind = EvidenceKind.SELF_REPORTED
+    date: dt.date | None = Field(None, description="when the tests ran, if the file does not say")
+
+
+class Product(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    vendor: str = ""
+    notes: str = ""
+    evidence: list[EvidenceRef] = Field(default_factory=list)
+
+
+class Profile(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    buyer: str = ""
+    rfp_reference: str = ""
+    interop: InteropRequirement
+    evidence_policy: EvidencePolicy = Field(default_factory=EvidencePolicy)
+    shortlist: list[Product] = Field(default_factory=list)
+
+    @field_validator("shortlist")
+    @classmethod
+    def _unique_products(cls, value: list[Product]) -> list[Product]:
+        seen: set[str] = set()
+        for product in value:
+            if product.name in seen:
+                raise ValueError(f"names product '{product.name}' twice")
+            seen.add(product.name)
+        return value

@@ -1,0 +1,125 @@
+"""The Scorecard as JSON: a documented, stable contract (docs/scorecard-json.md).
+
+Additive changes keep ``version``; anything that removes or renames a field bumps it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from buyer.model.scorecard import (
+    CapabilityResult,
+    EvidenceUse,
+    ProductScore,
+    RequirementResult,
+    Scorecard,
+    Tally,
+)
+
+FORMAT = "buyer.scorecard"
+VERSION = 1
+
+
+def scorecard_dict(card: Scorecard) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "profile": {"name": card.profile_name, "sha256": card.profile_sha256 or None},
+        "as_of": card.as_of.isoformat(),
+        "evidence_policy": {"max_age_days": card.max_age_days, "accepted_kinds": list(card.accepted_kinds)},
+        "guidelines": [
+            {"id": g.id, "status": g.status, "schema": g.schema, "source": g.source, "sha256": g.sha256}
+            for g in card.guidelines
+        ],
+        "verdict": str(card.verdict),
+        "products": [_product(p) for p in card.products],
+    }
+
+
+def scorecard_json(card: Scorecard) -> str:
+    return json.dumps(scorecard_dict(card), indent=2, ensure_ascii=False) + "\n"
+
+
+def _product(product: ProductScore) -> dict[str, Any]:
+    return {
+        "name": product.name,
+        "vendor": product.vendor or None,
+        "verdict": str(product.verdict),
+        "evidence": [_evidence(e) for e in product.evidence],
+        "requirements": [_requirement(r) for r in product.requirements],
+    }
+
+
+def _evidence(use: EvidenceUse) -> dict[str, Any]:
+    p = use.provenance
+    return {
+        "source": p.source,
+        "kind": str(p.kind),
+        "format": p.format,
+        "date": p.date.isoformat() if p.date else None,
+        "date_basis": p.date_basis or None,
+        "sha256": p.sha256,
+        "reference": p.reference or None,
+        "verified": p.verified,
+        "passed_tests": use.passed,
+        "eligible": use.eligible,
+        "reason": use.reason or None,
+        "error": use.error,
+    }
+
+
+def _tally(t: Tally) -> dict[str, Any]:
+    return {
+        "tests": t.tests,
+        "passed": t.passed,
+        "flagged": t.flagged,
+        "non_flagged_tests": t.non_flagged_tests,
+        "non_flagged_passed": t.non_flagged_passed,
+    }
+
+
+def _requirement(r: RequirementResult) -> dict[str, Any]:
+    return {
+        "kind": str(r.kind),
+        "guideline": r.guideline,
+        "program": r.program,
+        "capability": r.capability,
+        "title": r.title,
+        "verdict": str(r.verdict),
+        "reason": r.reason,
+        "required": _tally(r.required),
+        "refstack": {**_tally(r.refstack), "compliant": r.refstack.compliant},
+        "advisory": {
+            "capabilities": r.advisory.capabilities,
+            "ready": r.advisory.ready,
+            "tests": r.advisory.tests,
+            "passed": r.advisory.passed,
+        },
+        "id_only_matches": list(r.id_only_matches),
+        "capabilities": [_capability(c) for c in r.capabilities],
+    }
+
+
+def _capability(c: CapabilityResult) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "status": str(c.status),
+        "state": str(c.state),
+        "defined": c.defined,
+        "tests": c.tests,
+        "passed": c.passed,
+        "flagged": c.flagged,
+        "results": [
+            {
+                "name": t.name,
+                "idempotent_id": t.idempotent_id,
+                "passed": t.passed,
+                "matched_by": str(t.matched_by) if t.matched_by else None,
+                "flagged": t.flag_reason is not None,
+                "flag_reason": t.flag_reason,
+                "evidence": t.evidence,
+            }
+            for t in c.results
+        ],
+    }

@@ -1,0 +1,38 @@
+"""The Scorecard as plain text for a terminal: one block per product."""
+
+from __future__ import annotations
+
+from buyer.model.scorecard import Scorecard
+from buyer.report.glyphs import VERDICT_GLYPH, VERDICT_WORDS
+
+
+def scorecard_table(card: Scorecard) -> str:
+    age = f"evidence up to {card.max_age_days} days old" if card.max_age_days else "no age limit"
+    lines = [f"Profile: {card.profile_name}  ·  as of {card.as_of}  ·  {age}"]
+    if not card.products:
+        lines.append("No products: name a shortlist in the profile or give --evidence PRODUCT=FILE.")
+    width = max((len(r.title) for p in card.products for r in p.requirements), default=10)
+    for product in card.products:
+        lines.append("")
+        lines.append(f"{product.name}: {VERDICT_GLYPH[product.verdict]} {VERDICT_WORDS[product.verdict]}")
+        for r in product.requirements:
+            t = r.required
+            counts = f"{t.non_flagged_passed}/{t.non_flagged_tests} non-flagged"
+            lines.append(
+                f"  {VERDICT_GLYPH[r.verdict]} {r.verdict!s:<12} {r.title:<{width}}  {counts:<18}  {r.reason}"
+            )
+            if r.advisory.capabilities:
+                a = r.advisory
+                lines.append(f"    advisory (next guideline): {a.ready}/{a.capabilities} capabilities ready")
+            if r.id_only_matches:
+                lines.append(f"    {len(r.id_only_matches)} tests matched only by idempotent id")
+        for use in product.evidence:
+            p = use.provenance
+            when = p.date.date().isoformat() if p.date else "undated"
+            status = "counts" if use.eligible else f"does not count: {use.reason}"
+            lines.append(
+                f"  evidence: {p.source} ({p.kind}, {p.format}, {when}, sha256 {p.sha256[:12]}…) {status}"
+            )
+        if not product.evidence:
+            lines.append("  evidence: none")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,42 @@
+"""Evidence from local files: read, hash, and date them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from buyer.formats.evidence import parse_evidence
+from buyer.model.errors import InputError
+from buyer.model.evidence import Evidence, EvidenceKind
+
+# Larger than any real subunit stream of a guideline run (a few MB), small enough to read whole.
+MAX_EVIDENCE_BYTES = 256 * 1024 * 1024
+
+
+def load_evidence_file(
+    path: str | Path,
+    kind: EvidenceKind = EvidenceKind.SELF_REPORTED,
+    declared_date: dt.date | None = None,
+) -> Evidence:
+    """Parse an evidence file. Its date comes from its content, else ``declared_date``,
+    else the file's modification time (and the scorecard says which)."""
+    file = Path(path)
+    label = str(path)
+    try:
+        size = file.stat().st_size
+        if file.is_dir():
+            raise InputError(label, "is a folder, not an evidence file")
+        if size > MAX_EVIDENCE_BYTES:
+            raise InputError(
+                label, f"is {size} bytes; evidence files over {MAX_EVIDENCE_BYTES} bytes are refused"
+            )
+        data = file.read_bytes()
+        mtime = dt.datetime.fromtimestamp(file.stat().st_mtime, tz=dt.UTC)
+    except FileNotFoundError:
+        raise InputError(label, "no such file") from None
+    except OSError as exc:
+        raise InputError(label, f"cannot read: {exc.strerror}") from None
+    if declared_date is not None:
+        when = dt.datetime.combine(declared_date, dt.time(), tzinfo=dt.UTC)
+        return parse_evidence(data, label, kind, when, "declared in the profile")
+    return parse_evidence(data, label, kind, mtime, "file modification time")
