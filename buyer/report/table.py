@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from buyer.model.scorecard import Scorecard
+from buyer.model.scorecard import Scorecard, Verdict
 from buyer.report.glyphs import VERDICT_GLYPH, VERDICT_WORDS
 
 
@@ -21,7 +21,7 @@ def scorecard_table(card: Scorecard) -> str:
             lines.append(
                 f"  {VERDICT_GLYPH[r.verdict]} {r.verdict!s:<12} {r.title:<{width}}  {counts:<18}  {r.reason}"
             )
-            if r.advisory.capabilities:
+            if r.advisory.capabilities and r.verdict in (Verdict.PASS, Verdict.FAIL):
                 a = r.advisory
                 lines.append(f"    advisory (next guideline): {a.ready}/{a.capabilities} capabilities ready")
             if r.id_only_matches:

@@ -1,0 +1,55 @@
+"""Shared test helpers. Unit tests use tests/fixtures; integration tests read ../shared/data in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from buyer.model.evidence import Evidence, EvidenceKind, Outcome, Provenance, TestRecord
+from buyer.sources.catalogue import Catalogue
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+SHARED = (HERE.parent.parent / "shared" / "data").resolve()
+SHARED_INTEROP = SHARED / "interop"
+SHARED_LIVE = SHARED / "live"
+
+AS_OF = dt.date(2030, 3, 1)
+
+
+def need_shared(path: Path = SHARED) -> Path:
+    if not path.exists():
+        pytest.skip(f"real upstream data not found at {path} (clone with ../shared beside the project)")
+    return path
+
+
+@pytest.fixture
+def catalogue() -> Catalogue:
+    return Catalogue(FIXTURES / "interop")
+
+
+@pytest.fixture
+def shared_catalogue() -> Catalogue:
+    return Catalogue(need_shared(SHARED_INTEROP))
+
+
+def evidence(
+    passed: Iterable[str] = (),
+    failed: Iterable[str] = (),
+    *,
+    ids: dict[str, str] | None = None,
+    kind: EvidenceKind = EvidenceKind.SELF_REPORTED,
+    date: dt.date | None = AS_OF,
+    source: str = "vendor.json",
+    error: str | None = None,
+) -> Evidence:
+    """Evidence built in memory: names that passed and failed, optional idempotent ids."""
+    ids = ids or {}
+    records = [TestRecord(n, ids.get(n), Outcome.PASSED) for n in passed]
+    records += [TestRecord(n, ids.get(n), Outcome.FAILED) for n in failed]
+    when = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC) if date else None
+    prov = Provenance(source=source, sha256="0" * 64, kind=kind, format="test", date=when)
+    return Evidence(prov, tuple(records), error)
