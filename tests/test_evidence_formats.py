@@ -37,7 +37,11 @@ def test_split_test_id_like_refstack_client():
 
 
 def test_refstack_client_json_with_uuids():
-    doc = {"cpid": "abc", "duration_seconds": 12, "results": [{"name": "t.a.test_1", "uuid": UUID_A}, {"name": "t.a.test_2"}]}
+    doc = {
+        "cpid": "abc",
+        "duration_seconds": 12,
+        "results": [{"name": "t.a.test_1", "uuid": UUID_A}, {"name": "t.a.test_2"}],
+    }
     ev = parse_evidence(json.dumps(doc).encode(), "acme.json")
     assert ev.provenance.format == "refstack-client-json"
     assert ev.provenance.reference == "abc"
@@ -61,7 +65,12 @@ def test_refstack_api_result_detail_dates_and_verification():
     }
     ev = parse_evidence(json.dumps(doc).encode(), "r.json", EvidenceKind.PUBLISHED)
     p = ev.provenance
-    assert (p.format, p.reference, p.verified, p.date_basis) == ("refstack-api-result", "r-1", True, "created_at")
+    assert (p.format, p.reference, p.verified, p.date_basis) == (
+        "refstack-api-result",
+        "r-1",
+        True,
+        "created_at",
+    )
     assert p.date == dt.datetime(2029, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
     assert ev.passed_ids == frozenset()
 
@@ -113,7 +122,9 @@ def test_subunit_v1_matches_refstack_client_output():
     expected = json.loads((base / "0.json").read_text())
     assert ev.provenance.format == "subunit-v1"
     got = sorted(({"name": r.name, "uuid": r.idempotent_id} for r in ev.records), key=lambda d: d["name"])
-    want = sorted(({"name": r["name"], "uuid": r.get("uuid")} for r in expected["results"]), key=lambda d: d["name"])
+    want = sorted(
+        ({"name": r["name"], "uuid": r.get("uuid")} for r in expected["results"]), key=lambda d: d["name"]
+    )
     assert got == want
 
 

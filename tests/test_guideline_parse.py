@@ -63,7 +63,7 @@ def test_schema_12_capability_level_flags_and_programs():
     assert g.programs["storage"].components == ("object",)
     assert g.programs["compute"].last_status_wins
     auth = g.capabilities["compute-auth"]
-    flaky = [t for t in auth.tests if t.name.endswith("test_flaky")][0]
+    flaky = next(t for t in auth.tests if t.name.endswith("test_flaky"))
     assert flaky.flagged and flaky.idempotent_id is None
     lines = refstack_test_lines(g, "compute", flagged=False)
     # schema 1.2 lines carry no id; the flagged test is left out
@@ -105,7 +105,10 @@ def test_test_under_two_capabilities_is_listed_twice():
     twice = "tempest.api.object_storage.test_objects.ObjectTest.test_upload_segments[id-55555555-5555-4555-8555-555555555555]"
     assert lines.count(twice) == 2
     # with aliases on, the alias line carries the same id
-    assert "tempest.api.compute.servers.test_servers.ServersTest.test_list[id-22222222-2222-4222-8222-222222222222]" in lines
+    assert (
+        "tempest.api.compute.servers.test_servers.ServersTest.test_list[id-22222222-2222-4222-8222-222222222222]"
+        in lines
+    )
     assert len(refstack_test_lines(g, "platform", [Status.REQUIRED], aliases=False)) == len(lines) - 1
 
 
@@ -113,7 +116,10 @@ def test_test_under_two_capabilities_is_listed_twice():
     ("mutate", "expected"),
     [
         (lambda d: d.pop("capabilities"), "field 'capabilities': missing"),
-        (lambda d: d["metadata"].__setitem__("schema", "3.1"), "field 'metadata.schema': unsupported guideline schema '3.1'"),
+        (
+            lambda d: d["metadata"].__setitem__("schema", "3.1"),
+            "field 'metadata.schema': unsupported guideline schema '3.1'",
+        ),
         (lambda d: d.__setitem__("components", []), "field 'components': expected an object, got an array"),
         (
             lambda d: d["capabilities"]["objects"]["tests"].__setitem__("t.x", []),

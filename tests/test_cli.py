@@ -1,0 +1,236 @@
+"""The CLI twin: verbs, output formats, the JSON contract and the exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from buyer.cli import main
+from tests.conftest import FIXTURES, SHARED_INTEROP, need_shared
+
+SOURCE = str(FIXTURES / "interop")
+ROOT = Path(__file__).parent.parent
+PASSING = [
+    "tempest.api.compute.servers.test_servers.ServersTest.test_create",
+    "tempest.api.compute.servers.test_list.ListTest.test_list",
+    "tempest.api.identity.v3.test_tokens.TokensV3Test.test_create_token",
+    "tempest.api.object_storage.test_objects.ObjectTest.test_upload_segments",
+]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m buyer`` as a user would, in a clean process."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("BUYER_INTEROP_URL", None) if env is None else None
+    return subprocess.run(
+        [sys.executable, "-m", "buyer", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def passed_list(tmp_path):
+    path = tmp_path / "acme.txt"
+    path.write_text("\n".join(PASSING) + "\n")
+    return path
+
+
+def test_guidelines_list_and_json(capsys):
+    assert main(["guidelines", "list", "--source", SOURCE]) == 0
+    out = capsys.readouterr().out
+    assert "2030.01   approved" in out and "dns" in out
+    assert main(["guidelines", "list", "--source", SOURCE, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    ids = [g["id"] for g in data["guidelines"]]
+    assert ids == ["2014.01", "2014.07", "2030.01"]
+    assert data["guidelines"][2]["add_ons"][0]["id"] == "dns.2030.01"
+
+
+def test_guidelines_show_and_diff(capsys):
+    assert main(["guidelines", "show", "2030.01", "--program", "compute", "--source", SOURCE]) == 0
+    out = capsys.readouterr().out
+    assert "OpenStack Powered Compute 2030.01" in out
+    assert "ghost-cap" in out and "not defined in the file" in out
+    assert main(["guidelines", "show", "2030.01", "--program", "dns", "--source", SOURCE]) == 0
+    assert "DNS dns.2030.01" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "guidelines",
+                "diff",
+                "2014.07",
+                "2030.01",
+                "--program",
+                "compute",
+                "--format",
+                "json",
+                "--source",
+                SOURCE,
+            ]
+        )
+        == 0
+    )
+    diff = json.loads(capsys.readouterr().out)
+    assert {"id": "compute-servers", "status": "required"} in diff["capabilities_added"]
+    assert {"id": "compute-auth", "status": "required"} in diff["capabilities_removed"]
+
+
+def test_diff_reports_new_flags_in_real_guidelines(capsys):
+    src = str(need_shared(SHARED_INTEROP))
+    assert main(["guidelines", "diff", "2018.02", "2020.06", "--source", src, "--format", "json"]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    changed = {d["id"]: (d["old"], d["new"]) for d in diff["status_changed"]}
+    assert changed["identity-v3-catalog"] == ("advisory", "required")
+    assert any(c["id"] == "volumes-v2-create-delete" for c in diff["capabilities_removed"])
+
+
+def test_guidelines_tests_is_refstacks_list(capsys):
+    src = str(need_shared(SHARED_INTEROP))
+    args = ["guidelines", "tests", "2020.06", "--program", "platform", "--status", "required", "--no-flagged"]
+    assert main([*args, "--source", src]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 377
+    assert main([*args, "--no-aliases", "--source", src]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 275
+    assert main(["guidelines", "tests", "2020.06", "--program", "dns", "--source", src]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 10
+
+
+def test_evaluate_exit_codes(passed_list, tmp_path, capsys):
+    base = ["evaluate", "--guideline", "2030.01", "--source", SOURCE, "--as-of", "2030-01-01"]
+    assert main([*base, "--evidence", f"Acme={passed_list}"]) == 0
+    assert "Acme: ✓ meets" in capsys.readouterr().out
+    failing = tmp_path / "bad.txt"
+    failing.write_text("\n".join(PASSING[:2]) + "\n")
+    assert main([*base, "--evidence", f"Acme={failing}"]) == 1
+    assert main([*base, "--evidence", f"Acme={passed_list}", "--add-on", "dns"]) == 3
+    assert main([*base, "--evidence", str(passed_list), "--max-age-days", "1", "--as-of", "2099-01-01"]) == 3
+    out = capsys.readouterr().out
+    assert "acme: ? not verified" in out  # a bare FILE is named after its stem
+
+
+def test_evaluate_json_contract(passed_list, capsys):
+    args = [
+        "evaluate",
+        "--guideline",
+        "2030.01",
+        "--add-on",
+        "dns",
+        "--evidence",
+        f"Acme={passed_list}",
+        "--format",
+        "json",
+        "--source",
+        SOURCE,
+        "--as-of",
+        "2030-01-01",
+    ]
+    assert main(args) == 3
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["format"], doc["version"]) == ("buyer.scorecard", 1)
+    product = doc["products"][0]
+    assert product["name"] == "Acme" and product["verdict"] == "not-verified"
+    platform, dns = product["requirements"]
+    assert (platform["guideline"], platform["program"], platform["verdict"]) == (
+        "2030.01",
+        "platform",
+        "pass",
+    )
+    assert (dns["guideline"], dns["program"], dns["verdict"]) == ("dns.2030.01", "dns", "not-verified")
+    assert platform["required"] == {
+        "tests": 7,
+        "passed": 5,
+        "flagged": 2,
+        "non_flagged_tests": 5,
+        "non_flagged_passed": 5,
+    }
+    caps = {c["id"]: c for c in platform["capabilities"]}
+    assert {"id", "status", "tests", "passed", "flagged"} <= set(caps["objects"])
+    assert (caps["objects"]["tests"], caps["objects"]["passed"], caps["objects"]["flagged"]) == (2, 1, 1)
+    evidence = product["evidence"][0]
+    assert evidence["format"] == "test-list" and len(evidence["sha256"]) == 64 and evidence["eligible"]
+
+
+def test_evaluate_a_profile_with_extra_evidence(tmp_path, passed_list, capsys):
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'name = "P"\n[interop]\nguideline = "2030.01"\n[evidence_policy]\nmax_age_days = 30\n'
+        '[[shortlist]]\nname = "Acme"\nevidence = [{ file = "acme.txt", date = 2029-12-20 }]\n'
+    )
+    assert main(["evaluate", "--profile", str(profile), "--source", SOURCE, "--as-of", "2030-01-01"]) == 0
+    assert main(["evaluate", "--profile", str(profile), "--source", SOURCE, "--as-of", "2030-03-01"]) == 3
+    capsys.readouterr()
+
+
+def test_profile_new_and_check(tmp_path, capsys):
+    path = tmp_path / "new.toml"
+    assert main(["profile", "new", str(path), "--guideline", "2030.01", "--add-on", "dns"]) == 0
+    assert main(["profile", "check", str(path)]) == 0
+    assert "ok — new: interop 2030.01 platform + dns" in capsys.readouterr().out
+    assert main(["profile", "new", str(path), "--guideline", "2030.01"]) == 2  # exists, no --force
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["evaluate", "--guideline", "2030.01", "--evidence", "{truncated}"], "truncated.json:1:"),
+        (["evaluate", "--profile", "{typo_profile}"], "typo.toml:3:1: unknown key 'programme'"),
+        (
+            ["evaluate", "--guideline", "2031.07", "--evidence", "{good}"],
+            "unknown guideline version '2031.07'",
+        ),
+        (["evaluate", "--guideline", "2030.01", "--evidence", "{binary}"], "a binary file, not evidence"),
+        (["evaluate", "--guideline", "2030.01", "--evidence", "{missing}"], "no such file"),
+        (["profile", "check", "{typo_profile}"], "typo.toml:3:1: unknown key 'programme'"),
+        (["guidelines", "show", "2030.01", "--program", "nfv"], "no nfv add-on guideline for 2030.01"),
+        (["evaluate"], "give --profile FILE, or --guideline V"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, expected):
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text('{"cpid": "x", "results": [{"name": "tempest.a')
+    typo = tmp_path / "typo.toml"
+    typo.write_text('name = "x"\n[interop]\nprogramme = "compute"\nguideline = "2030.01"\n')
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 4)
+    good = tmp_path / "good.txt"
+    good.write_text("tempest.a.b.test_c\n")
+    names = {
+        "truncated": truncated,
+        "typo_profile": typo,
+        "binary": binary,
+        "good": good,
+        "missing": tmp_path / "gone.json",
+    }
+    args = [a.format(**names) for a in args]
+    if args[0] != "profile":
+        args.extend(["--source", SOURCE])
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert expected in result.stderr
+
+
+def test_source_from_environment_and_file_url(passed_list):
+    ok = run_cli("guidelines", "list", env={"BUYER_INTEROP_URL": f"file://{FIXTURES / 'interop'}"})
+    assert ok.returncode == 0 and "2030.01" in ok.stdout
+    missing = run_cli("guidelines", "list", env={"BUYER_INTEROP_URL": ""})
+    assert missing.returncode == 2 and "no guideline source" in missing.stderr
+    wrong = run_cli("guidelines", "list", "--source", "/nonexistent/interop")
+    assert wrong.returncode == 2 and "is not a folder" in wrong.stderr
+
+
+def test_usage_errors_exit_2_and_help_exits_0():
+    assert run_cli("evaluate", "--format", "pdf").returncode == 2
+    helped = run_cli("--help")
+    assert helped.returncode == 0 and "exit codes" in helped.stdout

@@ -1,0 +1,114 @@
+"""Requirements profiles: examples load, errors carry line and column, writes are atomic."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from buyer import actions
+from buyer._atomic import atomic_write
+from buyer.formats.profile_toml import ProfileErrors, dump_profile, parse_profile
+from buyer.model.errors import InputError
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "requirements_profiles").glob("*.toml"))
+
+GOOD = """\
+name = "Cloud RFP"
+
+[interop]
+guideline = "2020.06"
+program = "compute"
+add_ons = ["dns"]
+
+[[shortlist]]
+name = "Acme"
+evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02 }]
+"""
+
+
+def test_there_are_three_realistic_examples_and_they_load():
+    assert len(EXAMPLES) >= 3
+    for path in EXAMPLES:
+        loaded = actions.load_profile(path)
+        assert loaded.profile.name and loaded.profile.interop.guideline
+        assert len(loaded.sha256) == 64
+        for product in loaded.profile.shortlist:
+            for ref in product.evidence:
+                assert (path.parent / ref.file).is_file(), ref.file
+
+
+def test_typo_key_gives_line_column_and_suggestion():
+    text = GOOD.replace("[interop]", "[interop]\nadd_on = []")
+    with pytest.raises(ProfileErrors) as err:
+        parse_profile(text, "p.toml")
+    assert str(err.value) == "p.toml:4:1: unknown key 'add_on' (did you mean 'add_ons'?) in [interop]"
+
+
+def test_bad_value_inside_an_inline_table_points_at_the_key():
+    text = GOOD.replace('kind = "published"', 'kind = "rumour"')
+    with pytest.raises(ProfileErrors) as err:
+        parse_profile(text, "p.toml")
+    line = GOOD.splitlines()[9]
+    assert err.value.line == 10 and err.value.column == line.index("kind") + 1
+    assert "shortlist[0].evidence[0].kind: Input should be 'self-reported'" in str(err.value)
+
+
+def test_every_problem_is_listed_in_file_order():
+    text = GOOD.replace('program = "compute"', 'program = "hpc"').replace('name = "Cloud RFP"', 'nmae = "x"')
+    with pytest.raises(ProfileErrors) as err:
+        parse_profile(text, "p.toml")
+    lines = err.value.lines()
+    assert set(lines[:2]) == {
+        "p.toml:1:1: unknown key 'nmae' (did you mean 'name'?)",
+        "p.toml:1:1: missing required key 'name'",
+    }
+    assert any(line.startswith("p.toml:5:1: interop.program: must be one of platform") for line in lines)
+    assert "(and 2 more problems)" in str(err.value)
+
+
+def test_toml_syntax_error_has_position():
+    with pytest.raises(InputError) as err:
+        parse_profile('name = "x"\n[interop\n', "p.toml")
+    assert (err.value.line, err.value.column) == (2, 9)
+    assert "not valid TOML" in str(err.value)
+
+
+def test_duplicate_products_and_empty_kinds_are_refused():
+    twice = GOOD + '\n[[shortlist]]\nname = "Acme"\n'
+    with pytest.raises(ProfileErrors, match="names product 'Acme' twice"):
+        parse_profile(twice, "p.toml")
+    with pytest.raises(ProfileErrors, match="must accept at least one kind"):
+        parse_profile(GOOD + "\n[evidence_policy]\naccepted_kinds = []\n", "p.toml")
+
+
+def test_round_trip_through_dump():
+    profile = parse_profile(GOOD, "p.toml")
+    assert parse_profile(dump_profile(profile), "again.toml") == profile
+
+
+def test_save_is_atomic_and_replaces_whole(tmp_path, monkeypatch):
+    target = tmp_path / "profile.toml"
+    target.write_text("original\n")
+    profile = parse_profile(GOOD, "p.toml")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        actions.save_profile(profile, target)
+    assert target.read_text() == "original\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["profile.toml"]  # no temporary file left
+    monkeypatch.undo()
+    actions.save_profile(profile, target)
+    assert actions.load_profile(target).profile == profile
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    target = tmp_path / "x.txt"
+    target.write_text("a")
+    target.chmod(0o600)
+    atomic_write(target, "b")
+    assert target.read_text() == "b" and (target.stat().st_mode & 0o777) == 0o600
