@@ -19,7 +19,11 @@ from buyer.formats.guideline_json import parse_guideline
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
 from buyer.model.scoring import evaluate
 
-FILES = ("guidelines/2020.06.json", "add-ons/guidelines/dns.2020.06.json", "add-ons/guidelines/orchestration.2020.06.json")
+FILES = (
+    "guidelines/2020.06.json",
+    "add-ons/guidelines/dns.2020.06.json",
+    "add-ons/guidelines/orchestration.2020.06.json",
+)
 
 
 def build_inputs(interop: Path, products: int) -> tuple[list[tuple[str, bytes]], list[bytes]]:
@@ -56,14 +60,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument(
+        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     args = parser.parse_args()
     guideline_bytes, results = build_inputs(args.shared / "interop", args.products)
     when = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
     def parse_all():
         guidelines = {name: parse_guideline(data, name, name) for name, data in guideline_bytes}
-        evidence = {f"vendor-{i:03d}": [parse_evidence(data, f"vendor-{i:03d}.json", date=when)] for i, data in enumerate(results)}
+        evidence = {
+            f"vendor-{i:03d}": [parse_evidence(data, f"vendor-{i:03d}.json", date=when)]
+            for i, data in enumerate(results)
+        }
         return guidelines, evidence
 
     guidelines, evidence = parse_all()
@@ -79,8 +88,10 @@ def main() -> None:
     card = evaluate(profile, guidelines, evidence, as_of)
     verdicts = statistics.multimode(p.verdict for p in card.products)
     pairs = sum(r.required.tests for r in card.products[0].requirements)
-    print(f"products: {args.products}  requirements each: {len(card.products[0].requirements)}  "
-          f"required (capability, test) pairs each: {pairs}")
+    print(
+        f"products: {args.products}  requirements each: {len(card.products[0].requirements)}  "
+        f"required (capability, test) pairs each: {pairs}"
+    )
     print(f"parse  (3 guidelines + {args.products} result files): {parse_s * 1000:8.1f} ms")
     print(f"evaluate (scorecard for all products):           {eval_s * 1000:8.1f} ms")
     print(f"ratio evaluate / parse: {eval_s / parse_s:.2f}  (goal < 1.5)")
