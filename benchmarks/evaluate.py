@@ -29,9 +29,7 @@ FILES = (
 def build_inputs(interop: Path, products: int) -> tuple[list[tuple[str, bytes]], list[bytes]]:
     guideline_bytes = [(Path(f).stem, (interop / f).read_bytes()) for f in FILES]
     guidelines = [parse_guideline(data, name, name) for name, data in guideline_bytes]
-    tests = sorted(
-        {(t.name, t.idempotent_id) for g in guidelines for c in g.capabilities.values() for t in c.tests}
-    )
+    tests = sorted({(t.name, t.idempotent_id) for g in guidelines for c in g.capabilities.values() for t in c.tests})
     rng = random.Random(20261122)
     results = []
     for i in range(products):
@@ -60,9 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
-    )
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     args = parser.parse_args()
     guideline_bytes, results = build_inputs(args.shared / "interop", args.products)
     when = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)

@@ -122,9 +122,7 @@ def test_subunit_v1_matches_refstack_client_output():
     expected = json.loads((base / "0.json").read_text())
     assert ev.provenance.format == "subunit-v1"
     got = sorted(({"name": r.name, "uuid": r.idempotent_id} for r in ev.records), key=lambda d: d["name"])
-    want = sorted(
-        ({"name": r["name"], "uuid": r.get("uuid")} for r in expected["results"]), key=lambda d: d["name"]
-    )
+    want = sorted(({"name": r["name"], "uuid": r.get("uuid")} for r in expected["results"]), key=lambda d: d["name"])
     assert got == want
 
 

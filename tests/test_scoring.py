@@ -206,9 +206,7 @@ def test_evidence_attribution_and_union_of_several_pieces(catalogue):
 
 
 def test_catalogue_errors_are_one_line(catalogue):
-    with pytest.raises(
-        CatalogueError, match=r"unknown guideline version '2099.01' \(the catalogue has: 2014.01"
-    ):
+    with pytest.raises(CatalogueError, match=r"unknown guideline version '2099.01' \(the catalogue has: 2014.01"):
         score(catalogue, profile("2099.01"))
     with pytest.raises(RequirementError, match="is an add-on guideline"):
         score(catalogue, profile("dns.2030.01"))
@@ -224,9 +222,7 @@ def test_draft_guideline_is_refused(catalogue):
 def _two_list_guideline(last_wins: bool) -> Guideline:
     cap_ = Capability("c", (GuidelineTest("t.x.test_a"),))
     comp = Component("comp", ((Status.REQUIRED, ("c",)), (Status.REMOVED, ("c",))))
-    prog = Program(
-        "compute", "OpenStack Powered Compute", ProgramKind.CORE, ("comp",), last_status_wins=last_wins
-    )
+    prog = Program("compute", "OpenStack Powered Compute", ProgramKind.CORE, ("comp",), last_status_wins=last_wins)
     return Guideline("2014.02", "1.5", "approved", {"compute": prog}, {"comp": comp}, {"c": cap_})
 
 

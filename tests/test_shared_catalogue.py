@@ -70,8 +70,5 @@ def test_test_list_matches_refstack_line_for_line(shared_catalogue):
 def test_schema_12_real_flags_are_capability_level(shared_catalogue):
     g = shared_catalogue["2015.03"]
     flagged = [t.name for c in g.capabilities.values() for t in c.tests if t.flagged]
-    assert (
-        "tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_reboot_server_soft"
-        in flagged
-    )
+    assert "tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_reboot_server_soft" in flagged
     assert all(not line.endswith("]") for line in refstack_test_lines(g, "platform"))

@@ -35,9 +35,7 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--guideline", metavar="V", help="guideline version, e.g. 2020.06 (without --profile)")
     p.add_argument("--program", default="platform", help="platform, compute or storage (default: platform)")
     p.add_argument("--add-on", action="append", default=[], metavar="NAME", help="add-on program: dns, ...")
-    p.add_argument(
-        "--capability", action="append", default=[], metavar="ID", help="extra capability made mandatory"
-    )
+    p.add_argument("--capability", action="append", default=[], metavar="ID", help="extra capability made mandatory")
     p.add_argument(
         "--evidence",
         action="append",

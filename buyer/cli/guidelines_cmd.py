@@ -90,9 +90,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "status": g.status,
                 "schema": g.schema,
                 "programs": list(g.programs),
-                "add_ons": [
-                    {"id": a.id, "program": next(iter(a.programs)), "status": a.status} for a in add_ons
-                ],
+                "add_ons": [{"id": a.id, "program": next(iter(a.programs)), "status": a.status} for a in add_ons],
                 "releases": list(g.releases),
             }
         )

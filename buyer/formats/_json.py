@@ -18,9 +18,7 @@ def load_json(data: bytes | str, source: str) -> Any:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(
-                source, f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})"
-            ) from None
+            raise InputError(source, f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})") from None
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:

@@ -33,9 +33,7 @@ FORMATS = ("refstack-client-json", "refstack-api-result", "subunit-v2", "subunit
 _EXPECTED = "expected refstack-client JSON, a RefStack result, a subunit stream or a test list"
 
 _SUBUNIT_V2_SIGNATURE = 0xB3
-_SUBUNIT_V1_LINE = re.compile(
-    rb"^(test|testing|success|successful|failure|fail|error|skip|xfail|uxsuccess)[:\s]", re.M
-)
+_SUBUNIT_V1_LINE = re.compile(rb"^(test|testing|success|successful|failure|fail|error|skip|xfail|uxsuccess)[:\s]", re.M)
 # A dotted test id without spaces, optionally with [attrs] and a (scenario) suffix. Kept loose:
 # real guideline names hold odd characters (orchestration has "...nested_template:Wherej").
 _TEST_ID = re.compile(r"^[A-Za-z_][^\s\[\]()]*\.[^\s\[\]()]+(\[[^\]\s]*\])?(\([^)\s]*\))?$")

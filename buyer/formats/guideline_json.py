@@ -120,8 +120,7 @@ class GuidelineParser(Reader):
             else:
                 self.expect(tests_obj, dict, join(cpath, "tests"))
                 tests = tuple(
-                    self._test(name, details, join(join(cpath, "tests"), name))
-                    for name, details in tests_obj.items()
+                    self._test(name, details, join(join(cpath, "tests"), name)) for name, details in tests_obj.items()
                 )
             since = cap.get("required_since", cap.get("required-since", ""))
             caps[cap_id] = Capability(
@@ -155,14 +154,10 @@ class GuidelineParser(Reader):
         # 1.x files call the storage component "object"; RefStack reads it alone, last status wins.
         for key, comp_name in (("compute", "compute"), ("storage", "object")):
             if comp_name in components:
-                programs[key] = Program(
-                    key, CORE_PROGRAMS[key], ProgramKind.CORE, (comp_name,), last_status_wins=True
-                )
+                programs[key] = Program(key, CORE_PROGRAMS[key], ProgramKind.CORE, (comp_name,), last_status_wins=True)
         repos = {}
         tempest = (
-            doc.get("test-repositories", {}).get("tempest")
-            if isinstance(doc.get("test-repositories"), dict)
-            else None
+            doc.get("test-repositories", {}).get("tempest") if isinstance(doc.get("test-repositories"), dict) else None
         )
         if isinstance(tempest, dict):
             repos["tempest"] = str(tempest.get("git-sha", "") or tempest.get("reference", ""))
@@ -234,18 +229,14 @@ class GuidelineParser(Reader):
             names = self._component_names(prog, "components", path)
             for name in names:
                 if name not in components:
-                    raise self.fail(
-                        join(path, "components"), f"names component '{name}', which is not defined"
-                    )
+                    raise self.fail(join(path, "components"), f"names component '{name}', which is not defined")
             key = _TITLE_TO_KEY.get(title) or program_key(title.removeprefix("OpenStack Powered "))
             programs[key] = Program(
                 key, title, ProgramKind.CORE, names, description=str(prog.get("description", "") or "")
             )
         return programs
 
-    def _add_on_programs(
-        self, doc: dict[str, Any], gid: str, components: dict[str, Component]
-    ) -> dict[str, Program]:
+    def _add_on_programs(self, doc: dict[str, Any], gid: str, components: dict[str, Component]) -> dict[str, Program]:
         programs = {}
         for title, prog in self.need(doc, "add-ons", dict, "").items():
             path = join("add-ons", title)
@@ -253,9 +244,7 @@ class GuidelineParser(Reader):
             names = self._component_names(prog, "components", path)
             for name in names:
                 if name not in components:
-                    raise self.fail(
-                        join(path, "components"), f"names component '{name}', which is not defined"
-                    )
+                    raise self.fail(join(path, "components"), f"names component '{name}', which is not defined")
             # os_powered_dns -> dns; fall back to the file-name family (dns.2020.06 -> dns).
             if len(names) == 1 and names[0].startswith("os_powered_"):
                 key = names[0].removeprefix("os_powered_")
@@ -267,9 +256,7 @@ class GuidelineParser(Reader):
                 ProgramKind.ADD_ON,
                 names,
                 description=str(prog.get("description", "") or ""),
-                required_platform_components=self._component_names(
-                    prog, "required_platform_components", path
-                ),
+                required_platform_components=self._component_names(prog, "required_platform_components", path),
             )
         return programs
 

@@ -18,9 +18,7 @@ from buyer.model.profile import Profile
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(
-    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
-)
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
 
 class ProfileErrors(InputError):
@@ -29,11 +27,7 @@ class ProfileErrors(InputError):
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
         first = errors[0]
-        more = (
-            f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-            if len(errors) > 1
-            else ""
-        )
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
         super().__init__(first.source, first.message + more, line=first.line, column=first.column)
 
     def lines(self) -> list[str]:
@@ -50,9 +44,7 @@ def parse_profile(text: str, source: str) -> Profile:
         line = int(found.group(1)) if found else None
         column = int(found.group(2)) if found else None
         reason = _TOML_POSITION.sub("", message)
-        raise ProfileErrors(
-            [InputError(source, f"not valid TOML: {reason}", line=line, column=column)]
-        ) from None
+        raise ProfileErrors([InputError(source, f"not valid TOML: {reason}", line=line, column=column)]) from None
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:

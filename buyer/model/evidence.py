@@ -57,9 +57,7 @@ class Evidence:
         object.__setattr__(self, "passed_names", frozenset(r.name for r in passed))
         object.__setattr__(self, "passed_ids", frozenset(r.idempotent_id for r in passed if r.idempotent_id))
         object.__setattr__(self, "seen_names", frozenset(r.name for r in self.records))
-        object.__setattr__(
-            self, "seen_ids", frozenset(r.idempotent_id for r in self.records if r.idempotent_id)
-        )
+        object.__setattr__(self, "seen_ids", frozenset(r.idempotent_id for r in self.records if r.idempotent_id))
 
     @property
     def passed_count(self) -> int:

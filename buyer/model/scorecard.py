@@ -6,7 +6,7 @@ No renderer recomputes a verdict; everything a view shows is here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from buyer.model.evidence import Provenance
@@ -141,6 +141,16 @@ class EvidenceUse:
     error: str | None = None
 
 
+class Rating(StrEnum):
+    """The one-line answer an evaluation committee reads first."""
+
+    MEETS = "meets"
+    MEETS_WITH_EXCEPTIONS = "meets with exceptions"
+    DOES_NOT_MEET = "does not meet"
+    NOT_VERIFIED = "not verified"
+    CHECK_ERROR = "check error"
+
+
 @dataclass(frozen=True, slots=True)
 class ProductScore:
     name: str
@@ -148,6 +158,74 @@ class ProductScore:
     requirements: tuple[RequirementResult, ...]
     evidence: tuple[EvidenceUse, ...]
     vendor: str = ""
+
+    @property
+    def exceptions(self) -> tuple[str, ...]:
+        """What a passing product still leaves open: flagged tests it skipped, id-only matches."""
+        out = []
+        for r in self.requirements:
+            if r.verdict is not Verdict.PASS:
+                continue
+            flagged_open = r.required.flag_failed
+            if flagged_open:
+                out.append(f"{r.title}: {flagged_open} flagged tests not passed (the guideline allows it)")
+            if r.id_only_matches:
+                out.append(f"{r.title}: {len(r.id_only_matches)} tests matched only by idempotent id")
+        return tuple(out)
+
+    @property
+    def rating(self) -> Rating:
+        if self.verdict is Verdict.PASS:
+            return Rating.MEETS_WITH_EXCEPTIONS if self.exceptions else Rating.MEETS
+        return {
+            Verdict.FAIL: Rating.DOES_NOT_MEET,
+            Verdict.NOT_VERIFIED: Rating.NOT_VERIFIED,
+            Verdict.ERROR: Rating.CHECK_ERROR,
+        }[self.verdict]
+
+    @property
+    def mandatory_met(self) -> tuple[int, int]:
+        """(requirements passed, requirements in total)."""
+        return sum(r.verdict is Verdict.PASS for r in self.requirements), len(self.requirements)
+
+    @property
+    def required_capabilities_met(self) -> tuple[int, int]:
+        """(required capabilities with no failing non-flagged test, required capabilities)."""
+        met = total = 0
+        for r in self.requirements:
+            for c in r.capabilities:
+                if c.status is Status.REQUIRED or r.kind is RequirementKind.CAPABILITY:
+                    total += 1
+                    met += c.state in (CapabilityState.PASS, CapabilityState.FLAGGED_ONLY)
+        return met, total
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Every requirement not met, in plain words, worst first; one line per shared reason."""
+        ordered = sorted(self.requirements, key=lambda r: VERDICT_SEVERITY[r.verdict])
+        by_reason: dict[str, list[str]] = {}
+        for r in ordered:
+            if r.verdict is not Verdict.PASS:
+                by_reason.setdefault(r.reason, []).append(r.title)
+        return tuple(f"{', '.join(titles)}: {reason}" for reason, titles in by_reason.items())
+
+    @property
+    def freshest_evidence(self) -> datetime | None:
+        dates = [u.provenance.date for u in self.evidence if u.eligible and u.provenance.date]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementSpec:
+    """A requirement as the profile fixed it, before any product was scored."""
+
+    kind: RequirementKind
+    guideline: str
+    program: str
+    title: str
+    guideline_status: str
+    releases: tuple[str, ...] = ()
+    capability: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +246,10 @@ class Scorecard:
     guidelines: tuple[GuidelineUse, ...]
     products: tuple[ProductScore, ...]
     profile_sha256: str = ""
+    requirements: tuple[RequirementSpec, ...] = ()
+    buyer: str = ""
+    rfp_reference: str = ""
+    description: str = ""
 
     @property
     def verdict(self) -> Verdict:

@@ -27,6 +27,7 @@ from buyer.model.scorecard import (
     Readiness,
     RequirementKind,
     RequirementResult,
+    RequirementSpec,
     Scorecard,
     Tally,
     TestResult,
@@ -83,8 +84,7 @@ def resolve_requirements(req: InteropRequirement, guidelines: Mapping[str, Guide
         )
     if core.is_draft:
         raise RequirementError(
-            f"guideline {core.id} is a draft (status {core.status or 'draft'}); "
-            "procurement needs an approved guideline"
+            f"guideline {core.id} is a draft (status {core.status or 'draft'}); procurement needs an approved guideline"
         )
     program = core.program(req.program)
     out = [Requirement(RequirementKind.PROGRAM, core, program.key)]
@@ -221,7 +221,23 @@ def evaluate(
                 vendor=vendors.get(name, ""),
             )
         )
+    specs = tuple(
+        RequirementSpec(
+            kind=req.kind,
+            guideline=req.guideline.id,
+            program=req.program,
+            title=req.title,
+            guideline_status=req.guideline.status,
+            releases=req.guideline.releases,
+            capability=req.capability,
+        )
+        for req in requirements
+    )
     return Scorecard(
+        requirements=specs,
+        buyer=profile.buyer,
+        rfp_reference=profile.rfp_reference,
+        description=profile.description,
         profile_name=profile.name,
         as_of=as_of,
         max_age_days=profile.evidence_policy.max_age_days,
@@ -350,9 +366,7 @@ def _verdict(
     if not touched:
         return Verdict.NOT_VERIFIED, "the evidence has no results for any of these tests"
     missing = tally.non_flagged_tests - tally.non_flagged_passed
-    shown = ", ".join(failing_caps[:3]) + (
-        f" and {len(failing_caps) - 3} more" if len(failing_caps) > 3 else ""
-    )
+    shown = ", ".join(failing_caps[:3]) + (f" and {len(failing_caps) - 3} more" if len(failing_caps) > 3 else "")
     return (
         Verdict.FAIL,
         f"{missing} of {tally.non_flagged_tests} non-flagged required tests did not pass ({shown})",

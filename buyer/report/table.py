@@ -18,9 +18,7 @@ def scorecard_table(card: Scorecard) -> str:
         for r in product.requirements:
             t = r.required
             counts = f"{t.non_flagged_passed}/{t.non_flagged_tests} non-flagged"
-            lines.append(
-                f"  {VERDICT_GLYPH[r.verdict]} {r.verdict!s:<12} {r.title:<{width}}  {counts:<18}  {r.reason}"
-            )
+            lines.append(f"  {VERDICT_GLYPH[r.verdict]} {r.verdict!s:<12} {r.title:<{width}}  {counts:<18}  {r.reason}")
             if r.advisory.capabilities and r.verdict in (Verdict.PASS, Verdict.FAIL):
                 a = r.advisory
                 lines.append(f"    advisory (next guideline): {a.ready}/{a.capabilities} capabilities ready")
@@ -30,9 +28,7 @@ def scorecard_table(card: Scorecard) -> str:
             p = use.provenance
             when = p.date.date().isoformat() if p.date else "undated"
             status = "counts" if use.eligible else f"does not count: {use.reason}"
-            lines.append(
-                f"  evidence: {p.source} ({p.kind}, {p.format}, {when}, sha256 {p.sha256[:12]}…) {status}"
-            )
+            lines.append(f"  evidence: {p.source} ({p.kind}, {p.format}, {when}, sha256 {p.sha256[:12]}…) {status}")
         if not product.evidence:
             lines.append("  evidence: none")
     return "\n".join(lines) + "\n"

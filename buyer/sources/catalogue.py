@@ -38,8 +38,8 @@ class GuidelineFile:
 class Catalogue(Mapping[str, Guideline]):
     """Guideline id (file name without ``.json``) -> Guideline, parsed lazily and kept."""
 
-    def __init__(self, root: Path, label: str | None = None) -> None:
-        self.root = root
+    def __init__(self, root: str | os.PathLike[str], label: str | None = None) -> None:
+        root = self.root = Path(root)
         self.label = label or str(root)
         self.files: dict[str, GuidelineFile] = {}
         self._parsed: dict[str, Guideline] = {}

@@ -27,9 +27,7 @@ def load_evidence_file(
         if file.is_dir():
             raise InputError(label, "is a folder, not an evidence file")
         if size > MAX_EVIDENCE_BYTES:
-            raise InputError(
-                label, f"is {size} bytes; evidence files over {MAX_EVIDENCE_BYTES} bytes are refused"
-            )
+            raise InputError(label, f"is {size} bytes; evidence files over {MAX_EVIDENCE_BYTES} bytes are refused")
         data = file.read_bytes()
         mtime = dt.datetime.fromtimestamp(file.stat().st_mtime, tz=dt.UTC)
     except FileNotFoundError:

@@ -1,0 +1,79 @@
+"""Time and peak memory to render the PDF for a 30-product shortlist
+(2020.06 Platform + DNS + Orchestration). Run: python benchmarks/report.py [--shared DIR]"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+import tracemalloc
+from pathlib import Path
+
+from buyer.model.evidence import Evidence, EvidenceKind, Outcome, Provenance, TestRecord
+from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
+from buyer.model.scorecard import Scorecard
+from buyer.model.scoring import evaluate
+from buyer.report.inputs import ReportMeta
+from buyer.report.pdf import render_pdf
+from buyer.sources.catalogue import Catalogue
+
+AS_OF = dt.date(2026, 11, 22)
+ODD_NAMES = ["<b>Acme & Co</b>", "Облако", "云 Cloud", "Long " + "very-long-name-" * 33]
+
+
+def thirty_product_card(cat: Catalogue, products: int = 30) -> Scorecard:
+    """A realistic shortlist: most vendors pass most tests; some fail, one is stale, names vary."""
+    ids = ("2020.06", "dns.2020.06", "orchestration.2020.06")
+    tests = sorted({(t.name, t.idempotent_id) for gid in ids for c in cat[gid].capabilities.values() for t in c.tests})
+    rng = random.Random(30)
+    names = [*ODD_NAMES, *(f"Vendor {i:02d} Cloud" for i in range(products - len(ODD_NAMES)))][:products]
+    evidence = {}
+    for i, name in enumerate(names):
+        missing = set(rng.sample(range(len(tests)), rng.choice([0, 0, 2, 5, 20])))
+        records = tuple(
+            TestRecord(n, u, Outcome.FAILED if k in missing else Outcome.PASSED) for k, (n, u) in enumerate(tests)
+        )
+        age = 900 if i == 7 else rng.randint(10, 300)
+        when = dt.datetime.combine(AS_OF - dt.timedelta(days=age), dt.time(), tzinfo=dt.UTC)
+        prov = Provenance(
+            f"evidence/vendor-{i:02d}.subunit", f"{i:064x}", EvidenceKind.SELF_REPORTED, "subunit-v2", when
+        )
+        evidence[name] = [Evidence(prov, records)]
+    profile = Profile(
+        name="Benchmark shortlist of 30",
+        buyer="Benchmark Authority",
+        rfp_reference="BENCH-30",
+        interop=InteropRequirement(guideline="2020.06", add_ons=["dns", "orchestration"]),
+        evidence_policy=EvidencePolicy(max_age_days=365),
+        shortlist=[Product(name=n) for n in names],
+    )
+    return evaluate(profile, cat, evidence, AS_OF, [cat.use(g) for g in ids], "cd" * 32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cat = Catalogue(args.shared / "interop")
+    card = thirty_product_card(cat)
+    meta = ReportMeta.for_card(card)
+    render_pdf(card, meta)  # warm up: font loading happens once per process
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        pdf = render_pdf(card, meta)
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    render_pdf(card, meta)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"products: {len(card.products)}  requirements each: {len(card.products[0].requirements)}")
+    print(f"PDF size: {len(pdf) / 1024:.0f} KiB, pages: {pdf.count(b'/Type /Page') - pdf.count(b'/Type /Pages')}")
+    print(f"render time (best of {args.repeat}): {min(times):.2f} s")
+    print(f"peak Python memory while rendering: {peak / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

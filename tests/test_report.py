@@ -1,0 +1,252 @@
+"""Exports: the PDF (deterministic, readable, renders, paginates, literal text), JSON, CSV,
+Markdown and RFP clauses."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
+from buyer.model.scoring import evaluate
+from buyer.report.inputs import ReportMeta, report_id
+from buyer.report.markdown import md, scorecard_markdown
+from buyer.report.pdf import MARGIN, render_pdf
+from buyer.report.scorecard_csv import scorecard_csv
+from tests.conftest import AS_OF, FIXTURES, SHARED_INTEROP, evidence, need_shared
+from tests.test_scoring import ALL_NON_FLAGGED, C1, DNS
+
+pypdf = pytest.importorskip("pypdf")
+
+HOSTILE = [
+    "<b>Acme & Co</b>",
+    '<font size=90>Big</font> "quoted" cloud',
+    "Облако Сибирь",
+    "云 Cloud 北京",
+    "Long " + "very-long-name-" * 33,  # 500 characters, no room to breathe
+]
+
+
+def text_of(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def card_for(catalogue, names, add_ons=("dns",), extras=()):
+    profile = Profile(
+        name="Hostile names <i>test</i>",
+        buyer="City of Übersee & Co",
+        rfp_reference="RFP <2030/1>",
+        interop=InteropRequirement(guideline="2030.01", add_ons=list(add_ons), extra_capabilities=list(extras)),
+        evidence_policy=EvidencePolicy(max_age_days=365),
+        shortlist=[Product(name=n, vendor=f"{n} Ltd") for n in names],
+    )
+    items = {
+        names[0]: [evidence([*ALL_NON_FLAGGED, *DNS])],
+        names[1]: [evidence([*ALL_NON_FLAGGED[1:], *DNS], failed=[C1])],
+        names[2]: [evidence(ALL_NON_FLAGGED, date=AS_OF - dt.timedelta(days=900))],
+    }
+    return evaluate(
+        profile, catalogue, items, AS_OF, [catalogue.use("2030.01"), catalogue.use("dns.2030.01")], "ab" * 32
+    )
+
+
+@pytest.fixture
+def hostile_card(catalogue):
+    return card_for(catalogue, HOSTILE)
+
+
+def test_same_inputs_give_byte_identical_pdf(hostile_card):
+    meta = ReportMeta.for_card(hostile_card)
+    first, second = render_pdf(hostile_card, meta), render_pdf(hostile_card, meta)
+    assert first == second
+    later = ReportMeta.for_card(hostile_card, dt.datetime(2030, 3, 2, 10, 0, tzinfo=dt.UTC))
+    assert render_pdf(hostile_card, later) != first  # only the stated generation time changes it
+
+
+def test_pdf_text_matches_the_scorecard(hostile_card):
+    pdf = render_pdf(hostile_card, ReportMeta.for_card(hostile_card, prepared_by="Jane Auditor"))
+    text = text_of(pdf)
+    squeezed = flat(text)
+    rid = report_id(hostile_card)
+    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for n in range(1, pages + 1):
+        assert f"page {n} of {pages}" in text
+    assert text.count(f"report id {rid}") == pages
+    for product in hostile_card.products:
+        met, total = product.mandatory_met
+        assert flat(product.name) in squeezed
+        assert flat(f"{met} of {total}") in squeezed
+        assert str(product.rating) in text
+    assert "meets with exceptions" in text  # the first product leaves flagged tests open
+    assert "does not meet" in text and "not verified" in text
+    assert "Jane Auditor" in text and "Sign-off" in text and "Glossary" in text
+    for g in hostile_card.guidelines:
+        assert g.sha256 in squeezed
+    assert "D401 the test is racy" in text  # flag reasons are shown
+
+
+def test_outside_strings_render_literally(hostile_card):
+    text = text_of(render_pdf(hostile_card, ReportMeta.for_card(hostile_card)))
+    squeezed = flat(text)
+    for name in HOSTILE:
+        assert flat(name) in squeezed, name
+    assert flat("<i>test</i>") in squeezed and flat("RFP <2030/1>") in squeezed
+
+
+def test_every_page_renders_to_png(tmp_path, hostile_card):
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: install poppler-utils (.ci/run does)")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_pdf(hostile_card, ReportMeta.for_card(hostile_card)))
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "p")], check=True, timeout=120)
+    pngs = sorted(tmp_path.glob("p-*.png"))
+    assert len(pngs) == len(pypdf.PdfReader(str(pdf)).pages)
+    assert all(p.stat().st_size > 1000 for p in pngs)
+
+
+def _margin_ink(pdf_path: Path, out: Path) -> list[int]:
+    """Dark pixels in the right margin of each page (nothing may be drawn there)."""
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", str(pdf_path), str(out / "g")], check=True, timeout=300)
+    inked = []
+    for page in sorted(out.glob("g-*.pgm")):
+        data = page.read_bytes()
+        parts = data.split(maxsplit=4)  # P5, width, height, maxval, pixels
+        width, height = int(parts[1]), int(parts[2])
+        pixels = parts[4]
+        start = int(width - (MARGIN / 72 * 50) + 4)  # a few pixels inside the margin
+        dark = 0
+        for y in range(height):
+            row = pixels[y * width : (y + 1) * width]
+            dark += sum(1 for v in row[start:] if v < 128)
+        inked.append(dark)
+    return inked
+
+
+def test_thirty_products_paginate_without_clipping(tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: install poppler-utils (.ci/run does)")
+    from buyer.sources.catalogue import Catalogue
+
+    cat = Catalogue(need_shared(SHARED_INTEROP))
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from report import thirty_product_card
+
+    card = thirty_product_card(cat)
+    assert len(card.products) == 30
+    pdf = render_pdf(card, ReportMeta.for_card(card))
+    path = tmp_path / "30.pdf"
+    path.write_bytes(pdf)
+    reader = pypdf.PdfReader(str(path))
+    assert len(reader.pages) > 35  # a page per product and more
+    text = flat("\n".join(p.extract_text() for p in reader.pages))
+    for product in card.products:
+        assert flat(product.name) in text
+    for cap in card.products[0].requirements[0].capabilities:
+        assert cap.id in text
+    # The executive summary stays on one page (every product is on page 2), then the requirements.
+    summary = flat(reader.pages[1].extract_text())
+    assert "Executivesummary" in summary
+    assert all(flat(p.name)[:60] in summary for p in card.products)
+    assert "Fixedintherequirementsprofile" in flat(reader.pages[2].extract_text())
+    assert _margin_ink(path, tmp_path) == [0] * len(reader.pages)
+
+
+def test_csv_and_markdown_treat_outside_strings_as_data(catalogue):
+    card = card_for(catalogue, ['=HYPERLINK("http://x")', "| pipe *bold*", "plain"])
+    rows = list(csv.reader(io.StringIO(scorecard_csv(card))))
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
+    assert len(rows) == 1 + 3 * 2 and rows[0][0] == "product"
+    text = scorecard_markdown(card)
+    assert "\\| pipe \\*bold\\*" in text
+    assert md("<script>") == "\\<script\\>"
+
+
+def test_report_cli_writes_atomically(tmp_path):
+    src = str(FIXTURES / "interop")
+    good = tmp_path / "acme.txt"
+    good.write_text("\n".join(ALL_NON_FLAGGED) + "\n")
+    out = tmp_path / "out" / "report.pdf"
+    base = [
+        sys.executable,
+        "-m",
+        "buyer",
+        "report",
+        "--guideline",
+        "2030.01",
+        "--evidence",
+        f"Acme={good}",
+        "--source",
+        src,
+        "--as-of",
+        "2030-01-01",
+        "-o",
+        str(out),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUYER_PDF")}
+    done = subprocess.run(base, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first = out.read_bytes()
+    assert first.startswith(b"%PDF") and "sha256" in done.stdout
+    again = subprocess.run(base, capture_output=True, text=True, env=env, timeout=120)
+    assert again.returncode == 0 and out.read_bytes() == first
+    # A rendering failure leaves the existing report whole, and no temporary file behind.
+    broken = subprocess.run(base, capture_output=True, text=True, env={**env, "BUYER_PDF_FONT": str(good)}, timeout=120)
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert "cannot use" in broken.stderr
+    assert out.read_bytes() == first
+    assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
+    for fmt in ("json", "csv", "md"):
+        target = tmp_path / f"r.{fmt}"
+        done = subprocess.run([*base[:-1], str(target)], capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0 and target.stat().st_size > 100
+
+
+def test_rfp_clauses_and_response_sheet(tmp_path, capsys):
+    from buyer.cli import main
+
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'name = "RFP"\nrfp_reference = "R-1"\n[interop]\nguideline = "2030.01"\nadd_ons = ["dns"]\n'
+        'extra_capabilities = ["compute-tags"]\n[[shortlist]]\nname = "Acme"\nvendor = "Acme Ltd"\n'
+    )
+    assert main(["rfp", "--profile", str(profile), "--source", str(FIXTURES / "interop")]) == 0
+    text = capsys.readouterr().out
+    assert "**M1.** The offered cloud SHALL meet OpenStack Powered Platform" in text
+    assert "**M2.** The offered cloud SHALL meet the DNS add-on" in text
+    assert "**M3.** The offered cloud SHALL provide the capability `compute-tags`" in text
+    assert "buyer guidelines tests dns.2030.01 --program dns --status required --no-flagged" in text
+    assert "| Acme Ltd | Acme |" in text
+    assert "SHOULD provide the advisory capability" not in text  # compute-tags is already mandatory
+
+
+def test_fallback_font_draws_what_the_main_font_lacks(hostile_card, tmp_path):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from buyer.report.fonts import BOLD, FALLBACK, REGULAR, load_fonts
+
+    fonts = load_fonts()
+    if fonts.fallback is None:
+        pytest.fail("no CJK fallback font: install fonts-droid-fallback (.ci/run does)")
+    assert fonts.markup("<b>Облако & 云</b>") == '&lt;b&gt;Облако &amp; <font name="BuyerFallback">云</font>&lt;/b&gt;'
+    for face in (REGULAR, BOLD):
+        para = Paragraph(fonts.markup("云 Cloud"), ParagraphStyle("x", fontName=face))
+        assert para.frags[0].fontName == FALLBACK
+        assert para.frags[-1].fontName == face
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_pdf(hostile_card, ReportMeta.for_card(hostile_card)))
+    if shutil.which("pdffonts"):
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "DroidSansFallback" in listing or "WenQuanYi" in listing
