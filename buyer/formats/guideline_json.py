@@ -161,20 +161,7 @@ class GuidelineParser(Reader):
         )
         if isinstance(tempest, dict):
             repos["tempest"] = str(tempest.get("git-sha", "") or tempest.get("reference", ""))
-        return Guideline(
-            id=gid,
-            schema=schema,
-            status=self.get(doc, "status", str, "", ""),
-            programs=programs,
-            components=components,
-            capabilities=self._capabilities(doc, "capabilities", schema),
-            releases=self.strings(doc, "releases", ""),
-            replaces=str(doc.get("replaces", "") or ""),
-            target_approval=str(doc.get("target_approval", "") or ""),
-            source=str(doc.get("source", "") or ""),
-            cutoff_score=_int_or_none(doc.get("cutoff_score")),
-            test_repositories=repos,
-        )
+        return self._assemble(doc, gid, schema, doc, "", doc, doc, programs, components, repos)
 
     # -- schema 2.0 (core and add-on) ------------------------------------------------
 
@@ -199,6 +186,24 @@ class GuidelineParser(Reader):
         for name, repo in self.get(doc, "test_repositories", dict, "", {}).items():
             if isinstance(repo, dict):
                 repos[name] = str(repo.get("reference", "") or "")
+        return self._assemble(
+            doc, gid, schema, approval, "metadata.os_trademark_approval", meta, scoring, programs, components, repos
+        )
+
+    def _assemble(
+        self,
+        doc: dict[str, Any],
+        gid: str,
+        schema: str,
+        approval: dict[str, Any],
+        approval_path: str,
+        header: dict[str, Any],
+        scoring: dict[str, Any],
+        programs: dict[str, Program],
+        components: dict[str, Component],
+        repos: dict[str, str],
+    ) -> Guideline:
+        """1.x keeps approval, header and scoring fields at the top; 2.0 nests them in metadata."""
         return Guideline(
             id=gid,
             schema=schema,
@@ -206,10 +211,10 @@ class GuidelineParser(Reader):
             programs=programs,
             components=components,
             capabilities=self._capabilities(doc, "capabilities", schema),
-            releases=self.strings(approval, "releases", "metadata.os_trademark_approval"),
+            releases=self.strings(approval, "releases", approval_path),
             replaces=str(approval.get("replaces", "") or ""),
             target_approval=str(approval.get("target_approval", "") or ""),
-            source=str(meta.get("source", "") or ""),
+            source=str(header.get("source", "") or ""),
             cutoff_score=_int_or_none(scoring.get("cutoff_score")),
             test_repositories=repos,
         )

@@ -6,7 +6,7 @@ Parsers in ``buyer.formats`` fill it; nothing here knows where a file came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -159,19 +159,24 @@ class Guideline:
         """A capability by id; a dangling reference is an empty, undefined capability."""
         return self.capabilities.get(cap_id) or Capability(id=cap_id, defined=False)
 
-    def capability_status(self, program: str) -> dict[str, Status]:
-        """Each capability of a program with its status, as RefStack's report resolves it."""
+    def _entries(self, program: str) -> Iterator[tuple[Program, Status, str]]:
+        """(program, status, capability id) for every listing in the program's components."""
         prog = self.program(program)
-        result: dict[str, Status] = {}
         for comp_name in prog.components:
             comp = self.components.get(comp_name)
             if comp is None:
                 continue
             for status, cap_ids in comp.capabilities:
                 for cap_id in cap_ids:
-                    old = result.get(cap_id)
-                    if prog.last_status_wins or old is None or STATUS_RANK[status] < STATUS_RANK[old]:
-                        result[cap_id] = status
+                    yield prog, status, cap_id
+
+    def capability_status(self, program: str) -> dict[str, Status]:
+        """Each capability of a program with its status, as RefStack's report resolves it."""
+        result: dict[str, Status] = {}
+        for prog, status, cap_id in self._entries(program):
+            old = result.get(cap_id)
+            if prog.last_status_wins or old is None or STATUS_RANK[status] < STATUS_RANK[old]:
+                result[cap_id] = status
         return result
 
     def program_capability_ids(self, program: str, statuses: Iterable[Status] | None = None) -> set[str]:
@@ -180,16 +185,7 @@ class Guideline:
         This is the union RefStack's test-list endpoint takes (not the best-status map).
         """
         wanted = set(statuses) if statuses is not None else set(Status)
-        prog = self.program(program)
-        ids: set[str] = set()
-        for comp_name in prog.components:
-            comp = self.components.get(comp_name)
-            if comp is None:
-                continue
-            for status, cap_ids in comp.capabilities:
-                if status in wanted:
-                    ids.update(cap_ids)
-        return ids
+        return {cap_id for _, status, cap_id in self._entries(program) if status in wanted}
 
     def find_capability(self, cap_id: str) -> Capability:
         cap = self.capabilities.get(cap_id)
