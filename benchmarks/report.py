@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import resource
 import time
 import tracemalloc
 from pathlib import Path
@@ -73,6 +74,8 @@ def main() -> None:
     print(f"PDF size: {len(pdf) / 1024:.0f} KiB, pages: {pdf.count(b'/Type /Page') - pdf.count(b'/Type /Pages')}")
     print(f"render time (best of {args.repeat}): {min(times):.2f} s")
     print(f"peak Python memory while rendering: {peak / 2**20:.1f} MiB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS (fonts, catalogue, scorecard, PDF): {rss:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -250,3 +250,24 @@ def test_fallback_font_draws_what_the_main_font_lacks(hostile_card, tmp_path):
     if shutil.which("pdffonts"):
         listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "DroidSansFallback" in listing or "WenQuanYi" in listing
+
+
+def test_flag_reasons_from_guideline_files_are_data(tmp_path):
+    import json as jsonlib
+
+    from buyer.sources.catalogue import Catalogue
+
+    root = tmp_path / "interop"
+    shutil.copytree(FIXTURES / "interop", root)
+    path = root / "guidelines" / "2030.01.json"
+    doc = jsonlib.loads(path.read_text())
+    flagged = doc["capabilities"]["compute-servers"]["tests"][
+        "tempest.api.compute.servers.test_servers.ServersTest.test_flaky"
+    ]
+    flagged["flagged"]["reason"] = "<b>D401</b> & <font size=90>racy</font> 测试"
+    path.write_text(jsonlib.dumps(doc))
+    cat = Catalogue(root)
+    profile = Profile(name="p", interop=InteropRequirement(guideline="2030.01"), shortlist=[Product(name="Acme")])
+    card = evaluate(profile, cat, {"Acme": [evidence(ALL_NON_FLAGGED)]}, AS_OF, [cat.use("2030.01")])
+    text = flat(text_of(render_pdf(card, ReportMeta.for_card(card))))
+    assert flat("<b>D401</b> & <font size=90>racy</font> 测试") in text
