@@ -18,8 +18,22 @@ from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.profile import Profile
 from buyer.model.scorecard import Scorecard
 from buyer.model.scoring import evaluate, resolve_requirements
-from buyer.sources.catalogue import Catalogue
+from buyer.sources.cache import Cache
+from buyer.sources.catalogue import Catalogue, open_catalogue
+from buyer.sources.fetch import Fetcher
 from buyer.sources.files import load_evidence_file
+from buyer.sources.http import HttpClient
+from buyer.sources.settings import Settings
+
+
+def make_fetcher(offline: bool = False) -> Fetcher:
+    """The one way faces reach the network: through the cache, offline when asked."""
+    return Fetcher(HttpClient(), Cache(), offline=offline or Settings.from_env().offline)
+
+
+def open_guidelines(source: str | None = None, offline: bool = False, refresh: bool = False) -> Catalogue:
+    """The guideline catalogue at ``source`` (else $BUYER_INTEROP_URL, else upstream, pinned)."""
+    return open_catalogue(source, make_fetcher(offline), refresh=refresh)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,23 @@ def need_shared(path: Path = SHARED) -> Path:
     return path
 
 
+# Nothing listens on port 9 of the loopback: a source that is not set by a test fails fast there
+# instead of reaching the internet.
+CLOSED = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def isolated_sources(tmp_path_factory, monkeypatch):
+    """Every test gets its own cache and sources that go nowhere unless it sets them."""
+    monkeypatch.setenv("BUYER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("BUYER_INTEROP_URL", f"{CLOSED}/api/v1/repos/openinfra/interop")
+    monkeypatch.setenv("BUYER_REFSTACK_URL", f"{CLOSED}/api")
+    monkeypatch.setenv("BUYER_MARKETPLACE_URL", f"{CLOSED}/marketplace")
+    monkeypatch.setenv("BUYER_SCS_MONITOR_URL", f"{CLOSED}/scs")
+    monkeypatch.delenv("BUYER_OFFLINE", raising=False)
+    monkeypatch.delenv("BUYER_REGISTRY_FILE", raising=False)
+
+
 @pytest.fixture
 def catalogue() -> Catalogue:
     return Catalogue(FIXTURES / "interop")

@@ -8,8 +8,9 @@ import json
 import sys
 from typing import Any
 
+from buyer import actions
 from buyer.model.scorecard import Scorecard, Verdict
-from buyer.sources.catalogue import SOURCE_ENV, Catalogue, open_catalogue
+from buyer.sources.catalogue import SOURCE_ENV, Catalogue
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -24,8 +25,18 @@ class CliError(Exception):
 def add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
-        metavar="DIR",
-        help=f"guideline source: a folder in upstream's layout or a file:// URL (default: ${SOURCE_ENV})",
+        metavar="DIR|URL",
+        help=(
+            "guideline source: a folder in upstream's layout, a file:// URL, or the interop "
+            f"repository's Gitea API base (default: ${SOURCE_ENV}, else upstream at the pinned commit)"
+        ),
+    )
+    add_offline(parser)
+
+
+def add_offline(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offline", action="store_true", help="use only what `buyer sync` cached (also: BUYER_OFFLINE=1)"
     )
 
 
@@ -34,7 +45,7 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
 
 
 def catalogue(args: argparse.Namespace) -> Catalogue:
-    return open_catalogue(args.source)
+    return actions.open_guidelines(args.source, offline=args.offline)
 
 
 def print_json(data: Any) -> None:

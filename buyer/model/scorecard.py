@@ -235,6 +235,8 @@ class GuidelineUse:
     schema: str
     source: str  # where buyer read it
     sha256: str
+    commit: str = ""  # the interop repository commit, for an upstream source
+    retrieved_at: datetime | None = None  # last confirmed by the server (None: a local file)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from buyer import __version__
 from buyer.model.scorecard import Scorecard
@@ -54,14 +54,29 @@ def report_id(card: Scorecard, meta: ReportMeta | None = None) -> str:
     return digest[:16]
 
 
+def describe_age(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return "just now"
+    if seconds < 7200:
+        return f"{seconds // 60} minutes ago"
+    if seconds < 172800:
+        return f"{seconds // 3600} hours ago"
+    return f"{seconds // 86400} days ago"
+
+
 def data_age_line(card: Scorecard) -> str:
     """How old the data is: the span of evidence dates, in days before the evaluation date."""
     dates = sorted(u.provenance.date.date() for p in card.products for u in p.evidence if u.provenance.date)
+    checked = sorted(g.retrieved_at.date() for g in card.guidelines if g.retrieved_at)
+    guidelines = f"{len(card.guidelines)} guideline file(s), hashes in the appendix"
+    if checked:
+        guidelines += f", fetched from upstream and last checked {checked[0].isoformat()}"
     if not dates:
-        return "no dated evidence"
+        return f"no dated evidence; {guidelines}"
     oldest, newest = dates[0], dates[-1]
     return (
         f"evidence dated {oldest.isoformat()} to {newest.isoformat()} "
         f"({(card.as_of - newest).days} to {(card.as_of - oldest).days} days before the evaluation date); "
-        f"{len(card.guidelines)} guideline file(s), hashes in the appendix"
+        f"{guidelines}"
     )

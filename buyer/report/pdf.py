@@ -533,11 +533,13 @@ class _Writer:
             ]
         )
         for g in c.guidelines:
+            commit = f"; commit {g.commit}" if g.commit else ""
+            checked = f"{g.retrieved_at.isoformat()} (last checked)" if g.retrieved_at else "local copy"
             rows.append(
                 [
-                    self.p(f"guideline {g.id} ({g.status}, schema {g.schema})", self.s.cell),
+                    self.p(f"guideline {g.id} ({g.status}, schema {g.schema}{commit})", self.s.cell),
                     self.p(g.source, self.s.code),
-                    self.p("—", self.s.cell),
+                    self.p(checked, self.s.cell),
                     self.p(g.sha256, self.s.code),
                 ]
             )

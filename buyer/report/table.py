@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from buyer.model.scorecard import Scorecard, Verdict
 from buyer.report.glyphs import VERDICT_GLYPH, VERDICT_WORDS
+from buyer.report.inputs import describe_age
 
 
-def scorecard_table(card: Scorecard) -> str:
+def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
     age = f"evidence up to {card.max_age_days} days old" if card.max_age_days else "no age limit"
     lines = [f"Profile: {card.profile_name}  ·  as of {card.as_of}  ·  {age}"]
+    for g in card.guidelines:
+        where = f"{g.source} @ {g.commit[:12]}" if g.commit else g.source
+        checked = f", checked {describe_age(now - g.retrieved_at)}" if g.retrieved_at else ""
+        lines.append(f"Guideline {g.id}: {where}{checked}")
     if not card.products:
         lines.append("No products: name a shortlist in the profile or give --evidence PRODUCT=FILE.")
     width = max((len(r.title) for p in card.products for r in p.requirements), default=10)

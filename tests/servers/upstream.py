@@ -1,0 +1,263 @@
+"""A real HTTP server on 127.0.0.1 that serves ../shared/data the way upstream serves it.
+
+- the interop repository as Gitea does: ``/api/v1/repos/openinfra/interop/contents/<dir>?ref=``
+  and ``/api/v1/repos/openinfra/interop/raw/<path>?ref=`` (and ``raw/commit/<sha>/<path>``);
+- the SCS compliance monitor's ``/scs/status``;
+- Marketplace listings under ``/marketplace/<kind>`` (summit-api's paging envelope);
+- a RefStack-shaped results API under ``/refstack/v1/results`` for the sync benchmark.
+
+ETags make conditional requests real (304), every request is counted on the server side, and
+``faults`` injects failures: 500s, a hang, a truncated body, a wrong content type, an oversized
+body, redirects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+GITEA = "/api/v1/repos/openinfra/interop"
+PINNED_REF = "2a71585700b4141910dbd4139805e2c0e9c49a8e"
+
+
+@dataclass
+class Fault:
+    kind: str  # 500 | hang | truncate | html | huge | redirect-away | redirect-here | 404
+    times: int | None = None  # how many requests it hits; None: all
+    hang_seconds: float = 5.0
+
+
+@dataclass
+class Hit:
+    path: str
+    conditional: bool
+    status: int
+
+
+@dataclass
+class Upstream:
+    data: Path
+    ref: str = PINNED_REF
+    marketplace: dict[str, list[dict]] = field(default_factory=dict)
+    refstack_results: list[dict] = field(default_factory=list)  # newest first, as RefStack lists
+    refstack_details: dict[str, dict] = field(default_factory=dict)
+    faults: dict[str, Fault] = field(default_factory=dict)  # path prefix -> fault
+    hits: list[Hit] = field(default_factory=list)
+    delay: float = 0.0  # seconds added to every answer (a slow network for the benchmark)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- routing -------------------------------------------------------------------------
+
+    def answer(self, path: str, query: dict[str, list[str]], accept: str) -> tuple[int, str, bytes, dict[str, str]]:
+        if path.startswith(f"{GITEA}/contents/"):
+            return self._contents(path.removeprefix(f"{GITEA}/contents/"), query)
+        if path.startswith(f"{GITEA}/raw/commit/"):
+            ref, _, rel = path.removeprefix(f"{GITEA}/raw/commit/").partition("/")
+            return self._raw(rel, ref)
+        if path.startswith(f"{GITEA}/raw/"):
+            return self._raw(path.removeprefix(f"{GITEA}/raw/"), _one(query, "ref"))
+        if path == "/scs/status":
+            if "application/json" not in accept and "*/*" not in accept:
+                return 406, "application/json", b'{"detail": "Not Acceptable"}', {}
+            return 200, "application/json", (self.data / "scs/generated/monitor-views/status.json").read_bytes(), {}
+        if path.startswith("/marketplace/"):
+            return self._marketplace(path.removeprefix("/marketplace/"), query)
+        if path.startswith("/refstack/v1/results"):
+            return self._refstack(path.removeprefix("/refstack/v1/results"), query)
+        return 404, "application/json", b'{"message": "not found"}', {}
+
+    def _contents(self, rel: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:
+        if _one(query, "ref") != self.ref:
+            return 404, "application/json", b'{"message": "object does not exist"}', {}
+        folder = self.data / "interop" / rel.strip("/")
+        if not folder.is_dir():
+            return 404, "application/json", b'{"message": "not found"}', {}
+        listing = [
+            {
+                "name": p.name,
+                "path": f"{rel.strip('/')}/{p.name}",
+                "type": "file",
+                "size": p.stat().st_size,
+                "sha": hashlib.sha1(p.read_bytes()).hexdigest(),
+            }
+            for p in sorted(folder.iterdir())
+            if p.is_file()
+        ]
+        return 200, "application/json", json.dumps(listing).encode(), {}
+
+    def _raw(self, rel: str, ref: str) -> tuple[int, str, bytes, dict[str, str]]:
+        file = self.data / "interop" / rel
+        if ref != self.ref or not file.is_file():
+            return 404, "application/json", b'{"message": "not found"}', {}
+        return 200, "text/plain; charset=utf-8", file.read_bytes(), {}
+
+    def _marketplace(self, kind: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:
+        items = self.marketplace.get(kind.strip("/"))
+        if items is None:
+            return 404, "application/json", b'{"message": "not found"}', {}
+        per_page = int(_one(query, "per_page") or 10)
+        page = int(_one(query, "page") or 1)
+        last = max(1, -(-len(items) // per_page))
+        body = {
+            "total": len(items),
+            "per_page": per_page,
+            "current_page": page,
+            "last_page": last,
+            "data": items[(page - 1) * per_page : page * per_page],
+        }
+        return 200, "application/json", json.dumps(body).encode(), {}
+
+    def _refstack(self, rest: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:
+        if rest.strip("/"):
+            detail = self.refstack_details.get(rest.strip("/"))
+            if detail is None:
+                return 404, "application/json", b'{"code": 404, "title": "Not Found"}', {}
+            return 200, "application/json", json.dumps(detail).encode(), {}
+        page = int(_one(query, "page") or 1)
+        total = max(1, -(-len(self.refstack_results) // 20))
+        if page > total:
+            return 400, "application/json", b'{"code": 400, "title": "Invalid page number"}', {}
+        body = {
+            "results": self.refstack_results[(page - 1) * 20 : page * 20],
+            "pagination": {"current_page": page, "total_pages": total},
+        }
+        return 200, "application/json", json.dumps(body).encode(), {}
+
+    def count(self, prefix: str = "", conditional: bool | None = None) -> int:
+        with self.lock:
+            return sum(
+                1
+                for h in self.hits
+                if h.path.startswith(prefix) and (conditional is None or h.conditional == conditional)
+            )
+
+
+def _one(query: dict[str, list[str]], key: str) -> str:
+    return (query.get(key) or [""])[0]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    upstream: Upstream
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        up = self.upstream
+        split = urlsplit(self.path)
+        conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+        fault = self._fault(split.path)
+        if up.delay:
+            time.sleep(up.delay)
+        if fault is not None:
+            status = self._inject(fault, split.path)
+            with up.lock:
+                up.hits.append(Hit(split.path, conditional, status))
+            return
+        status, ctype, body, headers = up.answer(split.path, parse_qs(split.query), self.headers.get("Accept", ""))
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if status == 200 and self.headers.get("If-None-Match") == etag:
+            status, body = 304, b""
+        with up.lock:
+            up.hits.append(Hit(split.path, conditional, status))
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        if status in (200, 304):
+            self.send_header("ETag", etag)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _fault(self, path: str) -> Fault | None:
+        up = self.upstream
+        with up.lock:
+            for prefix, fault in up.faults.items():
+                if path.startswith(prefix) and (fault.times is None or fault.times > 0):
+                    if fault.times is not None:
+                        fault.times -= 1
+                    return fault
+        return None
+
+    def _inject(self, fault: Fault, path: str) -> int:
+        kind = fault.kind
+        if kind == "hang":
+            time.sleep(fault.hang_seconds)
+            kind = "500"
+        if kind in ("500", "404"):
+            body = b'{"code": %s, "title": "injected"}' % kind.encode()
+            self._send(int(kind), "application/json", body)
+            return int(kind)
+        if kind == "html":
+            self._send(200, "text/html", b"<html><body>Sign in to the captive portal</body></html>")
+            return 200
+        if kind == "truncate":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b'{"results": [')
+            self.wfile.flush()
+            self.close_connection = True
+            return 200
+        if kind == "huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()  # no length: streamed until the client gives up
+            self.close_connection = True
+            try:
+                for _ in range(4096):
+                    self.wfile.write(b" " * 65536)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return 200
+        if kind in ("redirect-away", "redirect-here"):
+            host = "127.0.0.2" if kind == "redirect-away" else "127.0.0.1"
+            self.send_response(302)
+            self.send_header("Location", f"http://{host}:{self.server.server_address[1]}{path}?moved=1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.upstream.faults.pop(path, None) if kind == "redirect-here" else None
+            return 302
+        raise ValueError(kind)
+
+    def _send(self, status: int, ctype: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class UpstreamServer:
+    """Start with ``with UpstreamServer(upstream) as server:``; ``server.url`` is the base."""
+
+    def __init__(self, upstream: Upstream, port: int = 0) -> None:
+        handler = type("Handler", (_Handler,), {"upstream": upstream})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd.daemon_threads = True
+        self.upstream = upstream
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> UpstreamServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
