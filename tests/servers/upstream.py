@@ -225,7 +225,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Location", f"http://{host}:{self.server.server_address[1]}{path}?moved=1")
             self.send_header("Content-Length", "0")
             self.end_headers()
-            self.upstream.faults.pop(path, None) if kind == "redirect-here" else None
+            if kind == "redirect-here":
+                self.upstream.faults.pop(path, None)  # the redirected request is then answered
             return 302
         raise ValueError(kind)
 
