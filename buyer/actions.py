@@ -12,7 +12,7 @@ from pathlib import Path
 
 from buyer._atomic import atomic_write
 from buyer.formats.evidence import sha256_hex
-from buyer.formats.profile_toml import dump_profile, parse_profile
+from buyer.formats.toml_models import dump_profile, parse_profile
 from buyer.model.errors import InputError
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.profile import Profile
@@ -23,6 +23,7 @@ from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
 from buyer.sources.files import load_evidence_file
 from buyer.sources.http import HttpClient
+from buyer.sources.refstack import RefStackClient
 from buyer.sources.settings import Settings
 
 
@@ -63,15 +64,14 @@ def save_profile(profile: Profile, path: str | Path) -> Path:
     return atomic_write(path, dump_profile(profile))
 
 
-def profile_evidence(loaded: LoadedProfile) -> dict[str, list[Evidence]]:
-    """Read every evidence file the shortlist names (paths relative to the profile's folder)."""
+def profile_evidence(loaded: LoadedProfile, offline: bool = False) -> dict[str, list[Evidence]]:
+    """Read every piece of evidence the shortlist names (paths relative to the profile's folder)."""
     base = loaded.path.parent
     out: dict[str, list[Evidence]] = {}
     for product in loaded.profile.shortlist:
         items = out.setdefault(product.name, [])
         for ref in product.evidence:
-            file = Path(ref.file).expanduser()
-            items.append(load_evidence_file(file if file.is_absolute() else base / file, ref.kind, ref.date))
+            items.append(load_evidence_ref(ref.file, ref.kind, offline, ref.date, base))
     return out
 
 
@@ -80,16 +80,40 @@ def split_evidence_arg(arg: str) -> tuple[str, str]:
     product, sep, file = arg.partition("=")
     if sep and product and file:
         return product, file
+    if arg.startswith(REFSTACK_PREFIX):
+        return arg, arg
     return Path(arg).stem, arg
 
 
+REFSTACK_PREFIX = "refstack:"
+
+
+def refstack_client(offline: bool = False, fetcher: Fetcher | None = None) -> RefStackClient:
+    return RefStackClient(Settings.from_env().refstack_url, fetcher or make_fetcher(offline))
+
+
+def load_evidence_ref(
+    ref: str, kind: EvidenceKind, offline: bool = False, declared: dt.date | None = None, base: Path | None = None
+) -> Evidence:
+    """A file path, or ``refstack:<result id>`` for a published RefStack result."""
+    if ref.startswith(REFSTACK_PREFIX):
+        result_id = ref.removeprefix(REFSTACK_PREFIX).strip()
+        if not result_id:
+            raise InputError(ref, "name a RefStack result id after 'refstack:'")
+        return refstack_client(offline).result(result_id)
+    file = Path(ref).expanduser()
+    if base is not None and not file.is_absolute():
+        file = base / file
+    return load_evidence_file(file, kind, declared)
+
+
 def load_evidence_args(
-    args: Iterable[str], kind: EvidenceKind = EvidenceKind.SELF_REPORTED
+    args: Iterable[str], kind: EvidenceKind = EvidenceKind.SELF_REPORTED, offline: bool = False
 ) -> dict[str, list[Evidence]]:
     out: dict[str, list[Evidence]] = {}
     for arg in args:
-        product, file = split_evidence_arg(arg)
-        out.setdefault(product, []).append(load_evidence_file(file, kind))
+        product, ref = split_evidence_arg(arg)
+        out.setdefault(product, []).append(load_evidence_ref(ref, kind, offline))
     return out
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from buyer import actions
 from buyer._atomic import atomic_write
-from buyer.formats.profile_toml import ProfileErrors, dump_profile, parse_profile
+from buyer.formats.toml_models import ProfileErrors, dump_profile, parse_profile
 from buyer.model.errors import InputError
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "requirements_profiles").glob("*.toml"))

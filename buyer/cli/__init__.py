@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from buyer import __version__
-from buyer.cli import evaluate_cmd, guidelines_cmd, profile_cmd, report_cmd
+from buyer.cli import evaluate_cmd, guidelines_cmd, profile_cmd, registry_cmd, report_cmd, results_cmd
 from buyer.cli._common import EXIT_USAGE, CliError
 from buyer.model.errors import BuyerError
 
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_cmd.register(commands)
     profile_cmd.register(commands)
     report_cmd.register(commands)
+    results_cmd.register(commands)
+    registry_cmd.register(commands)
     return parser
 
 

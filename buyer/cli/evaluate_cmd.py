@@ -41,7 +41,10 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="[PRODUCT=]FILE",
-        help="evidence for a product (repeatable); without PRODUCT= the file name is the product",
+        help=(
+            "evidence for a product (repeatable): a file, or refstack:<result id> for a published "
+            "RefStack result; without PRODUCT= the file name is the product"
+        ),
     )
     p.add_argument(
         "--evidence-kind",
@@ -57,7 +60,7 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
 def build_scorecard(args: argparse.Namespace) -> Any:
     cat = catalogue(args)
     kind = EvidenceKind(args.evidence_kind)
-    extra = actions.load_evidence_args(args.evidence, kind)
+    extra = actions.load_evidence_args(args.evidence, kind, args.offline)
     sha = ""
     if args.profile:
         if args.guideline:
@@ -67,7 +70,7 @@ def build_scorecard(args: argparse.Namespace) -> Any:
         if args.max_age_days is not None:
             policy = profile.evidence_policy.model_copy(update={"max_age_days": args.max_age_days})
             profile = profile.model_copy(update={"evidence_policy": policy})
-        evidence = actions.merge_evidence(actions.profile_evidence(loaded), extra)
+        evidence = actions.merge_evidence(actions.profile_evidence(loaded, args.offline), extra)
     elif args.guideline:
         profile = Profile(
             name=f"ad hoc: {args.guideline} {args.program}",

@@ -9,7 +9,7 @@ from typing import Any
 
 from buyer import actions
 from buyer.cli._common import EXIT_OK, EXIT_USAGE, CliError
-from buyer.formats.profile_toml import ProfileErrors
+from buyer.formats.toml_models import ProfileErrors
 from buyer.model.profile import InteropRequirement, Profile
 
 

@@ -61,7 +61,8 @@ class EvidencePolicy(_Strict):
 
 
 class EvidenceRef(_Strict):
-    """A piece of evidence named in a profile. ``file`` is relative to the profile's folder."""
+    """A piece of evidence named in a profile: a file (relative to the profile's folder) or
+    ``refstack:<result id>`` for a published RefStack result."""
 
     file: Annotated[str, Field(min_length=1)]
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED

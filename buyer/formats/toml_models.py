@@ -8,7 +8,7 @@ import tomllib
 import types
 import typing
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli_w
 from pydantic import BaseModel, ValidationError
@@ -16,13 +16,15 @@ from pydantic import BaseModel, ValidationError
 from buyer.model.errors import InputError
 from buyer.model.profile import Profile
 
+M = TypeVar("M", bound=BaseModel)
+
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
 
 class ProfileErrors(InputError):
-    """All the problems of one profile; ``str()`` gives the first, ``lines()`` every one."""
+    """All the problems of one TOML file; ``str()`` gives the first, ``lines()`` every one."""
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
@@ -36,6 +38,11 @@ class ProfileErrors(InputError):
 
 def parse_profile(text: str, source: str) -> Profile:
     """Parse and validate a profile. Raises ProfileErrors (an InputError) with positions."""
+    return parse_toml_model(text, source, Profile)
+
+
+def parse_toml_model(text: str, source: str, model: type[M]) -> M:
+    """Parse TOML and validate it as ``model``; every problem gets its line and column."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -46,10 +53,10 @@ def parse_profile(text: str, source: str) -> Profile:
         reason = _TOML_POSITION.sub("", message)
         raise ProfileErrors([InputError(source, f"not valid TOML: {reason}", line=line, column=column)]) from None
     try:
-        return Profile.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         positions = _key_positions(text)
-        errors = [_describe(err, positions, source) for err in exc.errors()]
+        errors = [_describe(err, positions, source, model) for err in exc.errors()]
         errors.sort(key=lambda e: (e.line or 0, e.column or 0))
         raise ProfileErrors(errors) from None
 
@@ -63,13 +70,15 @@ def dump_profile(profile: Profile) -> str:
 # -- error positions ------------------------------------------------------------------------
 
 
-def _describe(err: Any, positions: dict[tuple[Any, ...], tuple[int, int]], source: str) -> InputError:
+def _describe(
+    err: Any, positions: dict[tuple[Any, ...], tuple[int, int]], source: str, model: type[BaseModel]
+) -> InputError:
     loc = tuple(err["loc"])
     kind = err["type"]
     dotted = _dotted(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        hint = difflib.get_close_matches(key, _known_keys(loc[:-1]), n=1)
+        hint = difflib.get_close_matches(key, _known_keys(model, loc[:-1]), n=1)
         message = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
         if len(loc) > 1:
             message += f" in [{_dotted(loc[:-1])}]"
@@ -147,8 +156,8 @@ def _split_key(key: str) -> list[str]:
     return [a or b or c for a, b, c in parts]
 
 
-def _known_keys(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = Profile
+def _known_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    model: Any = root
     for part in loc:
         if isinstance(part, int):
             continue

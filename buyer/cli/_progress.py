@@ -1,0 +1,29 @@
+"""Progress on standard error: one updating line on a terminal, a line per stage otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class Progress:
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self._last = 0.0
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if not self.live:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        self.stream.write(f"\r\x1b[K{stage}: {done}/{total}")
+        self.stream.flush()
+
+    def finish(self, stage: str, summary: str) -> None:
+        prefix = "\r\x1b[K" if self.live else ""
+        self.stream.write(f"{prefix}{stage}: {summary}\n")
+        self.stream.flush()

@@ -1,0 +1,97 @@
+"""buyer registry list|show: products and what they claim, from every source."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from buyer import actions
+from buyer.cli._common import EXIT_OK, CliError, add_format, add_offline, print_json
+from buyer.report.inputs import describe_age
+from buyer.sources.registry import REGISTRY_ENV, load_registry
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("registry", help="products and their claims (Marketplace, RefStack, SCS, local)")
+    sub = group.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
+    p = sub.add_parser("list", help="every product, filterable")
+    p.add_argument("--search", metavar="TEXT", help="only names or vendors containing TEXT")
+    p.add_argument(
+        "--source", choices=["marketplace", "refstack", "scs-monitor", "local"], help="only from this source"
+    )
+    _common(p)
+    p.set_defaults(handler=cmd_list)
+    p = sub.add_parser("show", help="one product's claims, with their sources and dates")
+    p.add_argument("name")
+    _common(p)
+    p.set_defaults(handler=cmd_show)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", metavar="FILE", type=Path, help=f"local registry file (default: ${REGISTRY_ENV})")
+    add_offline(p)
+    add_format(p)
+
+
+def _registry(args: argparse.Namespace) -> Any:
+    registry = load_registry(actions.make_fetcher(args.offline), args.registry)
+    for problem in registry.problems:
+        print(f"buyer: warning: {problem}", file=sys.stderr)
+    return registry
+
+
+def _age(claim: Any) -> str:
+    if claim.retrieved_at is None:
+        return claim.source
+    return f"{claim.source}, checked {describe_age(datetime.now(UTC) - claim.retrieved_at)}"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    products = registry.products
+    if args.search:
+        needle = args.search.casefold()
+        products = [p for p in products if needle in p.name.casefold() or needle in p.vendor.casefold()]
+    if args.source:
+        products = [p for p in products if any(c.source == args.source for c in p.claims)]
+    if args.format == "json":
+        print_json(
+            {
+                "products": [
+                    dataclasses.asdict(p) | {"evidence": [e.model_dump(mode="json") for e in p.evidence]}
+                    for p in products
+                ],
+                "problems": registry.problems,
+            }
+        )
+        return EXIT_OK
+    print(f"{'NAME':<32} {'VENDOR':<26} {'CATEGORY':<22} CLAIMS")
+    for p in products:
+        claims = "; ".join(f"{c.describe()} [{_age(c)}]" for c in p.claims) or "-"
+        print(f"{p.name[:32]:<32} {p.vendor[:26]:<26} {p.category[:22]:<22} {claims}")
+    if not products:
+        print("no products (run `buyer sync --only registry`, or add them to the local registry file)")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    product = registry.find(args.name)
+    if product is None:
+        raise CliError(f"no product named '{args.name}' in the registry")
+    if args.format == "json":
+        print_json(dataclasses.asdict(product) | {"evidence": [e.model_dump(mode="json") for e in product.evidence]})
+        return EXIT_OK
+    print(product.name)
+    for label, value in (("vendor", product.vendor), ("category", product.category), ("notes", product.notes)):
+        if value:
+            print(f"  {label}: {value}")
+    for c in product.claims:
+        print(f"  claim: {c.describe()}  [{_age(c)}]  {c.url}")
+    for e in product.evidence:
+        print(f"  evidence: {e.file} ({e.kind}{', ' + e.date.isoformat() if e.date else ''})")
+    return EXIT_OK

@@ -1,0 +1,191 @@
+"""buyer results list|show: published RefStack results; buyer sync: refresh the cache."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from typing import Any
+
+from buyer import actions
+from buyer.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_format,
+    add_offline,
+    add_source,
+    exit_code,
+    parse_date,
+    print_json,
+)
+from buyer.cli._progress import Progress
+from buyer.model.errors import BuyerError
+from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
+from buyer.report.table import scorecard_table
+from buyer.sources.settings import Settings
+
+STAGES = ("guidelines", "results", "registry")
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("results", help="list and show published RefStack results")
+    sub = group.add_subparsers(dest="results_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("list", help="results on the RefStack server ($BUYER_REFSTACK_URL), newest first")
+    _filters(p)
+    p.add_argument("--max-pages", type=int, default=5, metavar="N", help="pages of 20 to read (default 5)")
+    add_offline(p)
+    add_format(p)
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="one result, scored against its guideline (or --guideline/--program)")
+    p.add_argument("result_id")
+    p.add_argument("--guideline", metavar="V", help="score against this guideline (default: the result's meta)")
+    p.add_argument("--program", help="platform, compute or storage (default: the result's meta target)")
+    add_source(p)
+    add_format(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = commands.add_parser(
+        "sync",
+        help="fetch guidelines, RefStack results and the registry into the cache",
+        description=(
+            "Refresh the cache from every source (conditional requests where a copy is cached), "
+            "so that everything works offline afterwards. Exits 2 if any source failed."
+        ),
+    )
+    p.add_argument("--only", choices=STAGES, action="append", help="sync only this (repeatable)")
+    p.add_argument("--source", metavar="DIR|URL", help="guideline source (default: $BUYER_INTEROP_URL or upstream)")
+    p.add_argument("--since", type=parse_date, metavar="DATE", help="results created on or after DATE")
+    p.add_argument("--max-pages", type=int, default=50, metavar="N", help="result pages to read (default 50)")
+    p.set_defaults(handler=cmd_sync)
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", type=parse_date, metavar="DATE", help="created on or after DATE")
+    p.add_argument("--until", type=parse_date, metavar="DATE", help="created on or before DATE")
+    p.add_argument("--cpid", help="the cloud's provider id")
+    p.add_argument("--product-id", help="a RefStack product id")
+    p.add_argument("--verified", action="store_true", help="only results the Foundation verified")
+
+
+def _filter_values(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "start_date": f"{args.since} 00:00:00" if getattr(args, "since", None) else None,
+        "end_date": f"{args.until} 23:59:59" if getattr(args, "until", None) else None,
+        "cpid": getattr(args, "cpid", None),
+        "product_id": getattr(args, "product_id", None),
+        "verification_status": 1 if getattr(args, "verified", False) else None,
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    client = actions.refstack_client(args.offline)
+    results = client.list_results(max_pages=args.max_pages, refresh=not args.offline, **_filter_values(args))
+    if args.format == "json":
+        print_json({"source": client.base, "results": [dataclasses.asdict(r) for r in results]})
+        return EXIT_OK
+    print(f"{'RESULT ID':<36}  {'CREATED (UTC)':<19}  {'VERIFIED':<8}  {'GUIDELINE':<12}  {'TARGET':<13}  PRODUCT")
+    for r in results:
+        product = f"{r.product} {r.product_version}".strip() or "-"
+        verified = "yes" if r.verification_status else "no"
+        guideline = r.guideline.removesuffix(".json") or "-"
+        print(f"{r.id:<36}  {r.created_at:<19}  {verified:<8}  {guideline:<12}  {r.target or '-':<13}  {product}")
+    if not results:
+        print("no results")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    client = actions.refstack_client(args.offline)
+    evidence = client.result(args.result_id)
+    meta = _meta(evidence.provenance.source, client)
+    guideline = args.guideline or meta.get("guideline", "").removesuffix(".json")
+    program = args.program or meta.get("target", "") or "platform"
+    if not guideline:
+        print(
+            f"result {args.result_id}: {evidence.passed_count} passed tests; its owner set no guideline, "
+            "so give --guideline V (and --program) to score it"
+        )
+        return EXIT_OK
+    add_ons = [program] if program in ("dns", "orchestration") else []
+    core = "platform" if add_ons else program
+    profile = Profile(
+        name=f"RefStack result {args.result_id}",
+        interop=InteropRequirement(guideline=guideline, program=core, add_ons=add_ons),
+        evidence_policy=EvidencePolicy(max_age_days=None),
+        shortlist=[Product(name=args.result_id)],
+    )
+    cat = actions.open_guidelines(args.source, offline=args.offline)
+    card = actions.run_evaluation(profile, cat, {args.result_id: [evidence]}, actions.today())
+    if args.format == "json":
+        from buyer.report.scorecard_json import scorecard_json
+
+        sys.stdout.write(scorecard_json(card))
+    else:
+        sys.stdout.write(scorecard_table(card))
+    return exit_code(card)
+
+
+def _meta(url: str, client: Any) -> dict[str, str]:
+    import json
+
+    doc = client.fetcher.get(url, client.SOURCE, refresh=False)
+    meta = json.loads(doc.body).get("meta") or {}
+    return {k: str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    stages = args.only or list(STAGES)
+    progress = Progress()
+    fetcher = actions.make_fetcher()
+    failed = 0
+    for stage in STAGES:
+        if stage not in stages:
+            continue
+        try:
+            summary = SYNCS[stage](args, fetcher, progress)
+        except BuyerError as exc:
+            failed += 1
+            progress.finish(stage, f"failed: {exc}")
+        else:
+            progress.finish(stage, summary)
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def _sync_guidelines(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
+    settings = Settings.from_env()
+    source = args.source or settings.interop_url
+    if not source.startswith(("http://", "https://")):
+        return f"{source} is a local folder; nothing to fetch"
+    from buyer.sources.catalogue import open_catalogue
+
+    cat = open_catalogue(source, fetcher, refresh=True)
+    unchanged = 0
+    for n, gid in enumerate(cat, start=1):
+        unchanged += cat.loaded(gid).from_cache
+        progress.update("guidelines", n, len(cat))
+    return f"{len(cat)} files from {cat.label} ({unchanged} unchanged)"
+
+
+def _sync_results(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
+    client = actions.refstack_client(fetcher=fetcher)
+    since = f"{args.since} 00:00:00" if args.since else None
+    before = fetcher.http.requests
+    summaries = client.list_results(
+        max_pages=args.max_pages,
+        refresh=True,
+        start_date=since,
+        progress=lambda d, t: progress.update("results: pages", d, t),
+    )
+    client.results_with_details(summaries, progress=lambda d, t: progress.update("results: details", d, t))
+    return f"{len(summaries)} results with details from {client.base} ({fetcher.http.requests - before} requests)"
+
+
+def _sync_registry(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
+    from buyer.sources.registry import sync_registry
+
+    return sync_registry(fetcher, lambda d, t: progress.update("registry", d, t))
+
+
+SYNCS = {"guidelines": _sync_guidelines, "results": _sync_results, "registry": _sync_registry}
