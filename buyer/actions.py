@@ -24,6 +24,7 @@ from buyer.sources.fetch import Fetcher
 from buyer.sources.files import load_evidence_file
 from buyer.sources.http import HttpClient
 from buyer.sources.refstack import RefStackClient
+from buyer.sources.registry import Registry, load_registry
 from buyer.sources.settings import Settings
 
 
@@ -131,11 +132,32 @@ def run_evaluation(
     evidence: Mapping[str, list[Evidence]],
     as_of: dt.date,
     profile_sha256: str = "",
+    registry: Registry | None = None,
 ) -> Scorecard:
     requirements = resolve_requirements(profile.interop, catalogue)
     uses = [catalogue.use(r.guideline.id) for r in requirements]
     unique = list({u.id: u for u in uses}.values())
-    return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256)
+    claims = {}
+    if registry is not None:
+        for name in [p.name for p in profile.shortlist] + list(evidence):
+            found = registry.find(name)
+            if found is not None:
+                claims[name] = list(found.claims)
+    return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256, claims)
+
+
+def registry_evidence(profile: Profile, registry: Registry, offline: bool = False) -> dict[str, list[Evidence]]:
+    """Evidence the local registry holds for shortlisted products (files a vendor sent)."""
+    out: dict[str, list[Evidence]] = {}
+    for product in profile.shortlist:
+        found = registry.find(product.name)
+        if found is not None and found.evidence:
+            out[product.name] = [load_evidence_ref(e.file, e.kind, offline, e.date) for e in found.evidence]
+    return out
+
+
+def load_registry_for(offline: bool = False, local: Path | None = None) -> Registry:
+    return load_registry(make_fetcher(offline), local)
 
 
 def today() -> dt.date:

@@ -70,3 +70,30 @@ def evidence(
     when = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC) if date else None
     prov = Provenance(source=source, sha256="0" * 64, kind=kind, format="test", date=when)
     return Evidence(prov, tuple(records), error)
+
+
+@pytest.fixture(scope="session")
+def upstream_server():
+    """The loopback server with ../shared/data in upstream's layouts, for the whole session."""
+    from tests.servers.upstream import Upstream, UpstreamServer
+
+    with UpstreamServer(Upstream(data=need_shared(SHARED))) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def refstack_server(upstream_server, tmp_path_factory):
+    """A real RefStack 2.1.0 API on 127.0.0.1 (MariaDB behind it), reading guidelines from the
+    loopback upstream. CI installs it (.ci/run); elsewhere a missing peer skips with the reason."""
+    import os
+
+    from tests.peers import refstack
+
+    why = refstack.missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"the RefStack peer must run in CI: {why}")
+        pytest.skip(why)
+    peer = refstack.start(tmp_path_factory.mktemp("refstack"), upstream_server.url)
+    yield peer
+    peer.stop()

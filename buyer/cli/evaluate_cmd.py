@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from buyer import actions
@@ -54,6 +55,13 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--max-age-days", type=int, metavar="N", help="evidence older than N days does not count")
     p.add_argument("--as-of", type=parse_date, metavar="DATE", help="evaluation date (default: today, UTC)")
+    p.add_argument(
+        "--registry",
+        metavar="FILE",
+        type=Path,
+        help="local registry file: claims and vendor evidence for shortlisted products (default: $BUYER_REGISTRY_FILE)",
+    )
+    p.add_argument("--no-registry", action="store_true", help="do not read the registry")
     add_source(p)
 
 
@@ -86,7 +94,11 @@ def build_scorecard(args: argparse.Namespace) -> Any:
         evidence = extra
     else:
         raise CliError("give --profile FILE, or --guideline V (with --program, --add-on, --evidence)")
-    return actions.run_evaluation(profile, cat, evidence, args.as_of or actions.today(), sha)
+    registry = None
+    if not args.no_registry:
+        registry = actions.load_registry_for(offline=True, local=args.registry)  # cached data only: fast
+        evidence = actions.merge_evidence(evidence, actions.registry_evidence(profile, registry, args.offline))
+    return actions.run_evaluation(profile, cat, evidence, args.as_of or actions.today(), sha, registry)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from buyer.model.evidence import Provenance
 from buyer.model.guideline import Status
+from buyer.model.registry import Claim
 
 
 class Verdict(StrEnum):
@@ -158,6 +159,7 @@ class ProductScore:
     requirements: tuple[RequirementResult, ...]
     evidence: tuple[EvidenceUse, ...]
     vendor: str = ""
+    claims: tuple[Claim, ...] = ()  # what the registry says it claims; never part of the verdict
 
     @property
     def exceptions(self) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from buyer.model.errors import CatalogueError, RequirementError
 from buyer.model.evidence import Evidence
 from buyer.model.guideline import STATUS_RANK, Capability, Guideline, Status, Test, program_key
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Profile
+from buyer.model.registry import Claim
 from buyer.model.scorecard import (
     CapabilityResult,
     CapabilityState,
@@ -193,8 +194,12 @@ def evaluate(
     as_of: date,
     guideline_uses: Sequence[GuidelineUse] = (),
     profile_sha256: str = "",
+    claims: Mapping[str, Sequence[Claim]] | None = None,
 ) -> Scorecard:
-    """Score every shortlisted product (and any other product that has evidence)."""
+    """Score every shortlisted product (and any other product that has evidence).
+
+    ``claims`` (from the registry) are carried into the Scorecard as they are: what a product
+    claims never changes its verdict, which rests on evidence alone."""
     requirements = resolve_requirements(profile.interop, guidelines)
     plans = [(req, req.plan()) for req in requirements]
     names = [p.name for p in profile.shortlist]
@@ -219,6 +224,7 @@ def evaluate(
                 requirements=results,
                 evidence=tuple(uses),
                 vendor=vendors.get(name, ""),
+                claims=tuple((claims or {}).get(name, ())),
             )
         )
     specs = tuple(

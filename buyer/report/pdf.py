@@ -388,12 +388,26 @@ class _Writer:
             )
         )
         story += [self.p("What it claims", self.s.h2)]
-        story.append(
-            self.p(
-                "No registry listing was used for this product; the verdict rests on the evidence below.",
-                self.s.small,
+        if product.claims:
+            rows = [[self.p(h, self.s.head) for h in ("Claim", "Source", "Read")]]
+            for claim in product.claims:
+                read = claim.retrieved_at.date().isoformat() if claim.retrieved_at else "local file"
+                rows.append(
+                    [
+                        self.p(claim.describe(), self.s.cell),
+                        self.p(claim.source, self.s.cell),
+                        self.p(read, self.s.cell),
+                    ]
+                )
+            story.append(self.table(rows, [WIDTH - 60 * mm, 30 * mm, 30 * mm]))
+            story.append(self.p("Claims are shown as listed; the verdict rests on the evidence below.", self.s.small))
+        else:
+            story.append(
+                self.p(
+                    "No registry listing was found for this product; the verdict rests on the evidence below.",
+                    self.s.small,
+                )
             )
-        )
         story += [self.p("Evidence", self.s.h2)]
         rows: list[list[Any]] = [
             [self.p(h, self.s.head) for h in ("#", "Source", "Kind / format", "Date", "Counts?", "SHA-256")]
