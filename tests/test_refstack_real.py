@@ -15,10 +15,10 @@ from buyer.model.scorecard import Verdict
 from buyer.model.scoring import evaluate
 from buyer.model.testlist import refstack_test_lines
 from buyer.sources.cache import Cache
+from buyer.sources.catalogue import Catalogue
 from buyer.sources.fetch import Fetcher
 from buyer.sources.http import HttpClient, RetryPolicy, SourceError
 from buyer.sources.refstack import RefStackClient
-from buyer.sources.catalogue import Catalogue
 from tests.conftest import SHARED_INTEROP
 from tests.servers.upstream import GITEA
 
