@@ -48,6 +48,20 @@ def _product(product: ProductScore) -> dict[str, Any]:
         "verdict": str(product.verdict),
         "evidence": [_evidence(e) for e in product.evidence],
         "requirements": [_requirement(r) for r in product.requirements],
+        "claims": [
+            {
+                "source": c.source,
+                "standard": c.standard,
+                "status": c.status,
+                "program": c.program or None,
+                "version": c.version or None,
+                "add_ons": list(c.add_ons),
+                "expires": c.expires.isoformat() if c.expires else None,
+                "url": c.url or None,
+                "retrieved_at": c.retrieved_at.isoformat() if c.retrieved_at else None,
+            }
+            for c in product.claims
+        ],
     }
 
 

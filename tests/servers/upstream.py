@@ -47,6 +47,8 @@ class Upstream:
     marketplace: dict[str, list[dict]] = field(default_factory=dict)
     refstack_results: list[dict] = field(default_factory=list)  # newest first, as RefStack lists
     refstack_details: dict[str, dict] = field(default_factory=dict)
+    refstack_vendors: list[dict] = field(default_factory=list)
+    refstack_products: list[dict] = field(default_factory=list)
     faults: dict[str, Fault] = field(default_factory=dict)  # path prefix -> fault
     hits: list[Hit] = field(default_factory=list)
     delay: float = 0.0  # seconds added to every answer (a slow network for the benchmark)
@@ -70,6 +72,9 @@ class Upstream:
             return self._marketplace(path.removeprefix("/marketplace/"), query)
         if path.startswith("/refstack/v1/results"):
             return self._refstack(path.removeprefix("/refstack/v1/results"), query)
+        if path in ("/refstack/v1/vendors", "/refstack/v1/products"):
+            key = path.rsplit("/", 1)[1]
+            return 200, "application/json", json.dumps({key: getattr(self, f"refstack_{key}")}).encode(), {}
         return 404, "application/json", b'{"message": "not found"}', {}
 
     def _contents(self, rel: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:

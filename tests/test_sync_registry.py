@@ -1,0 +1,160 @@
+"""buyer sync, the registry and offline work, end to end through the CLI against loopback servers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from buyer.cli import main
+from buyer.model.guideline import Status
+from buyer.sources.catalogue import Catalogue
+from tests.conftest import FIXTURES, SHARED, SHARED_INTEROP, need_shared
+from tests.servers.upstream import GITEA, Fault, Upstream, UpstreamServer
+
+RESULT_IDS = [f"00000000-0000-4000-8000-{n:012d}" for n in range(25)]
+
+
+def refstack_data():
+    g = Catalogue(SHARED_INTEROP)["2020.06"]
+    names = sorted(
+        {
+            t.name
+            for c, s in g.capability_status("platform").items()
+            if s is Status.REQUIRED
+            for t in g.capability(c).tests
+            if not t.flagged
+        }
+    )
+    summaries, details = [], {}
+    for n, rid in enumerate(RESULT_IDS):
+        created = f"2026-10-{1 + n % 28:02d} 12:00:00"
+        summaries.append(
+            {
+                "id": rid,
+                "created_at": created,
+                "duration_seconds": 99,
+                "verification_status": n % 2,
+                "meta": {"guideline": "2020.06.json", "target": "platform"},
+                "product_version": None,
+            }
+        )
+        passed = names if n % 4 else names[:-3]
+        details[rid] = {
+            "id": rid,
+            "created_at": created,
+            "verification_status": n % 2,
+            "duration_seconds": 99,
+            "meta": {"guideline": "2020.06.json", "target": "platform"},
+            "results": passed,
+        }
+    return summaries, details
+
+
+@pytest.fixture
+def server(monkeypatch, tmp_path):
+    summaries, details = refstack_data()
+    upstream = Upstream(
+        data=need_shared(SHARED),
+        refstack_results=summaries,
+        refstack_details=details,
+        marketplace=json.loads((FIXTURES / "marketplace" / "listings.json").read_text()),
+    )
+    with UpstreamServer(upstream) as running:
+        monkeypatch.setenv("BUYER_INTEROP_URL", f"{running.url}{GITEA}")
+        monkeypatch.setenv("BUYER_REFSTACK_URL", f"{running.url}/refstack")
+        monkeypatch.setenv("BUYER_MARKETPLACE_URL", f"{running.url}/marketplace")
+        monkeypatch.setenv("BUYER_SCS_MONITOR_URL", f"{running.url}/scs")
+        monkeypatch.setenv("BUYER_REGISTRY_FILE", str(tmp_path / "registry.toml"))
+        yield running
+
+
+def test_second_sync_makes_only_conditional_requests(server, capsys):
+    assert main(["sync"]) == 0
+    err = capsys.readouterr().err
+    assert "guidelines: 26 files" in err and "(0 unchanged)" in err
+    assert "results: 25 results with details" in err
+    assert "registry: 4 from Marketplace, 0 from RefStack products, 3 from SCS compliance monitor" in err
+    first = len(server.upstream.hits)
+    assert server.upstream.count(conditional=True) == 0
+    server.upstream.hits.clear()
+    assert main(["sync"]) == 0
+    assert "(26 unchanged)" in capsys.readouterr().err
+    hits = server.upstream.hits
+    assert hits and all(h.conditional for h in hits), [h.path for h in hits if not h.conditional]
+    assert all(h.status == 304 for h in hits)
+    # result details never change: the warm sync does not ask for them again
+    assert not [h for h in hits if h.path.startswith("/refstack/v1/results/")]
+    assert len(hits) == first - len(RESULT_IDS)
+
+
+def test_everything_synced_still_works_with_the_server_stopped(server, capsys):
+    assert main(["sync"]) == 0
+    capsys.readouterr()
+    server.stop()
+    args = [
+        "evaluate",
+        "--guideline",
+        "2020.06",
+        "--evidence",
+        f"Acme=refstack:{RESULT_IDS[1]}",
+        "--evidence",
+        f"Beta=refstack:{RESULT_IDS[4]}",
+    ]
+    for offline in ([], ["--offline"]):
+        assert main([*args, *offline]) == 1  # Beta's result misses three tests
+        out = capsys.readouterr().out
+        assert "Guideline 2020.06:" in out and "checked just now" in out
+        assert "Acme: ✓ meets" in out and "Beta: ✗ does not meet" in out
+    assert main(["registry", "list", "--offline"]) == 0
+    listing = capsys.readouterr()
+    assert "Acme Public Cloud" in listing.out and "checked just now" in listing.out
+    assert main(["evaluate", "--guideline", "2020.06", "--evidence", "X=refstack:nope", "--offline"]) == 2
+    assert "offline, and not in the cache" in capsys.readouterr().err
+
+
+def test_registry_merges_sources_and_local_claims(server, tmp_path, capsys):
+    evidence = tmp_path / "borealis.txt"
+    g = Catalogue(SHARED_INTEROP)["2020.06"]
+    evidence.write_text(
+        "\n".join(t.name for c in g.capability_status("platform") for t in g.capability(c).tests) + "\n"
+    )
+    (tmp_path / "registry.toml").write_text(
+        '[[product]]\nname = "Borealis Cloud"\nvendor = "Borealis Datacenters Oy"\ncategory = "public cloud"\n'
+        'evidence = [{ file = "borealis.txt", kind = "self-reported", date = 2026-10-02 }]\n'
+        '[[product.claim]]\nprogram = "platform"\nguideline = "2020.06"\nadd_ons = ["dns"]\nexpires = 2027-10-01\n\n'
+        '[[product]]\nname = "acme public cloud"\nnotes = "met the sales team 2026-09"\n'
+    )
+    assert main(["registry", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Gamma Cloud" in out and "Compute 2019.11: expired" in out
+    assert "example-cloud-a" in out and "SCS-compatible IaaS" in out
+    assert "Borealis Cloud" in out and "Platform 2020.06 with dns: claimed, expires 2027-10-01" in out
+    assert main(["registry", "show", "Acme Public Cloud", "--format", "json"]) == 0
+    acme = json.loads(capsys.readouterr().out)
+    assert acme["vendor"] == "Acme Hosting GmbH" and acme["notes"] == "met the sales team 2026-09"
+    assert {c["source"] for c in acme["claims"]} == {"marketplace"}
+    # a shortlisted product picks up the registry's evidence and claims
+    profile = tmp_path / "p.toml"
+    profile.write_text('name = "P"\n[interop]\nguideline = "2020.06"\n[[shortlist]]\nname = "Borealis Cloud"\n')
+    assert main(["evaluate", "--profile", str(profile), "--format", "json", "--as-of", "2026-11-01"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    product = card["products"][0]
+    assert product["verdict"] == "pass" and product["evidence"][0]["source"].endswith("borealis.txt")
+    assert product["claims"][0]["source"] == "local" and product["claims"][0]["add_ons"] == ["dns"]
+
+
+def test_a_failing_registry_source_is_a_warning_not_a_stop(server, capsys):
+    server.upstream.faults["/scs/status"] = Fault("500")
+    assert main(["registry", "list"]) == 0
+    captured = capsys.readouterr()
+    assert "Acme Public Cloud" in captured.out
+    assert "buyer: warning: SCS compliance monitor: SCS compliance monitor: HTTP 500" in captured.err
+    assert main(["sync", "--only", "registry"]) == 2
+    assert "registry: failed:" in capsys.readouterr().err
+
+
+def test_broken_local_registry_names_line_and_column(server, tmp_path, capsys):
+    (tmp_path / "registry.toml").write_text('[[product]]\nname = "X"\nvendr = "typo"\n')
+    assert main(["registry", "list"]) == 2
+    assert "registry.toml:3:1: unknown key 'vendr' (did you mean 'vendor'?)" in capsys.readouterr().err
