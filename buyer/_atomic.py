@@ -11,8 +11,12 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes | str, mode: int | None = None) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over."""
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes | str, mode: int | None = None, durable: bool = True
+) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over.
+
+    ``durable=False`` skips the fsync: for caches, whose entries are verified by hash on read."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -21,7 +25,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, mode: int | No
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         elif target.exists():

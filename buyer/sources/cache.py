@@ -76,13 +76,13 @@ class Cache:
         body_path, meta_path = self._paths(entry.url)
         # Body first, then the record that vouches for it: a crash between the two leaves a
         # record that does not match its body, which load() treats as corrupt.
-        atomic_write(body_path, body)
-        atomic_write(meta_path, json.dumps(asdict(entry), indent=1))
+        atomic_write(body_path, body, durable=False)
+        atomic_write(meta_path, json.dumps(asdict(entry), indent=1), durable=False)
 
     def touch(self, entry: CacheEntry, checked_at: str) -> CacheEntry:
         """Record that a server confirmed the cached body (HTTP 304)."""
         updated = replace(entry, checked_at=checked_at)
-        atomic_write(self._paths(entry.url)[1], json.dumps(asdict(updated), indent=1))
+        atomic_write(self._paths(entry.url)[1], json.dumps(asdict(updated), indent=1), durable=False)
         return updated
 
     def _drop(self, url: str) -> None:

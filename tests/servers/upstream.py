@@ -150,6 +150,7 @@ def _one(query: dict[str, list[str]], key: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     upstream: Upstream
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes; do not wait on ACKs
 
     def log_message(self, format: str, *args: object) -> None:
         pass
