@@ -8,7 +8,6 @@ files at ``{base}/raw/<path>?ref=``), read through the cache.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
+from buyer.formats._json import Reader, load_json
 from buyer.formats.evidence import sha256_hex
 from buyer.formats.guideline_json import parse_guideline
 from buyer.model.errors import BuyerError, InputError
@@ -152,12 +152,7 @@ class GiteaInterop:
         files = {}
         for folder, pattern in _PATTERNS.items():
             doc = self.fetcher.get(self.listing_url(folder), self.SOURCE, JSON_TYPES, refresh=refresh)
-            try:
-                listing = json.loads(doc.body)
-            except ValueError:
-                raise InputError(doc.url, "the Gitea listing is not JSON") from None
-            if not isinstance(listing, list):
-                raise InputError(doc.url, "expected a list of files", field="(top level)")
+            listing = Reader(doc.url).expect(load_json(doc.body, doc.url), list, "")
             for i, item in enumerate(listing):
                 if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                     raise InputError(doc.url, "expected {name, path, type}", field=f"[{i}]")

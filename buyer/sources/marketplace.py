@@ -4,12 +4,11 @@ envelope ``{total, per_page, current_page, last_page, data}``), read as registry
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-from buyer.model.errors import InputError
+from buyer.formats._json import Reader, load_json
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Fetcher
 
@@ -40,13 +39,9 @@ class MarketplaceClient:
             url = f"{self.base}/{kind}?expand=company,type&page={page}&per_page={PER_PAGE}"
             doc = self.fetcher.get(url, self.SOURCE, refresh=refresh)
             retrieved = doc.checked_at
-            try:
-                body = json.loads(doc.body)
-            except ValueError:
-                raise InputError(url, "not JSON") from None
-            if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                raise InputError(url, "expected the paging envelope", field="data")
-            items += [i for i in body["data"] if isinstance(i, dict)]
+            reader = Reader(url)
+            body = reader.expect(load_json(doc.body, url), dict, "")
+            items += [i for i in reader.need(body, "data", list, "") if isinstance(i, dict)]
             last = int(body.get("last_page") or 1)
             page += 1
         return [self._product(item, kind, f"{self.base}/{kind}", retrieved) for item in items]

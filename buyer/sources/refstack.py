@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from buyer.formats._json import Reader, load_json
 from buyer.formats.evidence import parse_evidence
 from buyer.formats.refstack_api import ResultsPage, ResultSummary, parse_named_list, parse_results_page
-from buyer.model.errors import InputError
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.sources.fetch import JSON_TYPES, TEXT_OR_JSON, Fetcher
 
@@ -92,10 +91,7 @@ class RefStackClient:
 
     def guidelines(self, refresh: bool = True) -> dict[str, Any]:
         url = self.url("guidelines")
-        doc = json.loads(self._get("guidelines", refresh=refresh))
-        if not isinstance(doc, dict):
-            raise InputError(url, "expected an object of guideline groups", field="(top level)")
-        return doc
+        return Reader(url).expect(load_json(self._get("guidelines", refresh=refresh), url), dict, "")
 
     def guideline_tests(
         self,

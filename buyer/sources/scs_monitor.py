@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from buyer.formats._json import Reader, load_json
 from buyer.model.errors import InputError
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Document, Fetcher
@@ -28,13 +28,7 @@ class ScsMonitorClient:
 
     def status(self, refresh: bool = True) -> dict[str, dict[str, Any]]:
         doc = self.status_document(refresh)
-        try:
-            body = json.loads(doc.body)
-        except ValueError:
-            raise InputError(self.status_url, "not JSON") from None
-        if not isinstance(body, dict):
-            raise InputError(self.status_url, "expected {subject: {scope uuid: result}}", field="(top level)")
-        return body
+        return Reader(self.status_url).expect(load_json(doc.body, self.status_url), dict, "")
 
     def products(self, refresh: bool = True) -> list[RegistryProduct]:
         doc = self.status_document(refresh)
