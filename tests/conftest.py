@@ -97,3 +97,108 @@ def refstack_server(upstream_server, tmp_path_factory):
     peer = refstack.start(tmp_path_factory.mktemp("refstack"), upstream_server.url)
     yield peer
     peer.stop()
+
+
+# A secret that must never show up in anything buyer writes, prints or raises.
+CANARY = "canary-S3cr3t-7f3a9c1e"
+
+
+@pytest.fixture(scope="session")
+def keystone_server(tmp_path_factory):
+    """A real Keystone on 127.0.0.1, with compute/image/network/volume in the catalog pointing at
+    nothing, and a member user whose password is the canary."""
+    import os
+
+    from tests.peers import keystone
+
+    why = keystone.missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"the Keystone peer must run in CI: {why}")
+        pytest.skip(why)
+    peer = keystone.start(tmp_path_factory.mktemp("keystone"))
+    for kind, name, path in (
+        ("compute", "nova", "/v2.1"),
+        ("image", "glance", ""),
+        ("network", "neutron", ""),
+        ("volumev3", "cinderv3", "/v3"),
+    ):
+        peer.add_service(kind, name, f"{CLOSED}{path}")
+    peer.add_member("buyer-trial", CANARY)
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-process keyring for the test (the real backends are exercised in test_keyring_real)."""
+    import keyring
+    import keyring.errors
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def delete_password(self, service: str, username: str) -> None:
+            if (service, username) not in self.store:
+                raise keyring.errors.PasswordDeleteError("not stored")
+            del self.store[(service, username)]
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def clouds_yaml(keystone_server, tmp_path, monkeypatch):
+    """clouds.yaml naming the loopback Keystone; the trial cloud's password is not in it."""
+    import os
+
+    from tests.peers.keystone import ADMIN_PASSWORD
+
+    auth = keystone_server.auth_url
+
+    def cloud(user: str, project: str, password: str | None = None, url: str = auth) -> str:
+        lines = [
+            "    auth:",
+            f"      auth_url: {url}",
+            f"      username: {user}",
+            f"      project_name: {project}",
+            "      user_domain_name: Default",
+            "      project_domain_name: Default",
+        ]
+        if password:
+            lines.append(f"      password: {password}")
+        return "\n".join([*lines, "    region_name: RegionOne", "    identity_api_version: 3"])
+
+    text = (
+        "clouds:\n"
+        + "\n".join(
+            f"  {name}:\n{body}"
+            for name, body in {
+                "trial": cloud("buyer-trial", "trial"),
+                "admin": cloud("admin", "admin", ADMIN_PASSWORD),
+                "wrong": cloud("buyer-trial", "trial", CANARY + "-wrong"),
+                "nowhere": cloud("buyer-trial", "trial", CANARY, f"{CLOSED}/v3"),
+            }.items()
+        )
+        + "\n"
+    )
+    path = tmp_path / "clouds.yaml"
+    path.write_text(text)
+    for key in [k for k in os.environ if k.startswith("OS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
+    return path

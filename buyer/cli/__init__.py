@@ -11,7 +11,16 @@ import sys
 from collections.abc import Sequence
 
 from buyer import __version__
-from buyer.cli import evaluate_cmd, guidelines_cmd, profile_cmd, registry_cmd, report_cmd, results_cmd
+from buyer.cli import (
+    check_cmd,
+    credentials_cmd,
+    evaluate_cmd,
+    guidelines_cmd,
+    profile_cmd,
+    registry_cmd,
+    report_cmd,
+    results_cmd,
+)
 from buyer.cli._common import EXIT_USAGE, CliError
 from buyer.model.errors import BuyerError
 
@@ -37,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_cmd.register(commands)
     results_cmd.register(commands)
     registry_cmd.register(commands)
+    check_cmd.register(commands)
+    credentials_cmd.register(commands)
     return parser
 
 

@@ -65,21 +65,26 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
     add_source(p)
 
 
-def build_scorecard(args: argparse.Namespace) -> Any:
+def build_profile(args: argparse.Namespace) -> tuple[Profile, str, Any, dict[str, list[Any]]]:
+    """The profile (from --profile or the ad hoc options), its hash, the catalogue, --evidence."""
     cat = catalogue(args)
     kind = EvidenceKind(args.evidence_kind)
     extra = actions.load_evidence_args(args.evidence, kind, args.offline)
-    sha = ""
     if args.profile:
         if args.guideline:
             raise CliError("give either --profile or --guideline, not both")
         loaded = actions.load_profile(args.profile)
-        profile, sha = loaded.profile, loaded.sha256
+        profile = loaded.profile
         if args.max_age_days is not None:
             policy = profile.evidence_policy.model_copy(update={"max_age_days": args.max_age_days})
             profile = profile.model_copy(update={"evidence_policy": policy})
-        evidence = actions.merge_evidence(actions.profile_evidence(loaded, args.offline), extra)
-    elif args.guideline:
+        return (
+            profile,
+            loaded.sha256,
+            cat,
+            actions.merge_evidence(actions.profile_evidence(loaded, args.offline), extra),
+        )
+    if args.guideline:
         profile = Profile(
             name=f"ad hoc: {args.guideline} {args.program}",
             interop=InteropRequirement(
@@ -91,9 +96,12 @@ def build_scorecard(args: argparse.Namespace) -> Any:
             evidence_policy=EvidencePolicy(max_age_days=args.max_age_days),
             shortlist=[Product(name=name) for name in extra],
         )
-        evidence = extra
-    else:
-        raise CliError("give --profile FILE, or --guideline V (with --program, --add-on, --evidence)")
+        return profile, "", cat, extra
+    raise CliError("give --profile FILE, or --guideline V (with --program, --add-on, --evidence)")
+
+
+def build_scorecard(args: argparse.Namespace) -> Any:
+    profile, sha, cat, evidence = build_profile(args)
     registry = None
     if not args.no_registry:
         registry = actions.load_registry_for(offline=True, local=args.registry)  # cached data only: fast

@@ -80,7 +80,10 @@ def parse_evidence(
     verified = False
     reference = ""
     if fmt == "json":
-        fmt, records, found_date, reference, verified = _parse_json(load_json(data, source), source)
+        doc = load_json(data, source)
+        if isinstance(doc, dict) and doc.get("format") == "buyer.discovery":
+            return _discovery(doc, source, digest)
+        fmt, records, found_date, reference, verified = _parse_json(doc, source)
     elif fmt == "subunit-v2":
         records, found_date = _parse_subunit_v2(data, source)
     elif fmt == "subunit-v1":
@@ -102,6 +105,26 @@ def parse_evidence(
         reference=reference,
     )
     return Evidence(provenance, tuple(records))
+
+
+def _discovery(doc: dict[str, Any], source: str, digest: str) -> Evidence:
+    """buyer's own saved discovery (``buyer check discovery --save``): the services a cloud has."""
+    r = Reader(source)
+    services = r.need(doc, "services", list, "")
+    types = frozenset(
+        r.need(r.expect(s, dict, f"services[{i}]"), "type", str, f"services[{i}]") for i, s in enumerate(services)
+    )
+    when = _parse_timestamp(r.need(doc, "checked_at", str, ""), source, "checked_at")
+    prov = Provenance(
+        source,
+        digest,
+        EvidenceKind.LIVE_DISCOVERY,
+        "discovery",
+        when,
+        "time of the check",
+        reference=str(doc.get("cloud", "")),
+    )
+    return Evidence(prov, (), services=types)
 
 
 def _is_utf8(data: bytes) -> bool:

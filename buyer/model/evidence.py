@@ -47,6 +47,8 @@ class Evidence:
     records: tuple[TestRecord, ...]
     # Set when the check behind this evidence could not run (verdict "error", not "fail").
     error: str | None = None
+    # Service types in the cloud's catalog, for evidence from a live discovery (None: unknown).
+    services: frozenset[str] | None = None
     passed_names: frozenset[str] = field(init=False, repr=False)
     passed_ids: frozenset[str] = field(init=False, repr=False)
     seen_names: frozenset[str] = field(init=False, repr=False)

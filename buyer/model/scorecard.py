@@ -74,6 +74,7 @@ class CapabilityResult:
     flagged: int
     results: tuple[TestResult, ...]
     defined: bool = True
+    note: str = ""  # e.g. "present, not yet tested" or "service dns is missing from the catalog"
 
     @property
     def failing(self) -> tuple[TestResult, ...]:

@@ -35,6 +35,7 @@ from buyer.model.scorecard import (
     Verdict,
     worst,
 )
+from buyer.model.services import capability_service, provided
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class _Pool:
     passed_ids: frozenset[str]
     seen_names: frozenset[str]
     seen_ids: frozenset[str]
+    catalog: frozenset[str] | None = None  # service types a live discovery saw (None: none ran)
 
     @classmethod
     def of(cls, items: list[tuple[int, Evidence]]) -> _Pool:
@@ -153,12 +155,15 @@ class _Pool:
                 out |= getattr(ev, attr)
             return frozenset(out)
 
+        discovered = [ev.services for _, ev in items if ev.services is not None]
+        catalog = frozenset().union(*discovered) if discovered else None
         return cls(
             items,
             union("passed_names"),
             union("passed_ids"),
             union("seen_names"),
             union("seen_ids"),
+            catalog,
         )
 
     def who_passed(self, matched_by: MatchedBy, key: str) -> int | None:
@@ -287,8 +292,13 @@ def _score(
     touched = False
     advisory = [0, 0, 0, 0]  # capabilities, ready, tests, passed
     failing_caps: list[str] = []
+    missing: dict[str, str] = {}  # capability id -> service absent from a discovered catalog
     caps: list[tuple[Capability, Status, list[TestResult]]] = []
+    untested: set[str] = set()  # capabilities no test evidence mentions
     for cap, status, counts in plan:
+        service = capability_service(cap)
+        if pool.catalog is not None and service and not provided(service, pool.catalog):
+            missing[cap.id] = service
         results = []
         for test in cap.tests:
             matched, key = _match(test, pool)
@@ -315,6 +325,8 @@ def _score(
                     if flag is not None:
                         tally[2] += 1
                         tally[3 if ok else 4] += 1
+        if not any(_touched(t, pool) for t in cap.tests):
+            untested.add(cap.id)
         if counts and any(not r.passed and r.flag_reason is None for r in results):
             failing_caps.append(cap.id)
         if status is Status.ADVISORY and not counts:
@@ -326,11 +338,18 @@ def _score(
 
     req_tally = Tally(*required)
     verdict, reason = _verdict(req_tally, pool, uses, touched, failing_caps)
+    absent = sorted({missing[c.id] for c, _, counts in plan if counts and c.id in missing})
+    if absent:  # only accepted discovery evidence can make a service absent
+        verdict = Verdict.FAIL
+        reason = f"service {', '.join(absent)} missing from the cloud's catalog (live discovery)"
+    elif verdict is Verdict.NOT_VERIFIED and pool.catalog is not None and pool.items:
+        reason = "services present in the catalog, not yet tested (live discovery)"
     cap_results = tuple(
         CapabilityResult(
             id=cap.id,
             status=status,
-            state=_cap_state(results, verdict),
+            state=_state(cap.id, results, verdict, missing, untested, pool),
+            note=_note(cap.id, missing, pool, results),
             tests=len(results),
             passed=sum(r.passed for r in results),
             flagged=sum(r.flag_reason is not None for r in results),
@@ -377,6 +396,29 @@ def _verdict(
         Verdict.FAIL,
         f"{missing} of {tally.non_flagged_tests} non-flagged required tests did not pass ({shown})",
     )
+
+
+def _note(cap_id: str, missing: dict[str, str], pool: _Pool, results: list[TestResult]) -> str:
+    if cap_id in missing:
+        return f"service {missing[cap_id]} is missing from the catalog"
+    if pool.catalog is not None and not any(r.passed for r in results):
+        return "present, not yet tested"
+    return ""
+
+
+def _state(
+    cap_id: str,
+    results: list[TestResult],
+    verdict: Verdict,
+    missing: dict[str, str],
+    untested: set[str],
+    pool: _Pool,
+) -> CapabilityState:
+    if cap_id in missing:
+        return CapabilityState.FAIL
+    if pool.catalog is not None and cap_id in untested:
+        return CapabilityState.NOT_VERIFIED  # the service is there; no test has said more
+    return _cap_state(results, verdict)
 
 
 def _cap_state(results: list[TestResult], verdict: Verdict) -> CapabilityState:

@@ -121,6 +121,7 @@ def _capability(c: CapabilityResult) -> dict[str, Any]:
         "status": str(c.status),
         "state": str(c.state),
         "defined": c.defined,
+        "note": c.note or None,
         "tests": c.tests,
         "passed": c.passed,
         "flagged": c.flagged,

@@ -1,0 +1,106 @@
+"""buyer check discovery|tempest: verify a vendor's cloud with the buyer's own trial account."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from buyer import actions
+from buyer._atomic import atomic_write
+from buyer.cli._common import add_format, exit_code, print_json
+from buyer.cli.evaluate_cmd import add_requirement_options, build_profile
+from buyer.report.scorecard_json import scorecard_dict
+from buyer.report.table import scorecard_table
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("check", help="live checks of a cloud with your own account (buyer[live])")
+    sub = group.add_subparsers(dest="check_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "discovery",
+        help="read-only: authenticate, read the catalog and each service's version document",
+        description=(
+            "Authenticate with the cloud (clouds.yaml, OS_* variables, secret from the keyring), read "
+            "its service catalog and fetch each service's version document, then map what is there "
+            "to the requirements: a missing service fails its capabilities, a present one is 'present, "
+            "not yet tested'. Sends no write request. Exit codes are those of evaluate."
+        ),
+    )
+    _cloud_options(p)
+    add_requirement_options(p)
+    add_format(p)
+    p.set_defaults(handler=cmd_discovery)
+
+
+def _cloud_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--os-cloud", metavar="NAME", help="the cloud's name in clouds.yaml (default: $OS_CLOUD)")
+    p.add_argument("--allow-admin", action="store_true", help="accept a token with the admin role")
+    p.add_argument("--save", metavar="FILE", type=Path, help="also write the check's evidence to FILE (JSON)")
+
+
+def cmd_discovery(args: argparse.Namespace) -> int:
+    from buyer.live.clouds import open_cloud
+    from buyer.live.discovery import discover
+
+    access = open_cloud(args.os_cloud)
+    report = discover(access, allow_admin=args.allow_admin)
+    evidence = report.evidence()
+    if args.save:
+        atomic_write(args.save, json.dumps({"format": "buyer.discovery", **report.as_dict()}, indent=2) + "\n")
+    args.evidence = list(args.evidence)
+    profile, sha, cat, extra = build_profile(args)
+    name = report.cloud
+    items = actions.merge_evidence(extra, {name: [evidence]})
+    if name not in [p.name for p in profile.shortlist]:
+        profile = profile.model_copy(update={"shortlist": [*profile.shortlist, _product(name)]})
+    card = actions.run_evaluation(profile, cat, items, args.as_of or actions.today(), sha)
+    product = next(p for p in card.products if p.name == name)
+    if args.format == "json":
+        services = [
+            {
+                "type": s.type,
+                "name": s.name,
+                "endpoint": s.endpoint,
+                "status": s.status,
+                "detail": s.detail,
+                "versions": [v.id for v in s.versions],
+                "microversions": [
+                    {"id": v.id, "min": v.min_version, "max": v.max_version} for v in s.versions if v.max_version
+                ],
+                "extensions": list(s.extensions),
+            }
+            for s in report.services
+        ]
+        full = scorecard_dict(card)
+        requirements = next(p for p in full["products"] if p["name"] == name)["requirements"]
+        print_json(
+            {
+                "cloud": report.cloud,
+                "auth_url": report.auth_url,
+                "region": report.region,
+                "checked_at": report.checked_at.isoformat(),
+                "requests": report.requests,
+                "services": services,
+                "verdict": str(product.verdict),
+                "requirements": requirements,
+            }
+        )
+    else:
+        print(
+            f"Cloud {report.cloud} ({report.auth_url}), checked {report.checked_at:%Y-%m-%d %H:%M} UTC, "
+            f"{report.requests} requests"
+        )
+        for s in report.services:
+            versions = ", ".join(v.id for v in s.versions) or "-"
+            print(f"  {s.type:<20} {s.status:<12} {versions:<16} {s.endpoint}  {s.detail}")
+        sys.stdout.write(scorecard_table(card))
+    return exit_code(card)
+
+
+def _product(name: str) -> Any:
+    from buyer.model.profile import Product
+
+    return Product(name=name)

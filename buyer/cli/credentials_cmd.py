@@ -1,0 +1,51 @@
+"""buyer credentials set|delete: a cloud's secret in the system keyring, never in a file of buyer's."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from buyer.cli._common import EXIT_OK, CliError
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("credentials", help="store or delete a cloud's secret in the system keyring")
+    sub = group.add_subparsers(dest="credentials_command", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "set",
+        help="prompt for a cloud's password or application-credential secret and keep it in the keyring",
+        description="The secret is read without echo and stored under the cloud's clouds.yaml name; "
+        "clouds.yaml then needs no password. Scripts can pipe it with --stdin.",
+    )
+    p.add_argument("cloud", help="the cloud's name in clouds.yaml")
+    p.add_argument("--stdin", action="store_true", help="read the secret from standard input (one line)")
+    p.set_defaults(handler=cmd_set)
+    p = sub.add_parser("delete", help="remove a cloud's secret from the keyring")
+    p.add_argument("cloud")
+    p.set_defaults(handler=cmd_delete)
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from buyer.live.credentials import store_secret
+
+    if args.stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            raise CliError("no terminal to prompt on; pipe the secret with --stdin")
+        secret = getpass.getpass(f"Secret for cloud {args.cloud}: ")
+    store_secret(args.cloud, secret)
+    print(f"stored the secret for cloud {args.cloud} in the keyring")
+    return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from buyer.live.credentials import delete_secret
+
+    if delete_secret(args.cloud):
+        print(f"deleted the secret for cloud {args.cloud}")
+    else:
+        print(f"no secret stored for cloud {args.cloud}")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Live checks against a cloud the buyer has a trial account on (needs ``buyer[live]``)."""

@@ -1,0 +1,96 @@
+"""Which cloud, with which secret: openstacksdk's config loader (clouds.yaml, secure.yaml, OS_*
+variables, ``--os-cloud``) and a keystoneauth1 session, the secret from the keyring when
+clouds.yaml does not hold one."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from buyer.live.credentials import read_secret
+from buyer.live.errors import LiveError, scrub
+
+# Auth fields that hold secrets, and the auth types that cannot work without one.
+SECRET_FIELDS = ("password", "application_credential_secret", "token")
+NEEDS_SECRET = {"password", "v2password", "v3password", "application_credential", "v3applicationcredential"}
+
+
+@dataclass
+class CloudAccess:
+    name: str
+    region: Any  # openstack.config.cloud_region.CloudRegion
+    session: Any  # keystoneauth1.session.Session
+    secrets: tuple[str, ...]  # to scrub from every message
+
+    @property
+    def auth_url(self) -> str:
+        return str(self.region.config.get("auth", {}).get("auth_url", ""))
+
+    @property
+    def region_name(self) -> str:
+        return str(self.region.region_name or "")
+
+    def fail(self, what: str, exc: BaseException | str) -> LiveError:
+        return LiveError(scrub(f"cloud {self.name}: {what}: {exc}", *self.secrets))
+
+
+def open_cloud(name: str | None, config_files: list[str] | None = None) -> CloudAccess:
+    """Load a cloud as every OpenStack tool does; no network yet."""
+    try:
+        from openstack import config as os_config
+        from openstack import exceptions as os_exceptions
+    except ImportError:
+        raise LiveError("live checks need openstacksdk and keystoneauth1: pip install 'buyer[live]'") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loader = (
+                os_config.OpenStackConfig(config_files=config_files) if config_files else os_config.OpenStackConfig()
+            )
+            probe = loader.get_one(cloud=name, validate=False)
+    except os_exceptions.ConfigException as exc:
+        raise LiveError(f"cloud {name or '(from OS_* variables)'}: {exc}") from None
+    label = name or probe.name or "envvars"
+    auth: dict[str, Any] = dict(probe.config.get("auth") or {})
+    overrides: dict[str, Any] = {}
+    if not any(auth.get(f) for f in SECRET_FIELDS):
+        secret = read_secret(label)
+        if secret:
+            field = "application_credential_secret" if "application_credential_id" in auth else "password"
+            overrides = {"auth": {field: secret}}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            region = loader.get_one(cloud=name, **overrides)
+    except os_exceptions.ConfigException as exc:
+        raise LiveError(scrub(f"cloud {label}: {exc}", *_secrets(auth, overrides))) from None
+    except Exception as exc:  # keystoneauth raises plugin errors of several kinds here
+        hint = (
+            ""
+            if overrides or any(auth.get(f) for f in SECRET_FIELDS)
+            else (f"; no secret in clouds.yaml or the keyring (run `buyer credentials set {label}`)")
+        )
+        raise LiveError(
+            scrub(f"cloud {label}: incomplete credentials: {exc}{hint}", *_secrets(auth, overrides))
+        ) from None
+    final = region.config.get("auth") or {}
+    auth_type = str(region.config.get("auth_type") or "password")
+    if auth_type in NEEDS_SECRET and not any(final.get(f) for f in SECRET_FIELDS):
+        raise LiveError(
+            f"cloud {label}: incomplete credentials: no secret in clouds.yaml, secure.yaml or the keyring "
+            f"(run `buyer credentials set {label}`)"
+        )
+    secrets = _secrets(final, overrides)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the SDK warns about optional metrics libraries here
+        session = region.get_session()
+    return CloudAccess(label, region, session, secrets)
+
+
+def _secrets(*auths: dict[str, Any]) -> tuple[str, ...]:
+    out = []
+    for auth in auths:
+        inner = auth.get("auth", auth)
+        out += [str(inner[f]) for f in SECRET_FIELDS if isinstance(inner, dict) and inner.get(f)]
+    return tuple(out)
