@@ -34,6 +34,30 @@ def register(commands: Any) -> None:
     add_format(p)
     p.set_defaults(handler=cmd_discovery)
 
+    p = sub.add_parser(
+        "tempest",
+        help="run the guideline's tests with tempest and score the run (buyer[tempest])",
+        description=(
+            "Build the test list of the requirements (required, non-flagged, with aliases), map it "
+            "to this tempest's test ids by idempotent id, run tempest with live progress, and score "
+            "the subunit stream. The run is saved as subunit and as refstack-client JSON in the "
+            "workspace. Ctrl-C stops tempest and every worker. Exit codes are those of evaluate."
+        ),
+    )
+    _cloud_options(p)
+    p.add_argument("--workspace", metavar="DIR", type=Path, help="tempest workspace (default: a folder in the cache)")
+    p.add_argument("--concurrency", type=int, default=2, metavar="N", help="tempest workers (default 2)")
+    p.add_argument(
+        "--run-capability",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the tests of these capabilities (repeatable); the rest stays not verified",
+    )
+    add_requirement_options(p)
+    add_format(p)
+    p.set_defaults(handler=cmd_tempest)
+
 
 def _cloud_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--os-cloud", metavar="NAME", help="the cloud's name in clouds.yaml (default: $OS_CLOUD)")
@@ -96,6 +120,78 @@ def cmd_discovery(args: argparse.Namespace) -> int:
         for s in report.services:
             versions = ", ".join(v.id for v in s.versions) or "-"
             print(f"  {s.type:<20} {s.status:<12} {versions:<16} {s.endpoint}  {s.detail}")
+        sys.stdout.write(scorecard_table(card))
+    return exit_code(card)
+
+
+def cmd_tempest(args: argparse.Namespace) -> int:
+    from buyer.cli._progress import Progress
+    from buyer.live.clouds import open_cloud
+    from buyer.live.tempest import TempestRunner
+    from buyer.model.guideline import Status
+    from buyer.model.scoring import RequirementKind, resolve_requirements
+    from buyer.model.testlist import refstack_test_lines
+    from buyer.sources.cache import default_cache_dir
+
+    access = open_cloud(args.os_cloud)
+    profile, sha, cat, extra = build_profile(args)
+    lines: list[str] = []
+    for req in resolve_requirements(profile.interop, cat):
+        g = req.guideline
+        if req.kind is RequirementKind.CAPABILITY:
+            cap = g.find_capability(req.capability or "")
+            lines += [f"{t.name}[{t.id_token}]" for t in cap.tests if not t.flagged]
+            continue
+        wanted = set(args.run_capability)
+        if wanted:
+            caps = {c for c in g.program_capability_ids(req.program, [Status.REQUIRED]) if c in wanted}
+            lines += [
+                f"{name}[{t.id_token}]"
+                for c in sorted(caps)
+                for t in g.capability(c).tests
+                if not t.flagged
+                for name in (t.name, *t.aliases)
+            ]
+        else:
+            lines += refstack_test_lines(g, req.program, [Status.REQUIRED], aliases=True, flagged=False)
+    workspace = args.workspace or default_cache_dir() / "tempest" / access.name
+    runner = TempestRunner(access, workspace, allow_admin=args.allow_admin, concurrency=args.concurrency)
+    progress = Progress()
+
+    def show(state: Any) -> None:
+        progress.update("tempest", state.done, state.total)
+
+    try:
+        run = runner.run(lines, show)
+    except KeyboardInterrupt:
+        runner.cancel()
+        raise
+    progress.finish(
+        "tempest",
+        f"{run.evidence.passed_count} passed; {run.resolved} of {run.planned} listed tests "
+        f"found in this tempest; subunit {run.subunit}; refstack-client JSON {run.refstack_json}",
+    )
+    name = access.name
+    items = actions.merge_evidence(extra, {name: [run.evidence]})
+    if name not in [p.name for p in profile.shortlist]:
+        profile = profile.model_copy(update={"shortlist": [*profile.shortlist, _product(name)]})
+    card = actions.run_evaluation(profile, cat, items, args.as_of or actions.today(), sha)
+    if args.format == "json":
+        full = scorecard_dict(card)
+        product = next(p for p in full["products"] if p["name"] == name)
+        print_json(
+            {
+                "cloud": name,
+                "subunit": str(run.subunit),
+                "refstack_json": str(run.refstack_json),
+                "planned": run.planned,
+                "resolved": run.resolved,
+                "unresolved": run.unresolved,
+                "verdict": product["verdict"],
+                "requirements": product["requirements"],
+            }
+        )
+    else:
         sys.stdout.write(scorecard_table(card))
     return exit_code(card)
 

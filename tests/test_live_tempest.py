@@ -1,0 +1,179 @@
+"""A real tempest run of identity capability tests from a real guideline, against the real Keystone."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from buyer.cli import main
+from buyer.live.tempest import resolve_tests
+from tests.conftest import CANARY, SHARED_INTEROP, SHARED_LIVE, need_shared
+from tests.peers.refstack import PEERS_DIR
+
+TEMPEST = PEERS_DIR / "tempest" / "bin" / "tempest"
+
+
+@pytest.fixture
+def tempest(monkeypatch):
+    if not TEMPEST.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the tempest peer must run in CI: {TEMPEST} is missing")
+        pytest.skip(f"{TEMPEST} not found (run tests/peers/install.sh tempest)")
+    monkeypatch.setenv("BUYER_TEMPEST", str(TEMPEST))
+    return TEMPEST
+
+
+def test_guideline_names_resolve_to_tempest_ids_by_uuid():
+    live = need_shared(SHARED_LIVE)
+    guideline_style = (live / "identity-handful.guideline-style-ids.txt").read_text().splitlines()
+    listed = (live / "identity-handful.tests.txt").read_text().splitlines()
+    resolved, unresolved = resolve_tests(guideline_style, listed)
+    assert sorted(resolved) == sorted(listed) and unresolved == []
+    # an alias (old path) with the same id resolves to the same full id
+    old = "tempest.api.identity.v3.TestApiDiscovery.test_api_media_types[id-657c1970-4722-4189-8831-7325f3bc4265]"
+    assert resolve_tests([old], listed)[0] == [next(x for x in listed if "657c1970" in x)]
+
+
+def test_tempest_run_of_identity_capabilities_scores(tempest, clouds_yaml, tmp_path, capsys):
+    workspace = tmp_path / "ws"
+    args = [
+        "check",
+        "tempest",
+        "--os-cloud",
+        "admin",
+        "--allow-admin",
+        "--workspace",
+        str(workspace),
+        "--guideline",
+        "2020.06",
+        "--program",
+        "compute",
+        "--source",
+        str(need_shared(SHARED_INTEROP)),
+        "--run-capability",
+        "identity-v3-tokens-create",
+        "--run-capability",
+        "identity-v3-api-discovery",
+        "--format",
+        "json",
+    ]
+    code = main(args)
+    captured = capsys.readouterr()
+    assert captured.out, captured.err
+    doc = json.loads(captured.out)
+    assert code == 1, captured.err  # the rest of the program was not run: it fails as the evidence says
+    caps = {c["id"]: c for c in doc["requirements"][0]["capabilities"]}
+    for cap in ("identity-v3-tokens-create", "identity-v3-api-discovery"):
+        assert caps[cap]["state"] == "pass", caps[cap]
+        assert caps[cap]["passed"] == caps[cap]["tests"] > 0
+    assert caps["compute-servers-create"]["state"] == "fail"
+    assert doc["resolved"] == doc["planned"]
+    exchanged = json.loads((workspace / "buyer-run.refstack.json").read_text())
+    assert set(exchanged) == {"cpid", "duration_seconds", "results"}
+    assert all("uuid" in r for r in exchanged["results"])
+    ran = caps["identity-v3-tokens-create"]["passed"] + caps["identity-v3-api-discovery"]["passed"]
+    assert len(exchanged["results"]) == ran == 4
+    # the saved JSON is evidence a vendor and a buyer can exchange: it scores the same
+    assert (
+        main(
+            [
+                "evaluate",
+                "--guideline",
+                "2020.06",
+                "--program",
+                "compute",
+                "--source",
+                str(need_shared(SHARED_INTEROP)),
+                "--evidence",
+                f"x={workspace / 'buyer-run.refstack.json'}",
+            ]
+        )
+        == 1
+    )
+    assert "identity" in capsys.readouterr().out
+    for path in workspace.rglob("*"):
+        if path.is_file():
+            assert b"adminpw-loopback-only" not in path.read_bytes(), path
+
+
+def test_member_account_run_leaves_no_secret_behind(tempest, clouds_yaml, memory_keyring, tmp_path, capsys):
+    memory_keyring.set_password("buyer", "trial", CANARY)
+    workspace = tmp_path / "ws"
+    code = main(
+        [
+            "check",
+            "tempest",
+            "--os-cloud",
+            "trial",
+            "--workspace",
+            str(workspace),
+            "--guideline",
+            "2020.06",
+            "--program",
+            "compute",
+            "--source",
+            str(need_shared(SHARED_INTEROP)),
+            "--run-capability",
+            "identity-v3-api-discovery",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 1 and CANARY not in captured.out + captured.err
+    for path in workspace.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
+
+
+def test_cancel_leaves_no_process_behind(tempest, clouds_yaml, tmp_path):
+    from buyer.live.clouds import open_cloud
+    from buyer.live.tempest import TempestRunner
+    from buyer.model.guideline import Status
+    from buyer.model.testlist import refstack_test_lines
+    from buyer.sources.catalogue import Catalogue
+
+    g = Catalogue(need_shared(SHARED_INTEROP))["2020.06"]
+    lines = refstack_test_lines(g, "platform", [Status.REQUIRED], flagged=False)
+    runner = TempestRunner(open_cloud("admin"), tmp_path / "ws", allow_admin=True)
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            runner.run(lines)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=go)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while runner.pid is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # tempest and its workers are starting
+    pid = runner.pid
+    assert pid is not None
+    runner.cancel()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert errors and "cancelled" in str(errors[0])
+    deadline = time.monotonic() + 10
+    while live_members(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_members(pid) == []  # tempest and every worker it started are gone
+
+
+def live_members(pgid: int) -> list[int]:
+    """Processes of a process group that still run (zombies waiting to be reaped do not)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
