@@ -23,9 +23,19 @@ def discover(
     allow_admin: bool = False,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> DiscoveryReport:
-    from keystoneauth1 import exceptions as ks
 
     counter = _Counter(access.session)
+    try:
+        return _discover(access, allow_admin, clock, counter)
+    finally:
+        counter.detach()
+
+
+def _discover(
+    access: CloudAccess, allow_admin: bool, clock: Callable[[], datetime], counter: _Counter
+) -> DiscoveryReport:
+    from keystoneauth1 import exceptions as ks
+
     try:
         auth = access.session.auth.get_access(access.session)
     except ks.http.Unauthorized:
@@ -36,7 +46,6 @@ def discover(
         raise access.fail("the auth URL does not answer as Keystone", _first_line(exc)) from None
     except ks.ClientException as exc:
         raise access.fail("authentication failed", _first_line(exc)) from None
-    counter.count += 1  # the token request
     roles = set(auth.role_names or ())
     if roles & ADMIN_ROLES and not allow_admin:
         raise LiveError(
@@ -61,14 +70,24 @@ def discover(
 
 
 class _Counter:
-    """Every request of the check goes through here: GET only, counted."""
+    """Counts every request the session sends during the check, keystoneauth's own included."""
 
     def __init__(self, session: Any) -> None:
         self.session = session
         self.count = 0
+        self._original = session.request
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return self._original(*args, **kwargs)
+
+        session.request = counting
+
+    def detach(self) -> None:
+        self.session.request = self._original
 
     def get(self, url: str, authenticated: bool) -> Any:
-        self.count += 1
+        """The check's own requests: GET only."""
         return self.session.get(
             url, authenticated=authenticated, raise_exc=False, timeout=TIMEOUT, headers={"Accept": "application/json"}
         )
