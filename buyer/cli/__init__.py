@@ -20,11 +20,14 @@ from buyer.cli import (
     registry_cmd,
     report_cmd,
     results_cmd,
+    tui_cmd,
 )
 from buyer.cli._common import EXIT_USAGE, CliError
 from buyer.model.errors import BuyerError
 
-EPILOG = """exit codes:
+EPILOG = """With no COMMAND at a terminal, buyer opens its terminal UI (also: buyer tui).
+
+exit codes:
   0  every requirement passes      1  some requirement fails
   2  bad usage or bad input        3  nothing fails, but something is not verified
 
@@ -48,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     registry_cmd.register(commands)
     check_cmd.register(commands)
     credentials_cmd.register(commands)
+    tui_cmd.register(commands)
     return parser
 
 
@@ -55,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
+        # No verb: the terminal UI for a person at a terminal, the help for a script.
+        if argv is None and sys.stdin.isatty() and sys.stdout.isatty():
+            return tui_cmd.cmd_tui(argparse.Namespace(profile=None, source=None))
         parser.print_help()
         return 0
     try:

@@ -14,6 +14,7 @@ from buyer.cli._common import EXIT_OK, add_source, catalogue
 from buyer.cli.evaluate_cmd import add_requirement_options, build_scorecard
 from buyer.formats.evidence import sha256_hex
 from buyer.model.scoring import resolve_requirements
+from buyer.report.export import render
 
 DEFAULT_FOLDER = Path("reports")
 EXTENSIONS = {"pdf": ".pdf", "json": ".json", "csv": ".csv", "md": ".md"}
@@ -52,25 +53,6 @@ def _timestamp(text: str) -> dt.datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
-def render(card: Any, fmt: str, meta_args: dict[str, Any]) -> bytes:
-    if fmt == "pdf":
-        from buyer.report.inputs import ReportMeta
-        from buyer.report.pdf import render_pdf
-
-        return render_pdf(card, ReportMeta.for_card(card, **meta_args))
-    if fmt == "json":
-        from buyer.report.scorecard_json import scorecard_json
-
-        return scorecard_json(card).encode()
-    if fmt == "csv":
-        from buyer.report.scorecard_csv import scorecard_csv
-
-        return scorecard_csv(card).encode()
-    from buyer.report.markdown import scorecard_markdown
-
-    return scorecard_markdown(card).encode()
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     fmt = args.format or (output.suffix.lstrip(".") if output and output.suffix.lstrip(".") in EXTENSIONS else "pdf")
@@ -78,8 +60,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if output is None:
         stem = Path(args.profile).stem if args.profile else f"scorecard-{args.guideline}"
         output = DEFAULT_FOLDER / f"{stem}-{card.as_of.isoformat()}{EXTENSIONS[fmt]}"
-    meta = {"generated_at": args.generated_at, "prepared_by": args.prepared_by, "title": args.title}
-    data = render(card, fmt, meta)  # rendered whole before anything is written
+    data = render(card, fmt, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
     atomic_write(output, data)
     print(f"wrote {output} ({len(data)} bytes, sha256 {sha256_hex(data)})")
     return EXIT_OK

@@ -1,0 +1,1 @@
+"""buyer's terminal UI: the workbench in textual. Faces only: every rule lives below it."""

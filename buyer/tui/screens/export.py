@@ -1,0 +1,96 @@
+"""Export: the scorecard as PDF, JSON, CSV or Markdown, or the RFP clauses; path and SHA-256."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from buyer._atomic import atomic_write
+from buyer.formats.evidence import sha256_hex
+from buyer.model.errors import BuyerError
+from buyer.report.export import render
+from buyer.tui.workbench import Workbench
+
+FORMATS = [
+    ("PDF scorecard", "pdf"),
+    ("JSON scorecard", "json"),
+    ("CSV scorecard", "csv"),
+    ("Markdown scorecard", "md"),
+    ("RFP clauses (Markdown)", "rfp"),
+]
+
+
+class ExportScreen(Screen[None]):
+    TITLE = "Export"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="export"):
+            yield Label("Format")
+            yield Select[str](FORMATS, value="pdf", allow_blank=False, id="format")
+            yield Label("File")
+            yield Input(id="output")
+            yield Label("Prepared by (sign-off block)")
+            yield Input(id="prepared-by")
+            with Horizontal(classes="row"):
+                yield Button("Export", id="export-button", variant="primary")
+            yield Static(id="result")
+        yield Footer()
+
+    @property
+    def bench(self) -> Workbench:
+        return self.app.workbench  # type: ignore[attr-defined,no-any-return]
+
+    def on_mount(self) -> None:
+        self.suggest()
+
+    def on_screen_resume(self) -> None:
+        self.suggest()
+
+    @on(Select.Changed, "#format")
+    def suggest(self) -> None:
+        fmt = str(self.query_one("#format", Select).value)
+        stem = self.bench.path.stem if self.bench.path else "scorecard"
+        suffix = {"rfp": "-rfp.md", "md": ".md"}.get(fmt, f".{fmt}")
+        from buyer import actions
+
+        self.query_one("#output", Input).value = str(Path("reports") / f"{stem}-{actions.today()}{suffix}")
+
+    @on(Button.Pressed, "#export-button")
+    def _export(self) -> None:
+        self.query_one("#result", Static).update("Exporting…")
+        self.export(
+            str(self.query_one("#format", Select).value),
+            Path(self.query_one("#output", Input).value),
+            self.query_one("#prepared-by", Input).value.strip(),
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, fmt: str, path: Path, prepared_by: str) -> None:
+        try:
+            data = self._render(fmt, prepared_by)
+            atomic_write(path, data)
+        except (BuyerError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Export")
+            self.app.call_from_thread(self.query_one("#result", Static).update, f"Not written: {exc}")
+            return
+        message = f"Wrote {path.resolve()}\n{len(data)} bytes, SHA-256 {sha256_hex(data)}"
+        self.app.call_from_thread(self.query_one("#result", Static).update, message)
+        self.app.call_from_thread(self.notify, f"wrote {path}", title="Export")
+
+    def _render(self, fmt: str, prepared_by: str) -> bytes:
+        bench = self.bench
+        if fmt == "rfp":
+            from buyer.model.scoring import resolve_requirements
+            from buyer.report.rfp import rfp_markdown
+
+            cat = bench.catalogue()
+            requirements = resolve_requirements(bench.profile.interop, cat)
+            return rfp_markdown(bench.profile, requirements, [cat.use(r.guideline.id) for r in requirements]).encode()
+        card = bench.scorecard or bench.evaluate()
+        return render(card, fmt, prepared_by=prepared_by)
