@@ -41,6 +41,11 @@ def _registry(args: argparse.Namespace) -> Any:
     registry = load_registry(actions.make_fetcher(args.offline), args.registry)
     for problem in registry.problems:
         print(f"buyer: warning: {problem}", file=sys.stderr)
+    if registry.unsynced:
+        print(
+            f"buyer: note: not synced yet: {', '.join(registry.unsynced)} (run `buyer sync --only registry`)",
+            file=sys.stderr,
+        )
     return registry
 
 

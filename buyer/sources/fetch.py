@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from buyer.sources.cache import Cache, CacheEntry
-from buyer.sources.http import HttpClient, Response, SourceError
+from buyer.sources.http import HttpClient, NotCached, Response, SourceError
 
 JSON_TYPES = ("application/json",)
 # Gitea serves raw .json files as text/plain; RefStack's test lists are text/plain too.
@@ -48,7 +48,7 @@ class Fetcher:
             entry, body = cached
             return _document(entry, body, from_cache=True)
         if self.offline:
-            raise SourceError(source, url, "offline, and not in the cache (run `buyer sync` while online)")
+            raise NotCached(source, url, "offline, and not in the cache (run `buyer sync` while online)")
         headers = {"Accept": ", ".join(accept)}
         if cached:
             entry, _ = cached

@@ -27,6 +27,10 @@ class SourceError(BuyerError):
         super().__init__(f"{source}: {reason} ({url})")
 
 
+class NotCached(SourceError):
+    """Offline, and the document was never synced: not a failure of the source."""
+
+
 @dataclass(frozen=True)
 class Response:
     url: str  # the final URL after same-host redirects

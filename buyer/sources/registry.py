@@ -14,6 +14,7 @@ from buyer.formats.toml_models import parse_toml_model
 from buyer.model.errors import BuyerError, InputError
 from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
 from buyer.sources.fetch import Fetcher
+from buyer.sources.http import NotCached
 from buyer.sources.marketplace import MarketplaceClient, fetch_all
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.scs_monitor import ScsMonitorClient
@@ -32,6 +33,7 @@ def registry_file() -> Path:
 class Registry:
     products: list[RegistryProduct]
     problems: list[str] = field(default_factory=list)  # sources that could not be read, one line each
+    unsynced: list[str] = field(default_factory=list)  # sources never synced (offline, nothing cached)
 
     def find(self, name: str) -> RegistryProduct | None:
         key = registry_key(name)
@@ -89,13 +91,15 @@ def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = F
     """Everything known, from the cache where possible; a source that fails becomes a problem line."""
     settings = Settings.from_env()
     products = load_local(local or registry_file())
-    problems = []
+    problems, unsynced = [], []
     for name, read in _remote(fetcher, settings):
         try:
             products += read(refresh)
+        except NotCached:
+            unsynced.append(name)
         except BuyerError as exc:
             problems.append(f"{name}: {exc}")
-    return Registry(merge_products(products), problems)
+    return Registry(merge_products(products), problems, unsynced)
 
 
 def sync_registry(fetcher: Fetcher, progress: Callable[[int, int], None] | None = None) -> str:

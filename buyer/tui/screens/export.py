@@ -73,7 +73,7 @@ class ExportScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def export(self, fmt: str, path: Path, prepared_by: str) -> None:
         try:
-            data = self._render(fmt, prepared_by)
+            data = self.export_bytes(fmt, prepared_by)
             atomic_write(path, data)
         except (BuyerError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", title="Export")
@@ -83,7 +83,7 @@ class ExportScreen(Screen[None]):
         self.app.call_from_thread(self.query_one("#result", Static).update, message)
         self.app.call_from_thread(self.notify, f"wrote {path}", title="Export")
 
-    def _render(self, fmt: str, prepared_by: str) -> bytes:
+    def export_bytes(self, fmt: str, prepared_by: str) -> bytes:
         bench = self.bench
         if fmt == "rfp":
             from buyer.model.scoring import resolve_requirements

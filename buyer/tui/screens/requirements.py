@@ -77,6 +77,11 @@ class RequirementsScreen(Screen[None]):
         except BuyerError as exc:
             self.show_message(f"guidelines unavailable: {exc}", error=True)
             return
+        if not versions:
+            self.show_message("the guideline source holds no approved core guideline", error=True)
+            return
+        if bench.profile.interop.guideline not in versions:  # a new profile starts at the newest
+            bench.update_interop(guideline=versions[0], add_ons=[], extra_capabilities=[])
         p = bench.profile
         self._quiet = True
         self.query_one("#name", Input).value = p.name
@@ -98,6 +103,12 @@ class RequirementsScreen(Screen[None]):
         self.refresh_lists()
 
     def refresh_lists(self) -> None:
+        try:
+            self._refresh_lists()
+        except BuyerError as exc:
+            self.show_message(f"guidelines unavailable: {exc}", error=True)
+
+    def _refresh_lists(self) -> None:
         bench = self.bench
         cat = bench.catalogue()
         interop = bench.profile.interop
@@ -114,6 +125,7 @@ class RequirementsScreen(Screen[None]):
             prog = next(iter(g.programs.values()))
             if set(prog.required_platform_components) <= set(program.components):
                 add_ons.add_option((f"{prog.title} ({g.status})", prog.key, prog.key in interop.add_ons))
+        _keep_highlight(add_ons)
         self.refresh_extras()
         self.refresh_summary()
 
@@ -131,6 +143,7 @@ class RequirementsScreen(Screen[None]):
                 continue
             mark = "★ " if status is Status.ADVISORY else ""
             extras.add_option((f"{mark}{cap_id}", cap_id, cap_id in chosen))
+        _keep_highlight(extras)
 
     def refresh_summary(self) -> None:
         bench = self.bench
@@ -154,9 +167,9 @@ class RequirementsScreen(Screen[None]):
         self.query_one("#summary", Static).update("\n".join(lines))
 
     def show_message(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_class(error, "error")
+        for message in self.query("#message").results(Static):
+            message.update(text)
+            message.set_class(error, "error")
         if error:
             self.notify(text.splitlines()[0], severity="error", title="Requirements")
 
@@ -225,7 +238,11 @@ class RequirementsScreen(Screen[None]):
     def _compare(self, event: Select.Changed) -> None:
         if event.value is Select.BLANK:
             return
-        cat = self.bench.catalogue()
+        try:
+            cat = self.bench.catalogue()
+        except BuyerError as exc:
+            self.show_message(str(exc), error=True)
+            return
         interop = self.bench.profile.interop
         d = diff_guidelines(cat[str(event.value)], cat[interop.guideline], interop.program)
         parts = [f"[b]{d.old} → {d.new}[/b] ({d.program})"]
@@ -287,3 +304,9 @@ class RequirementsScreen(Screen[None]):
             return
         self.populate()
         self.show_message(f"loaded {path}")
+
+
+def _keep_highlight(options: SelectionList[str]) -> None:
+    """A rebuilt list loses its highlight, and then space does nothing: put it on the first row."""
+    if options.option_count and options.highlighted is None:
+        options.highlighted = 0

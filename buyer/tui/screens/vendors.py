@@ -39,7 +39,7 @@ class VendorsScreen(Screen[None]):
         yield Input(placeholder="filter the registry (name, vendor, type, claim)", id="filter")
         with Horizontal():
             with Vertical(id="registry-pane"):
-                yield Label("Registry: Marketplace, RefStack, SCS monitor, local file")
+                yield Label("Registry: Marketplace, RefStack, SCS monitor, local file", id="registry-label")
                 yield DataTable(id="registry", cursor_type="row", zebra_stripes=True)
             with Vertical(id="shortlist-pane"):
                 yield Label("Shortlist")
@@ -85,6 +85,9 @@ class VendorsScreen(Screen[None]):
             return
         for problem in registry.problems:
             self.app.call_from_thread(self.notify, problem, severity="warning", title="Registry")
+        if registry.unsynced:
+            note = f"Registry (not synced yet: {', '.join(registry.unsynced)}; run buyer sync)"
+            self.app.call_from_thread(self.query_one("#registry-label", Label).update, note)
         self.app.call_from_thread(self.fill_registry)
 
     def rows(self) -> list[tuple[str, ...]]:
