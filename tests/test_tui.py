@@ -230,3 +230,15 @@ def test_errors_are_notifications_not_crashes(tmp_path, monkeypatch):
             assert any("is not a folder" in n.message for n in app._notifications)
 
     asyncio.run(run())
+
+
+def test_loading_a_profile_keeps_every_field(tmp_path):
+    async def run() -> None:
+        app = app_for(profile=FIXTURES / "tui" / "profile.toml")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.5)
+            interop = app.workbench.profile.interop
+            assert (interop.guideline, interop.program, interop.add_ons) == ("2030.01", "platform", ["dns"])
+            assert [p.name for p in app.workbench.profile.shortlist] == ["Acme", "Borealis", "Citadel"]
+
+    asyncio.run(run())

@@ -53,6 +53,7 @@ class LiveScreen(Screen[None]):
         return self.app.workbench  # type: ignore[attr-defined,no-any-return]
 
     def on_mount(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False  # shown while a run goes on
         names = cloud_names()
         self.query_one("#cloud", Select).set_options([(n, n) for n in names])
         if not names:
@@ -72,6 +73,10 @@ class LiveScreen(Screen[None]):
         for button in ("#discovery", "#tempest"):
             self.query_one(button, Button).disabled = busy
         self.query_one("#cancel", Button).disabled = not busy
+        if busy:
+            bar = self.query_one("#progress", ProgressBar)
+            bar.update(total=None, progress=0)
+            bar.display = True
 
     @on(Button.Pressed, "#discovery")
     def _discovery(self) -> None:

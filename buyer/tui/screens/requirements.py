@@ -182,7 +182,8 @@ class RequirementsScreen(Screen[None]):
 
     @on(Select.Changed, "#guideline")
     def _guideline(self, event: Select.Changed) -> None:
-        if self._quiet or event.value is Select.BLANK:
+        # Filling the form posts Changed events later; only a real change resets the add-ons.
+        if self._quiet or event.value is Select.BLANK or event.value == self.bench.profile.interop.guideline:
             return
         self.bench.update_interop(guideline=str(event.value), add_ons=[], extra_capabilities=[])
         self.query_one("#compare", Select).set_options([(v, v) for v in self.bench.core_versions() if v != event.value])
@@ -190,7 +191,7 @@ class RequirementsScreen(Screen[None]):
 
     @on(Select.Changed, "#program")
     def _program(self, event: Select.Changed) -> None:
-        if self._quiet or event.value is Select.BLANK:
+        if self._quiet or event.value is Select.BLANK or event.value == self.bench.profile.interop.program:
             return
         self.bench.update_interop(program=str(event.value), add_ons=[])
         self.refresh_lists()

@@ -79,9 +79,12 @@ class ScorecardScreen(Screen[None]):
             return
         table = self.query_one("#matrix", DataTable)
         table.clear(columns=True)
-        table.add_column("Product", key="product")
+        # Widths from the content, set once: auto-width grows as rows arrive and can clip a name.
+        name_width = min(40, max([len("Product"), *(len(p.name) for p in card.products)]))
+        table.add_column("Product", key="product", width=name_width)
         for spec in card.requirements:
-            table.add_column(spec.title.replace("OpenStack Powered ", ""), key=spec.title)
+            label = spec.title.replace("OpenStack Powered ", "")
+            table.add_column(label, key=spec.title, width=max(len(label), len("? not-verified")))
         for product in card.products:
             table.add_row(
                 Text(product.name, style="bold"),
@@ -96,6 +99,8 @@ class ScorecardScreen(Screen[None]):
         )
         if not card.products:
             self.query_one("#reason", Static).update("Add products and evidence on the Vendors screen (F3).")
+        else:
+            self._highlight()  # the line under the matrix is complete with the rows, not an event later
 
     def _selected(self) -> tuple[ProductScore, RequirementResult] | None:
         card = self.bench.scorecard
