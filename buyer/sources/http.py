@@ -4,6 +4,7 @@ and errors that say in one line which source failed and why."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -63,15 +64,25 @@ class HttpClient:
         self.retry = retry or RetryPolicy()
         self.max_bytes = max_bytes
         self.requests = 0  # every request sent, retries included (benchmarks read it)
-        self._client = httpx.Client(
-            timeout=timeout,
-            verify=verify,
-            follow_redirects=False,  # redirects are followed here, and only to the same host
-            headers={"User-Agent": f"buyer/{__version__}"},
-        )
+        self._options = {"timeout": timeout, "verify": verify}
+        self._client_instance: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _client(self) -> httpx.Client:
+        # Made on first use: building the TLS context costs ~25 ms that local-only work never needs.
+        with self._lock:
+            if self._client_instance is None:
+                self._client_instance = httpx.Client(
+                    **self._options,  # type: ignore[arg-type]
+                    follow_redirects=False,  # redirects are followed here, and only to the same host
+                    headers={"User-Agent": f"buyer/{__version__}"},
+                )
+            return self._client_instance
 
     def close(self) -> None:
-        self._client.close()
+        if self._client_instance is not None:
+            self._client_instance.close()
 
     def __enter__(self) -> HttpClient:
         return self

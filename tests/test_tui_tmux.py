@@ -1,0 +1,87 @@
+"""End to end in a real terminal: tmux runs `buyer tui`, keys drive it, the pane is read back."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_INTEROP, need_shared
+
+ROOT = Path(__file__).parent.parent
+PROFILE = ROOT / "requirements_profiles" / "public-cloud-platform-2020.06.toml"
+
+
+@pytest.fixture
+def tmux():
+    if not shutil.which("tmux"):
+        if os.environ.get("CI"):
+            pytest.fail("tmux is missing: .ci/run installs it")
+        pytest.skip("tmux is not installed")
+    session = f"buyer-e2e-{os.getpid()}"
+    yield session
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def pane(session: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+
+
+def wait_for(session: str, pattern: str, seconds: float = 30.0) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        screen = pane(session)
+        if re.search(pattern, screen):
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"never saw {pattern!r}; the pane shows:\n{pane(session)}")
+
+
+def keys(session: str, *names: str) -> None:
+    for name in names:
+        subprocess.run(["tmux", "send-keys", "-t", session, name], check=True)
+        time.sleep(0.15)
+
+
+def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
+    env = {
+        "BUYER_INTEROP_URL": str(need_shared(SHARED_INTEROP)),
+        "BUYER_CACHE_DIR": str(tmp_path / "cache"),
+        "BUYER_CONFIG_DIR": str(tmp_path / "config"),
+        "BUYER_REGISTRY_FILE": str(tmp_path / "registry.toml"),
+        "TERM": "xterm-256color",
+    }
+    command = " ".join([
+        "env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+        shlex.quote(sys.executable), "-m", "buyer", "tui", "--profile", shlex.quote(str(PROFILE)),
+    ])
+    subprocess.run(["tmux", "new-session", "-d", "-s", tmux, "-x", "120", "-y", "40", "-c", str(tmp_path), command],
+                   check=True)
+    screen = wait_for(tmux, r"Regional public cloud IaaS")
+    assert "Requirements" in screen and "2020.06" in screen
+    keys(tmux, "F4")
+    screen = wait_for(tmux, r"Citadel Compute")
+    assert "Acme Public Cloud" in screen and "Borealis Cloud" in screen
+    assert re.search(r"[✓✗?] (pass|fail|not-verified)", screen)
+    assert "DNS add-on 2020.06" in screen and "Orchestration add-on" in screen
+    keys(tmux, "F6")
+    wait_for(tmux, r"Prepared by")
+    keys(tmux, "Tab", "Tab", "Tab", "Enter")  # format → file → prepared by → Export
+    screen = wait_for(tmux, r"SHA-256 [0-9a-f]{64}", 60)
+    pdfs = list((tmp_path / "reports").glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+    digest = hashlib.sha256(pdfs[0].read_bytes()).hexdigest()
+    assert digest in screen.replace("\n", "")
+    keys(tmux, "C-q")
+    deadline = time.monotonic() + 15
+    while subprocess.run(["tmux", "has-session", "-t", tmux], capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "buyer did not quit on ctrl+q"
+        time.sleep(0.2)
