@@ -25,6 +25,7 @@ from buyer.sources.files import load_evidence_file
 from buyer.sources.http import HttpClient
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
+from buyer.sources.scs_scopes import load_scope
 from buyer.sources.settings import Settings
 
 
@@ -133,9 +134,16 @@ def run_evaluation(
     as_of: dt.date,
     profile_sha256: str = "",
     registry: Registry | None = None,
+    base: Path | None = None,
 ) -> Scorecard:
+    """``base``: the folder a profile's relative paths (evidence, SCS scope) are read from."""
     requirements = resolve_requirements(profile.interop, catalogue)
     uses = [catalogue.use(r.guideline.id) for r in requirements]
+    scopes = {}
+    if profile.scs is not None:
+        loaded = load_scope(profile.scs.scope, make_fetcher(), base)
+        scopes[profile.scs.scope] = loaded.scope
+        uses.append(loaded.use)
     unique = list({u.id: u for u in uses}.values())
     claims = {}
     if registry is not None:
@@ -143,7 +151,7 @@ def run_evaluation(
             found = registry.find(name)
             if found is not None:
                 claims[name] = list(found.claims)
-    return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256, claims)
+    return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256, claims, scopes)
 
 
 def registry_evidence(profile: Profile, registry: Registry, offline: bool = False) -> dict[str, list[Evidence]]:

@@ -59,12 +59,21 @@ def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
         "BUYER_REGISTRY_FILE": str(tmp_path / "registry.toml"),
         "TERM": "xterm-256color",
     }
-    command = " ".join([
-        "env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
-        shlex.quote(sys.executable), "-m", "buyer", "tui", "--profile", shlex.quote(str(PROFILE)),
-    ])
-    subprocess.run(["tmux", "new-session", "-d", "-s", tmux, "-x", "120", "-y", "40", "-c", str(tmp_path), command],
-                   check=True)
+    command = " ".join(
+        [
+            "env",
+            *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+            shlex.quote(sys.executable),
+            "-m",
+            "buyer",
+            "tui",
+            "--profile",
+            shlex.quote(str(PROFILE)),
+        ]
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", tmux, "-x", "120", "-y", "40", "-c", str(tmp_path), command], check=True
+    )
     screen = wait_for(tmux, r"Regional public cloud IaaS")
     assert "Requirements" in screen and "2020.06" in screen
     keys(tmux, "F4")

@@ -54,6 +54,21 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
         help="what --evidence files are (default: self-reported)",
     )
     p.add_argument("--max-age-days", type=int, metavar="N", help="evidence older than N days does not count")
+    p.add_argument(
+        "--scope", metavar="FILE|URL", help="an SCS certificate scope (YAML), next to or instead of --guideline"
+    )
+    p.add_argument(
+        "--scope-version",
+        default="effective",
+        metavar="V",
+        help="the scope version required, e.g. v5.1 (default: the one effective on --scope-date)",
+    )
+    p.add_argument(
+        "--scope-date",
+        type=parse_date,
+        metavar="DATE",
+        help="the date 'effective' refers to, e.g. the contract date (default: the evaluation date)",
+    )
     p.add_argument("--as-of", type=parse_date, metavar="DATE", help="evaluation date (default: today, UTC)")
     p.add_argument(
         "--registry",
@@ -97,7 +112,7 @@ def build_profile(args: argparse.Namespace) -> tuple[Profile, str, Any, dict[str
             shortlist=[Product(name=name) for name in extra],
         )
         return profile, "", cat, extra
-    raise CliError("give --profile FILE, or --guideline V (with --program, --add-on, --evidence)")
+    raise CliError("give --profile FILE, or --guideline V and/or --scope FILE (with --program, --add-on, --evidence)")
 
 
 def build_scorecard(args: argparse.Namespace) -> Any:
@@ -106,7 +121,8 @@ def build_scorecard(args: argparse.Namespace) -> Any:
     if not args.no_registry:
         registry = actions.load_registry_for(offline=True, local=args.registry)  # cached data only: fast
         evidence = actions.merge_evidence(evidence, actions.registry_evidence(profile, registry, args.offline))
-    return actions.run_evaluation(profile, cat, evidence, args.as_of or actions.today(), sha, registry)
+    base = Path(args.profile).resolve().parent if args.profile else None
+    return actions.run_evaluation(profile, cat, evidence, args.as_of or actions.today(), sha, registry, base)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

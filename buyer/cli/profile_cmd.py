@@ -41,11 +41,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     p = loaded.profile
     products = len(p.shortlist)
     evidence = sum(len(x.evidence) for x in p.shortlist)
-    add_ons = f" + {', '.join(p.interop.add_ons)}" if p.interop.add_ons else ""
-    print(
-        f"{args.file}: ok — {p.name}: interop {p.interop.guideline} {p.interop.program}{add_ons}; "
-        f"{products} products, {evidence} evidence files"
-    )
+    standards = []
+    if p.interop:
+        add_ons = f" + {', '.join(p.interop.add_ons)}" if p.interop.add_ons else ""
+        standards.append(f"interop {p.interop.guideline} {p.interop.program}{add_ons}")
+    if p.scs:
+        standards.append(f"SCS {p.scs.scope} ({p.scs.version})")
+    print(f"{args.file}: ok — {p.name}: {'; '.join(standards)}; {products} products, {evidence} evidence files")
     return EXIT_OK
 
 

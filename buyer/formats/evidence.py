@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from buyer.formats._json import Reader, load_json
+from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
+from buyer.formats.scs_scope import load_yaml_documents
 from buyer.model.errors import InputError
 from buyer.model.evidence import (
     Evidence,
@@ -28,12 +30,23 @@ from buyer.model.evidence import (
     normalise_uuid,
     split_test_id,
 )
+from buyer.model.scs import ScsResult
 
-FORMATS = ("refstack-client-json", "refstack-api-result", "subunit-v2", "subunit-v1", "test-list")
-_EXPECTED = "expected refstack-client JSON, a RefStack result, a subunit stream or a test list"
+FORMATS = (
+    "refstack-client-json",
+    "refstack-api-result",
+    "subunit-v2",
+    "subunit-v1",
+    "test-list",
+    "scs-report",
+    "scs-monitor-status",
+)
+_EXPECTED = "expected refstack-client JSON, a RefStack result, a subunit stream, a test list or an SCS report"
 
 _SUBUNIT_V2_SIGNATURE = 0xB3
 _SUBUNIT_V1_LINE = re.compile(rb"^(test|testing|success|successful|failure|fail|error|skip|xfail|uxsuccess)[:\s]", re.M)
+# An SCS report (YAML): a document with a spec, a subject and a check time.
+_SCS_REPORT = re.compile(rb"^spec:\s*$", re.M)
 # A dotted test id without spaces, optionally with [attrs] and a (scenario) suffix. Kept loose:
 # real guideline names hold odd characters (orchestration has "...nested_template:Wherej").
 _TEST_ID = re.compile(r"^[A-Za-z_][^\s\[\]()]*\.[^\s\[\]()]+(\[[^\]\s]*\])?(\([^)\s]*\))?$")
@@ -64,6 +77,8 @@ def detect_format(data: bytes, source: str) -> str:
         raise InputError(source, f"a binary file, not evidence ({_EXPECTED})")
     if _SUBUNIT_V1_LINE.search(data[:65536]):
         return "subunit-v1"
+    if _SCS_REPORT.search(data[:4096]):
+        return "scs-report"
     return "test-list"
 
 
@@ -79,10 +94,14 @@ def parse_evidence(
     digest = sha256_hex(data)
     verified = False
     reference = ""
+    if fmt == "scs-report":
+        return _scs_evidence(parse_reports(load_yaml_documents(data, source), source), source, digest, fmt, kind)
     if fmt == "json":
         doc = load_json(data, source)
         if isinstance(doc, dict) and doc.get("format") == "buyer.discovery":
             return _discovery(doc, source, digest)
+        if looks_like_status(doc):
+            return _scs_evidence(parse_status(doc, source), source, digest, "scs-monitor-status", kind)
         fmt, records, found_date, reference, verified = _parse_json(doc, source)
     elif fmt == "subunit-v2":
         records, found_date = _parse_subunit_v2(data, source)
@@ -105,6 +124,15 @@ def parse_evidence(
         reference=reference,
     )
     return Evidence(provenance, tuple(records))
+
+
+def _scs_evidence(results: list[ScsResult], source: str, digest: str, fmt: str, kind: EvidenceKind) -> Evidence:
+    if not results:
+        raise InputError(source, f"holds no SCS results ({fmt})")
+    newest = max(r.checked_at for r in results)
+    subjects = sorted({r.subject for r in results})
+    prov = Provenance(source, digest, kind, fmt, newest, "checked_at", reference=", ".join(subjects))
+    return Evidence(prov, (), scs=tuple(results))
 
 
 def _discovery(doc: dict[str, Any], source: str, digest: str) -> Evidence:

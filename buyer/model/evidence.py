@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from buyer.model.scs import ScsResult
+
 
 class EvidenceKind(StrEnum):
     SELF_REPORTED = "self-reported"  # a file the vendor sent (RFP answer)
@@ -49,6 +51,8 @@ class Evidence:
     error: str | None = None
     # Service types in the cloud's catalog, for evidence from a live discovery (None: unknown).
     services: frozenset[str] | None = None
+    # SCS testcase results (reports, the compliance monitor); may hold several subjects.
+    scs: tuple[ScsResult, ...] = ()
     passed_names: frozenset[str] = field(init=False, repr=False)
     passed_ids: frozenset[str] = field(init=False, repr=False)
     seen_names: frozenset[str] = field(init=False, repr=False)

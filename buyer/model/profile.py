@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import program_key
@@ -69,10 +69,19 @@ class EvidenceRef(_Strict):
     date: dt.date | None = Field(None, description="when the tests ran, if the file does not say")
 
 
+class ScsRequirement(_Strict):
+    """Sovereign Cloud Stack: a certificate scope and the version required."""
+
+    scope: Annotated[str, Field(min_length=1, description="scope YAML: a path (relative to the profile) or URL")]
+    version: str = Field("effective", description="a version such as v5.1, or 'effective'")
+    on: dt.date | None = Field(None, description="the date 'effective' refers to (e.g. the contract date)")
+
+
 class Product(_Strict):
     name: Annotated[str, Field(min_length=1)]
     vendor: str = ""
     notes: str = ""
+    scs_subject: str = Field("", description="the product's subject name in SCS reports (default: its name)")
     evidence: list[EvidenceRef] = Field(default_factory=list)
 
 
@@ -81,9 +90,16 @@ class Profile(_Strict):
     description: str = ""
     buyer: str = ""
     rfp_reference: str = ""
-    interop: InteropRequirement
+    interop: InteropRequirement | None = None
+    scs: ScsRequirement | None = None
     evidence_policy: EvidencePolicy = Field(default_factory=EvidencePolicy)
     shortlist: list[Product] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some_standard(self) -> Profile:
+        if self.interop is None and self.scs is None:
+            raise ValueError("name at least one standard: an [interop] or an [scs] section")
+        return self
 
     @field_validator("shortlist")
     @classmethod

@@ -46,6 +46,7 @@ class RequirementKind(StrEnum):
     PROGRAM = "program"  # an OpenStack Powered program (platform, compute, storage)
     ADD_ON = "add-on"  # an add-on program scored against its own guideline file
     CAPABILITY = "capability"  # an extra capability the profile promotes to mandatory
+    SCS = "scs"  # a Sovereign Cloud Stack certificate scope version
 
 
 class MatchedBy(StrEnum):
@@ -128,6 +129,7 @@ class RequirementResult:
     advisory: Readiness
     capabilities: tuple[CapabilityResult, ...]
     capability: str | None = None  # for RequirementKind.CAPABILITY
+    scope: str | None = None  # the SCS scope uuid, for RequirementKind.SCS
 
     @property
     def id_only_matches(self) -> tuple[str, ...]:
@@ -229,6 +231,7 @@ class RequirementSpec:
     guideline_status: str
     releases: tuple[str, ...] = ()
     capability: str | None = None
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

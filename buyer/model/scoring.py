@@ -10,13 +10,13 @@ states, advisory readiness, and extra capabilities promoted to mandatory.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 
 from buyer.model.errors import CatalogueError, RequirementError
 from buyer.model.evidence import Evidence
 from buyer.model.guideline import STATUS_RANK, Capability, Guideline, Status, Test, program_key
-from buyer.model.profile import EvidencePolicy, InteropRequirement, Profile
+from buyer.model.profile import EvidencePolicy, InteropRequirement, Profile, ScsRequirement
 from buyer.model.registry import Claim
 from buyer.model.scorecard import (
     CapabilityResult,
@@ -35,6 +35,7 @@ from buyer.model.scorecard import (
     Verdict,
     worst,
 )
+from buyer.model.scs import Scope, ScsResult, VersionState, expires_at
 from buyer.model.services import capability_service, provided
 
 
@@ -76,8 +77,10 @@ class Requirement:
         return Status.ADVISORY
 
 
-def resolve_requirements(req: InteropRequirement, guidelines: Mapping[str, Guideline]) -> list[Requirement]:
+def resolve_requirements(req: InteropRequirement | None, guidelines: Mapping[str, Guideline]) -> list[Requirement]:
     """Turn a profile's interop section into requirements; errors say what is wrong in one line."""
+    if req is None:
+        return []
     core = lookup_guideline(guidelines, req.guideline)
     if core.is_add_on:
         raise RequirementError(
@@ -131,6 +134,29 @@ def lookup_add_on(guidelines: Mapping[str, Guideline], name: str, core_version: 
         hint = f" (available: {', '.join(have)})" if have else " (the catalogue has no such add-on)"
         raise CatalogueError(f"no {family} add-on guideline for {version or core_version}{hint}")
     return found
+
+
+@dataclass(frozen=True)
+class ScsPlan:
+    """An SCS requirement resolved against its scope: which version, judged on which date."""
+
+    scope: Scope
+    version: str
+    on: date
+
+    @property
+    def title(self) -> str:
+        return f"{self.scope.name} {self.version}"
+
+
+def resolve_scs(req: ScsRequirement | None, scopes: Mapping[str, Scope], as_of: date) -> ScsPlan | None:
+    if req is None:
+        return None
+    scope = scopes.get(req.scope)
+    if scope is None:
+        raise CatalogueError(f"the SCS scope {req.scope} was not loaded")
+    on = req.on or as_of
+    return ScsPlan(scope, scope.resolve(req.version, on), on)
 
 
 # -- scoring ----------------------------------------------------------------------------
@@ -200,6 +226,7 @@ def evaluate(
     guideline_uses: Sequence[GuidelineUse] = (),
     profile_sha256: str = "",
     claims: Mapping[str, Sequence[Claim]] | None = None,
+    scopes: Mapping[str, Scope] | None = None,
 ) -> Scorecard:
     """Score every shortlisted product (and any other product that has evidence).
 
@@ -207,9 +234,11 @@ def evaluate(
     claims never changes its verdict, which rests on evidence alone."""
     requirements = resolve_requirements(profile.interop, guidelines)
     plans = [(req, req.plan()) for req in requirements]
+    scs = resolve_scs(profile.scs, scopes or {}, as_of)
     names = [p.name for p in profile.shortlist]
     names += [n for n in evidence if n not in names]
     vendors = {p.name: p.vendor for p in profile.shortlist}
+    subjects = {p.name: p.scs_subject for p in profile.shortlist}
     products = []
     for name in names:
         items = list(evidence.get(name, ()))
@@ -222,6 +251,9 @@ def evaluate(
                 accepted.append((index, ev))
         pool = _Pool.of(accepted)
         results = tuple(_score(req, plan, pool, uses) for req, plan in plans)
+        if scs is not None:
+            subject = subjects.get(name) or name
+            results += (_score_scs(scs, pool, uses, subject, as_of),)
         products.append(
             ProductScore(
                 name=name,
@@ -244,6 +276,17 @@ def evaluate(
         )
         for req in requirements
     )
+    if scs is not None:
+        specs += (
+            RequirementSpec(
+                kind=RequirementKind.SCS,
+                guideline=scs.version,
+                program=scs.scope.slug,
+                title=scs.title,
+                guideline_status=str(scs.scope.state_on(scs.version, scs.on)),
+                scope=scs.scope.uuid,
+            ),
+        )
     return Scorecard(
         requirements=specs,
         buyer=profile.buyer,
@@ -404,6 +447,81 @@ def _note(cap_id: str, missing: dict[str, str], pool: _Pool, results: list[TestR
     if pool.catalog is not None and not any(r.passed for r in results):
         return "present, not yet tested"
     return ""
+
+
+def _score_scs(plan: ScsPlan, pool: _Pool, uses: list[EvidenceUse], subject: str, as_of: date) -> RequirementResult:
+    """A scope version passes when every mandatory testcase passes with an unexpired result.
+    Precedence as SCS's own (scs.md §6.2): FAIL, then MISSING, then DNF (ABORT), then PASS."""
+    scope, version = plan.scope, plan.scope.versions[plan.version]
+    wanted = set(version.mandatory)
+    latest: dict[str, tuple[int, ScsResult]] = {}
+    for index, ev in pool.items:
+        for r in ev.scs:
+            if r.scope != scope.uuid or r.subject != subject or r.testcase not in wanted:
+                continue
+            if r.testcase not in latest or r.checked_at > latest[r.testcase][1].checked_at:
+                latest[r.testcase] = (index, r)  # the newest result counts, as in the monitor
+    now = datetime.combine(as_of, time.max, tzinfo=UTC)
+    caps, passed, failing, missing, aborted = [], 0, [], [], []
+    for tc in version.mandatory:
+        found = latest.get(tc)
+        evidence_index, result = found if found else (None, None)
+        expiry = expires_at(result.checked_at, scope.lifetime(tc)) if result else None
+        if result is None or expiry is None:
+            state, note = CapabilityState.NOT_VERIFIED, "no result"
+            missing.append(tc)
+        elif expiry <= now:
+            state, note = CapabilityState.NOT_VERIFIED, f"expired {expiry.date().isoformat()}"
+            missing.append(tc)
+        elif result.result == 1:
+            state, note = CapabilityState.PASS, f"checked {result.checked_at.date()}, valid until {expiry.date()}"
+            passed += 1
+        elif result.result == -1:
+            state, note = CapabilityState.FAIL, f"failed, checked {result.checked_at.date()}"
+            failing.append(tc)
+        else:
+            state, note = CapabilityState.ERROR, f"did not finish (ABORT), checked {result.checked_at.date()}"
+            aborted.append(tc)
+        ok = state is CapabilityState.PASS
+        test = TestResult(tc, None, ok, MatchedBy.NAME if ok else None, None, evidence_index if ok else None)
+        caps.append(CapabilityResult(tc, Status.REQUIRED, state, 1, int(ok), 0, (test,), note=note))
+    total = len(version.mandatory)
+    tally = Tally(total, passed)
+    if not uses:
+        verdict, reason = Verdict.NOT_VERIFIED, "no evidence"
+    elif not pool.items:
+        verdict, reason = _verdict(tally, pool, uses, False, [])
+    elif failing:
+        verdict, reason = Verdict.FAIL, f"{len(failing)} of {total} mandatory testcases failed ({_few(failing)})"
+    elif missing:
+        verdict = Verdict.NOT_VERIFIED
+        reason = f"{len(missing)} of {total} mandatory testcases have no current result ({_few(missing)})"
+    elif aborted:
+        verdict, reason = Verdict.ERROR, f"{len(aborted)} mandatory testcases did not finish ({_few(aborted)})"
+    else:
+        verdict, reason = Verdict.PASS, f"all {total} mandatory testcases passed with current results"
+    if verdict is not Verdict.PASS and not pool.items:
+        caps = [replace(c, state=CapabilityState.NOT_VERIFIED) for c in caps]
+    state_word = scope.state_on(plan.version, plan.on)
+    if verdict is Verdict.PASS and state_word is VersionState.WARN:
+        reason += f"; {plan.version} is in 'warn' on {plan.on}: about to expire"
+    return RequirementResult(
+        kind=RequirementKind.SCS,
+        guideline=plan.version,
+        program=scope.slug,
+        title=plan.title,
+        verdict=verdict,
+        reason=reason,
+        required=tally,
+        refstack=tally,
+        advisory=Readiness(),
+        capabilities=tuple(caps),
+        scope=scope.uuid,
+    )
+
+
+def _few(items: list[str]) -> str:
+    return ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
 
 
 def _state(

@@ -44,7 +44,7 @@ def rfp_markdown(profile: Profile, requirements: Sequence[Requirement], uses: Se
         for req in requirements
         if req.kind is not RequirementKind.CAPABILITY
         for cap, status, counts in req.plan()
-        if status is Status.ADVISORY and cap.id not in profile.interop.extra_capabilities
+        if status is Status.ADVISORY and cap.id not in (profile.interop.extra_capabilities if profile.interop else [])
     ]
     lines += ["## Desirable requirements", ""]
     if advisory:

@@ -99,6 +99,7 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         "guideline": r.guideline,
         "program": r.program,
         "capability": r.capability,
+        "scope": r.scope,
         "title": r.title,
         "verdict": str(r.verdict),
         "reason": r.reason,

@@ -55,7 +55,14 @@ class Workbench:
         self.scorecard = None
 
     def update_interop(self, **changes: object) -> None:
-        self.update(interop=self.profile.interop.model_copy(update=changes))
+        # An SCS-only profile gains an interop section when the form is first edited.
+        base = self.profile.interop or InteropRequirement(guideline=str(changes.get("guideline") or "2020.06"))
+        self.update(interop=base.model_copy(update=changes))
+
+    @property
+    def interop(self) -> InteropRequirement:
+        """The interop section as the form shows it (a default for an SCS-only profile)."""
+        return self.profile.interop or InteropRequirement(guideline=self.core_versions()[0])
 
     def load(self, path: Path) -> None:
         loaded = actions.load_profile(path)
@@ -105,6 +112,12 @@ class Workbench:
         registry = self.registry()
         evidence = actions.merge_evidence(evidence, actions.registry_evidence(self.profile, registry))
         self.scorecard = actions.run_evaluation(
-            self.profile, self.catalogue(), evidence, self.as_of or actions.today(), self.sha256, registry
+            self.profile,
+            self.catalogue(),
+            evidence,
+            self.as_of or actions.today(),
+            self.sha256,
+            registry,
+            self.base_dir,
         )
         return self.scorecard

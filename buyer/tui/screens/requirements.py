@@ -80,7 +80,7 @@ class RequirementsScreen(Screen[None]):
         if not versions:
             self.show_message("the guideline source holds no approved core guideline", error=True)
             return
-        if bench.profile.interop.guideline not in versions:  # a new profile starts at the newest
+        if bench.interop.guideline not in versions:  # a new profile starts at the newest
             bench.update_interop(guideline=versions[0], add_ons=[], extra_capabilities=[])
         p = bench.profile
         self._quiet = True
@@ -88,10 +88,10 @@ class RequirementsScreen(Screen[None]):
         options = [(f"{v} · {cat[v].status} · {', '.join(cat[v].releases)}", v) for v in versions]
         guideline = self.query_one("#guideline", Select)
         guideline.set_options(options)
-        if p.interop.guideline in versions:
-            guideline.value = p.interop.guideline
-        self.query_one("#program", Select).value = p.interop.program
-        self.query_one("#compare", Select).set_options([(v, v) for v in versions if v != p.interop.guideline])
+        if bench.interop.guideline in versions:
+            guideline.value = bench.interop.guideline
+        self.query_one("#program", Select).value = bench.interop.program
+        self.query_one("#compare", Select).set_options([(v, v) for v in versions if v != bench.interop.guideline])
         policy = p.evidence_policy
         self.query_one("#max-age", Input).value = str(policy.max_age_days or "")
         kinds = self.query_one("#kinds", SelectionList)
@@ -111,7 +111,7 @@ class RequirementsScreen(Screen[None]):
     def _refresh_lists(self) -> None:
         bench = self.bench
         cat = bench.catalogue()
-        interop = bench.profile.interop
+        interop = bench.interop
         if interop.guideline not in cat:
             return
         core = cat[interop.guideline]
@@ -131,12 +131,12 @@ class RequirementsScreen(Screen[None]):
 
     def refresh_extras(self) -> None:
         bench = self.bench
-        core = bench.catalogue()[bench.profile.interop.guideline]
-        statuses = core.capability_status(bench.profile.interop.program)
+        core = bench.catalogue()[bench.interop.guideline]
+        statuses = core.capability_status(bench.interop.program)
         needle = self.query_one("#cap-filter", Input).value.strip().lower()
         extras = self.query_one("#extras", SelectionList)
         extras.clear_options()
-        chosen = set(bench.profile.interop.extra_capabilities)
+        chosen = set(bench.interop.extra_capabilities)
         for cap_id in sorted(core.capabilities):
             status = statuses.get(cap_id)
             if status is Status.REQUIRED or (needle and needle not in cap_id):
@@ -148,7 +148,7 @@ class RequirementsScreen(Screen[None]):
     def refresh_summary(self) -> None:
         bench = self.bench
         cat = bench.catalogue()
-        interop = bench.profile.interop
+        interop = bench.interop
         core = cat[interop.guideline]
         statuses = core.capability_status(interop.program)
         required = [c for c, s in statuses.items() if s is Status.REQUIRED]
@@ -183,7 +183,7 @@ class RequirementsScreen(Screen[None]):
     @on(Select.Changed, "#guideline")
     def _guideline(self, event: Select.Changed) -> None:
         # Filling the form posts Changed events later; only a real change resets the add-ons.
-        if self._quiet or event.value is Select.BLANK or event.value == self.bench.profile.interop.guideline:
+        if self._quiet or event.value is Select.BLANK or event.value == self.bench.interop.guideline:
             return
         self.bench.update_interop(guideline=str(event.value), add_ons=[], extra_capabilities=[])
         self.query_one("#compare", Select).set_options([(v, v) for v in self.bench.core_versions() if v != event.value])
@@ -191,7 +191,7 @@ class RequirementsScreen(Screen[None]):
 
     @on(Select.Changed, "#program")
     def _program(self, event: Select.Changed) -> None:
-        if self._quiet or event.value is Select.BLANK or event.value == self.bench.profile.interop.program:
+        if self._quiet or event.value is Select.BLANK or event.value == self.bench.interop.program:
             return
         self.bench.update_interop(program=str(event.value), add_ons=[])
         self.refresh_lists()
@@ -203,7 +203,7 @@ class RequirementsScreen(Screen[None]):
 
     @on(SelectionList.SelectionToggled, "#extras")
     def _extras(self, event: SelectionList.SelectionToggled[Any]) -> None:
-        chosen = list(self.bench.profile.interop.extra_capabilities)
+        chosen = list(self.bench.interop.extra_capabilities)
         value = str(event.selection.value)
         chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
         self.bench.update_interop(extra_capabilities=chosen)
@@ -244,7 +244,7 @@ class RequirementsScreen(Screen[None]):
         except BuyerError as exc:
             self.show_message(str(exc), error=True)
             return
-        interop = self.bench.profile.interop
+        interop = self.bench.interop
         d = diff_guidelines(cat[str(event.value)], cat[interop.guideline], interop.program)
         parts = [f"[b]{d.old} → {d.new}[/b] ({d.program})"]
         for title, items in (

@@ -1,0 +1,222 @@
+"""Read SCS certificate-scope YAML in its three formats (scs.md §1.6):
+
+- current (2026): top-level ``scripts[].testcases[]``, module ``targets`` as lists of ids;
+- tags (2024–2025): each module has its own ``testcases[]`` with ``tags``, and a version's
+  ``targets`` are tag expressions (``main: mandatory``, ``preview: a/b/c`` — ``/`` means or);
+- legacy (2023): versions list ``standards[]`` with ``check_tools[]`` and ``condition``,
+  with ``stabilized_at``/``deprecated_at`` instead of a timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import yaml
+
+from buyer.formats._json import Reader
+from buyer.model.errors import InputError
+from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEntry, VersionState
+
+
+def load_yaml_documents(data: bytes | str, source: str) -> list[Any]:
+    """Every document of a YAML file; a syntax error names line and column."""
+    try:
+        return [doc for doc in yaml.safe_load_all(data) if doc is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        problem = exc.problem or "not valid YAML"
+        raise InputError(
+            source,
+            f"not valid YAML: {problem}",
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"not valid YAML: {exc}") from None
+
+
+def parse_scope(data: bytes | str, source: str) -> Scope:
+    docs = load_yaml_documents(data, source)
+    if len(docs) != 1:
+        raise InputError(source, f"expected one scope document, found {len(docs)}")
+    return ScopeParser(source).parse(docs[0])
+
+
+class ScopeParser(Reader):
+    def parse(self, doc: Any) -> Scope:
+        self.expect(doc, dict, "")
+        name = self.need(doc, "name", str, "")
+        versions_raw = self.need(doc, "versions", list, "")
+        if versions_raw and isinstance(versions_raw[0], dict) and "standards" in versions_raw[0]:
+            return self._legacy(doc, name, versions_raw)
+        testcases: dict[str, Testcase] = {}
+        for i, script in enumerate(self.get(doc, "scripts", list, "", [])):
+            path = f"scripts[{i}]"
+            self.expect(script, dict, path)
+            manual = "executable" not in script
+            for j, tc in enumerate(self.get(script, "testcases", list, path, [])):
+                testcases[self._tc_id(tc, f"{path}.testcases[{j}]")] = self._testcase(
+                    tc, f"{path}.testcases[{j}]", manual
+                )
+        modules: dict[str, dict[str, Any]] = {}
+        tags: dict[str, tuple[str, ...]] = {}
+        for i, module in enumerate(self.need(doc, "modules", list, "")):
+            path = f"modules[{i}]"
+            self.expect(module, dict, path)
+            modules[self.need(module, "id", str, path)] = module
+            for j, tc in enumerate(self.get(module, "testcases", list, path, [])):  # the tags format
+                tc_path = f"{path}.testcases[{j}]"
+                tc_id = self._tc_id(tc, tc_path)
+                testcases.setdefault(tc_id, self._testcase(tc, tc_path, False))
+                tags[tc_id] = tuple(str(t) for t in (tc.get("tags") or []))
+        versions = {}
+        tag_format = bool(tags)
+        for i, raw in enumerate(versions_raw):
+            path = f"versions[{i}]"
+            self.expect(raw, dict, path)
+            vname = str(raw.get("version") or "")
+            if not vname:
+                raise self.fail(f"{path}.version", "missing")
+            included = [
+                self._include(item, f"{path}.include[{k}]", modules)
+                for k, item in enumerate(self.get(raw, "include", list, path, []))
+            ]
+            if tag_format:
+                targets = self._tag_targets(raw, path, included, modules, tags)
+            else:
+                targets = self._module_targets(included, modules)
+            versions[vname] = ScopeVersion(vname, _date(raw.get("stabilized_at")), tuple(included), targets)
+        timeline = self._timeline(doc)
+        return Scope(
+            uuid=str(doc.get("uuid", "") or ""),
+            name=name,
+            url=str(doc.get("url", "") or ""),
+            testcases=testcases,
+            versions=versions,
+            timeline=timeline,
+            format="tags" if tag_format else "current",
+        )
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def _tc_id(self, tc: Any, path: str) -> str:
+        self.expect(tc, dict, path)
+        return self.need(tc, "id", str, path)
+
+    def _testcase(self, tc: dict[str, Any], path: str, manual: bool) -> Testcase:
+        lifetime = str(tc.get("lifetime") or "week")
+        if lifetime not in LIFETIMES:
+            raise self.fail(f"{path}.lifetime", f"unknown lifetime '{lifetime}' (one of {', '.join(LIFETIMES)})")
+        description = tc.get("description") or ""
+        return Testcase(
+            self._tc_id(tc, path),
+            " ".join(str(description).split()),
+            str(tc.get("url") or ""),
+            lifetime,
+            str(tc.get("section") or ""),
+            manual,
+        )
+
+    def _include(self, item: Any, path: str, modules: dict[str, dict[str, Any]]) -> str:
+        module_id = item if isinstance(item, str) else (item.get("ref") if isinstance(item, dict) else None)
+        if not isinstance(module_id, str):
+            raise self.fail(path, "expected a module id or {ref: <module id>}")
+        if module_id not in modules:
+            raise self.fail(path, f"names module '{module_id}', which is not defined")
+        return module_id
+
+    def _module_targets(self, included: list[str], modules: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+        targets: dict[str, list[str]] = {}
+        for module_id in included:
+            for target, ids in (modules[module_id].get("targets") or {}).items():
+                targets.setdefault(str(target), []).extend(str(i) for i in ids or [])
+        return {t: tuple(dict.fromkeys(ids)) for t, ids in targets.items()}
+
+    def _tag_targets(
+        self,
+        raw: dict[str, Any],
+        path: str,
+        included: list[str],
+        modules: dict[str, dict[str, Any]],
+        tags: dict[str, tuple[str, ...]],
+    ) -> dict[str, tuple[str, ...]]:
+        expressions = self.get(raw, "targets", dict, path, {})
+        out = {}
+        for target, expression in expressions.items():
+            wanted = set(str(expression).split("/"))
+            ids = [
+                str(tc["id"])
+                for module_id in included
+                for tc in modules[module_id].get("testcases") or []
+                if wanted & set(tags.get(str(tc["id"]), ()))
+            ]
+            out[str(target)] = tuple(dict.fromkeys(ids))
+        return out
+
+    def _timeline(self, doc: dict[str, Any]) -> tuple[TimelineEntry, ...]:
+        entries = []
+        for i, entry in enumerate(self.get(doc, "timeline", list, "", [])):
+            path = f"timeline[{i}]"
+            self.expect(entry, dict, path)
+            day = _date(entry.get("date"))
+            if day is None:
+                raise self.fail(f"{path}.date", "expected a date (YYYY-MM-DD)")
+            states = {}
+            for version, state in (self.get(entry, "versions", dict, path, {})).items():
+                try:
+                    states[str(version)] = VersionState(str(state))
+                except ValueError:
+                    raise self.fail(f"{path}.versions.{version}", f"unknown state '{state}'") from None
+            entries.append(TimelineEntry(day, states))
+        return tuple(entries)
+
+    def _legacy(self, doc: dict[str, Any], name: str, versions_raw: list[Any]) -> Scope:
+        """2023 format: standards with check tools; validity from stabilized_at/deprecated_at."""
+        testcases: dict[str, Testcase] = {}
+        versions: dict[str, ScopeVersion] = {}
+        spans: list[tuple[str, dt.date | None, dt.date | None]] = []
+        for i, raw in enumerate(versions_raw):
+            path = f"versions[{i}]"
+            self.expect(raw, dict, path)
+            vname = str(raw.get("version", ""))
+            mandatory = []
+            for j, standard in enumerate(self.need(raw, "standards", list, path)):
+                spath = f"{path}.standards[{j}]"
+                self.expect(standard, dict, spath)
+                label = self.need(standard, "name", str, spath)
+                tools = self.get(standard, "check_tools", list, spath, [])
+                ids = [str(t.get("id") or label) for t in tools if isinstance(t, dict)] or [label]
+                for tc_id in ids:
+                    testcases.setdefault(
+                        tc_id, Testcase(tc_id, label, str(standard.get("url") or ""), manual=not tools)
+                    )
+                if str(standard.get("condition", "mandatory")) == "mandatory":
+                    mandatory += ids
+            stabilized, deprecated = _date(raw.get("stabilized_at")), _date(raw.get("deprecated_at"))
+            versions[vname] = ScopeVersion(vname, stabilized, (), {"main": tuple(dict.fromkeys(mandatory))})
+            spans.append((vname, stabilized, deprecated))
+        # A timeline from the spans: each change of any version's validity starts an entry.
+        days = sorted({d for _, s, e in spans for d in (s, e) if d})
+        timeline = tuple(
+            TimelineEntry(
+                day, {v: VersionState.EFFECTIVE for v, s, e in spans if s and s <= day and (not e or day < e)}
+            )
+            for day in days
+        )
+        return Scope(
+            str(doc.get("uuid", "") or ""), name, str(doc.get("url", "") or ""), testcases, versions, timeline, "legacy"
+        )
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
