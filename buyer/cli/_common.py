@@ -10,7 +10,7 @@ from typing import Any
 
 from buyer import actions
 from buyer.model.scorecard import Scorecard, Verdict
-from buyer.sources.catalogue import SOURCE_ENV, Catalogue
+from buyer.sources.catalogue import SOURCE_ENV, Catalogue, LazyCatalogue
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -45,7 +45,8 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
 
 
 def catalogue(args: argparse.Namespace) -> Catalogue:
-    return actions.open_guidelines(args.source, offline=args.offline)
+    """The guideline catalogue, opened when first used."""
+    return LazyCatalogue(lambda: actions.open_guidelines(args.source, offline=args.offline))  # type: ignore[return-value]
 
 
 def print_json(data: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from buyer import actions
 from buyer.cli._common import CliError, add_format, add_source, catalogue, exit_code, parse_date
 from buyer.model.evidence import EvidenceKind
-from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
+from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile, ScsRequirement
 from buyer.report.scorecard_json import scorecard_json
 from buyer.report.table import scorecard_table
 
@@ -86,8 +86,8 @@ def build_profile(args: argparse.Namespace) -> tuple[Profile, str, Any, dict[str
     kind = EvidenceKind(args.evidence_kind)
     extra = actions.load_evidence_args(args.evidence, kind, args.offline)
     if args.profile:
-        if args.guideline:
-            raise CliError("give either --profile or --guideline, not both")
+        if args.guideline or args.scope:
+            raise CliError("give either --profile or --guideline/--scope, not both")
         loaded = actions.load_profile(args.profile)
         profile = loaded.profile
         if args.max_age_days is not None:
@@ -99,15 +99,21 @@ def build_profile(args: argparse.Namespace) -> tuple[Profile, str, Any, dict[str
             cat,
             actions.merge_evidence(actions.profile_evidence(loaded, args.offline), extra),
         )
-    if args.guideline:
+    if args.guideline or args.scope:
+        interop = None
+        if args.guideline:
+            interop = InteropRequirement(
+                guideline=args.guideline, program=args.program, add_ons=args.add_on, extra_capabilities=args.capability
+            )
+        scs = None
+        if args.scope:
+            ref = args.scope if args.scope.startswith(("http://", "https://")) else str(Path(args.scope).resolve())
+            scs = ScsRequirement(scope=ref, version=args.scope_version, on=args.scope_date)
+        parts = [f"{args.guideline} {args.program}" if args.guideline else "", "SCS" if args.scope else ""]
         profile = Profile(
-            name=f"ad hoc: {args.guideline} {args.program}",
-            interop=InteropRequirement(
-                guideline=args.guideline,
-                program=args.program,
-                add_ons=args.add_on,
-                extra_capabilities=args.capability,
-            ),
+            name="ad hoc: " + " + ".join(p for p in parts if p),
+            interop=interop,
+            scs=scs,
             evidence_policy=EvidencePolicy(max_age_days=args.max_age_days),
             shortlist=[Product(name=name) for name in extra],
         )

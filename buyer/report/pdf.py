@@ -277,7 +277,12 @@ class _Writer:
             [self.p(h, self.s.head) for h in ("Requirement", "Kind", "Guideline file", "Status", "Releases")]
         ]
         for r in c.requirements:
-            kind = {"program": "program", "add-on": "add-on", "capability": "extra capability (mandatory)"}[r.kind]
+            kind = {
+                "program": "program",
+                "add-on": "add-on",
+                "capability": "extra capability (mandatory)",
+                "scs": "SCS scope version",
+            }[r.kind]
             rows.append(
                 [
                     self.p(r.title, self.s.cell),
@@ -505,6 +510,14 @@ class _Writer:
                 "flagged tests left open are listed per product. Aliases are the older names of renamed tests. "
                 "Evidence that carries idempotent ids (refstack-client files, subunit streams) also matches by "
                 "id; such matches are listed, and RefStack's own name-only numbers are kept in the data export.",
+            ),
+            (
+                "Sovereign Cloud Stack scopes",
+                "An SCS certificate scope version passes when every testcase of its mandatory ('main') target "
+                "passed and the result is still current: results expire by their testcase's lifetime (a week "
+                "by default). Precedence follows SCS: any failure fails; otherwise a missing or expired result "
+                "leaves it not verified; otherwise a testcase that did not finish (ABORT) is a check error. "
+                "'effective' means the version the scope's timeline makes effective on the stated date.",
             ),
             (
                 "Advisory capabilities",

@@ -109,6 +109,33 @@ class Catalogue(Mapping[str, Guideline]):
         )
 
 
+class LazyCatalogue(Mapping[str, Guideline]):
+    """A catalogue opened on first use: work that needs no guideline (an SCS-only profile)
+    never reads the guideline source."""
+
+    def __init__(self, opener: Callable[[], Catalogue]) -> None:
+        self._opener = opener
+        self._catalogue: Catalogue | None = None
+
+    @property
+    def opened(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = self._opener()
+        return self._catalogue
+
+    def __getitem__(self, gid: str) -> Guideline:
+        return self.opened[gid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.opened)
+
+    def __len__(self) -> int:
+        return len(self.opened)
+
+    def __getattr__(self, name: str) -> object:  # label, commit, use(), loaded(), files
+        return getattr(self.opened, name)
+
+
 def _local_files(root: Path) -> dict[str, GuidelineFile]:
     files = {}
     for folder, pattern in _PATTERNS.items():

@@ -163,6 +163,11 @@ class RequirementsScreen(Screen[None]):
             lines.append("add-ons: " + ", ".join(interop.add_ons))
         if interop.extra_capabilities:
             lines.append("extra capabilities: " + ", ".join(interop.extra_capabilities))
+        if bench.profile.interop is None:
+            lines.insert(0, "[i]no interop requirement yet: editing this form adds one[/i]")
+        scs = bench.profile.scs
+        if scs is not None:
+            lines.append(f"SCS: {Path(scs.scope).name}, version {scs.version}" + (f" on {scs.on}" if scs.on else ""))
         lines.append(f"shortlist: {len(bench.profile.shortlist)} products")
         self.query_one("#summary", Static).update("\n".join(lines))
 
