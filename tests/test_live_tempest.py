@@ -177,3 +177,57 @@ def live_members(pgid: int) -> list[int]:
         if group == pgid and state != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def test_an_scs_test_list_runs_instead_of_a_guideline(tempest, clouds_yaml, tmp_path, capsys):
+    """scs-0128 is a tempest run over a fixed list; `--test-list` takes it (here: its identity lines)."""
+    e2e = need_shared(SHARED_INTEROP.parent / "scs" / "e2e" / "tempest-tests-non-admin.lst").read_text().splitlines()
+    identity = [line for line in e2e if ".identity.v3.test_api_discovery." in line]
+    assert identity, "the SCS list holds identity API discovery tests"
+    listed = tmp_path / "scs.lst"
+    listed.write_text("\n".join(identity) + "\n")
+    code = main(
+        [
+            "check",
+            "tempest",
+            "--os-cloud",
+            "admin",
+            "--allow-admin",
+            "--workspace",
+            str(tmp_path / "ws"),
+            "--guideline",
+            "2020.06",
+            "--program",
+            "compute",
+            "--source",
+            str(need_shared(SHARED_INTEROP)),
+            "--test-list",
+            str(listed),
+            "--format",
+            "json",
+        ]
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["planned"] == doc["resolved"] == len(identity)
+    caps = {c["id"]: c for c in doc["requirements"][0]["capabilities"]}
+    assert caps["identity-v3-api-discovery"]["state"] == "pass"
+    missing = tmp_path / "absent.lst"
+    assert (
+        main(
+            [
+                "check",
+                "tempest",
+                "--os-cloud",
+                "admin",
+                "--allow-admin",
+                "--guideline",
+                "2020.06",
+                "--source",
+                str(need_shared(SHARED_INTEROP)),
+                "--test-list",
+                str(missing),
+            ]
+        )
+        == 2
+    )
+    assert "cannot read the test list" in capsys.readouterr().err

@@ -54,6 +54,12 @@ def register(commands: Any) -> None:
         metavar="ID",
         help="run only the tests of these capabilities (repeatable); the rest stays not verified",
     )
+    p.add_argument(
+        "--test-list",
+        metavar="FILE",
+        type=Path,
+        help="run this list instead (one test id per line, e.g. SCS's scs-0128 tempest-tests-non-admin.lst)",
+    )
     add_requirement_options(p)
     add_format(p)
     p.set_defaults(handler=cmd_tempest)
