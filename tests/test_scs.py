@@ -272,3 +272,40 @@ def test_profile_needs_some_standard(tmp_path, capsys):
     (tmp_path / "none.toml").write_text('name = "x"\n')
     assert main(["profile", "check", str(tmp_path / "none.toml")]) == 2
     assert "name at least one standard" in capsys.readouterr().err
+
+
+def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
+    import asyncio
+
+    from textual.widgets import DataTable, Static
+
+    from buyer.tui.app import BuyerApp
+    from buyer.tui.workbench import Workbench
+
+    base = scs()
+    profile = tmp_path / "mixed.toml"
+    profile.write_text(
+        'name = "Sovereign IaaS"\n[interop]\nguideline = "2020.06"\nprogram = "compute"\n'
+        f'[scs]\nscope = "{base / "scopes" / "scs-compatible-iaas.yaml"}"\nversion = "v5.1"\n'
+        '[[shortlist]]\nname = "example-cloud-b"\n'
+        f'evidence = [{{ file = "{base / "generated" / "reports" / "report-iaas-example-cloud-b.yaml"}" }}]\n'
+    )
+    monkeypatch.setenv("BUYER_CONFIG_DIR", str(tmp_path / "config"))
+
+    async def run() -> None:
+        app = BuyerApp(Workbench(source=str(need_shared(SHARED_INTEROP)), as_of=dt.date(2026, 11, 22)),
+                       profile=profile)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.3)
+            assert "SCS: scs-compatible-iaas.yaml, version v5.1" in str(app.screen.query_one("#summary", Static).render())
+            await pilot.press("f4")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.screen.query("#matrix") and app.screen.query_one("#matrix", DataTable).row_count:
+                    break
+            matrix = app.screen.query_one("#matrix", DataTable)
+            headers = [str(c.label) for c in matrix.columns.values()]
+            assert headers == ["Product", "Compute 2020.06", "SCS-compatible IaaS v5.1"]
+            assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not-verified", "✓ pass"]
+
+    asyncio.run(run())
