@@ -21,7 +21,7 @@ from buyer.model.scoring import evaluate, resolve_requirements
 from buyer.sources.cache import Cache
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import load_evidence_file
+from buyer.sources.files import load_evidence_file, read_input
 from buyer.sources.http import HttpClient
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
@@ -48,12 +48,7 @@ class LoadedProfile:
 
 def load_profile(path: str | Path) -> LoadedProfile:
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    data = read_input(file)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

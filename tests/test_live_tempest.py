@@ -28,6 +28,27 @@ def tempest(monkeypatch):
     return TEMPEST
 
 
+def tempest_check(cloud: str, workspace, *extra: str) -> list[str]:
+    """`buyer check tempest` on the 2020.06 Compute requirements against the loopback Keystone."""
+    admin = ["--allow-admin"] if cloud == "admin" else []
+    return [
+        "check",
+        "tempest",
+        "--os-cloud",
+        cloud,
+        *admin,
+        "--workspace",
+        str(workspace),
+        "--guideline",
+        "2020.06",
+        "--program",
+        "compute",
+        "--source",
+        str(need_shared(SHARED_INTEROP)),
+        *extra,
+    ]
+
+
 def test_guideline_names_resolve_to_tempest_ids_by_uuid():
     live = need_shared(SHARED_LIVE)
     guideline_style = (live / "identity-handful.guideline-style-ids.txt").read_text().splitlines()
@@ -41,28 +62,8 @@ def test_guideline_names_resolve_to_tempest_ids_by_uuid():
 
 def test_tempest_run_of_identity_capabilities_scores(tempest, clouds_yaml, tmp_path, capsys):
     workspace = tmp_path / "ws"
-    args = [
-        "check",
-        "tempest",
-        "--os-cloud",
-        "admin",
-        "--allow-admin",
-        "--workspace",
-        str(workspace),
-        "--guideline",
-        "2020.06",
-        "--program",
-        "compute",
-        "--source",
-        str(need_shared(SHARED_INTEROP)),
-        "--run-capability",
-        "identity-v3-tokens-create",
-        "--run-capability",
-        "identity-v3-api-discovery",
-        "--format",
-        "json",
-    ]
-    code = main(args)
+    runs = ["--run-capability", "identity-v3-tokens-create", "--run-capability", "identity-v3-api-discovery"]
+    code = main(tempest_check("admin", workspace, *runs, "--format", "json"))
     captured = capsys.readouterr()
     assert captured.out, captured.err
     doc = json.loads(captured.out)
@@ -104,24 +105,7 @@ def test_tempest_run_of_identity_capabilities_scores(tempest, clouds_yaml, tmp_p
 def test_member_account_run_leaves_no_secret_behind(tempest, clouds_yaml, memory_keyring, tmp_path, capsys):
     memory_keyring.set_password("buyer", "trial", CANARY)
     workspace = tmp_path / "ws"
-    code = main(
-        [
-            "check",
-            "tempest",
-            "--os-cloud",
-            "trial",
-            "--workspace",
-            str(workspace),
-            "--guideline",
-            "2020.06",
-            "--program",
-            "compute",
-            "--source",
-            str(need_shared(SHARED_INTEROP)),
-            "--run-capability",
-            "identity-v3-api-discovery",
-        ]
-    )
+    code = main(tempest_check("trial", workspace, "--run-capability", "identity-v3-api-discovery"))
     captured = capsys.readouterr()
     assert code == 1 and CANARY not in captured.out + captured.err
     for path in workspace.rglob("*"):
@@ -186,48 +170,11 @@ def test_an_scs_test_list_runs_instead_of_a_guideline(tempest, clouds_yaml, tmp_
     assert identity, "the SCS list holds identity API discovery tests"
     listed = tmp_path / "scs.lst"
     listed.write_text("\n".join(identity) + "\n")
-    code = main(
-        [
-            "check",
-            "tempest",
-            "--os-cloud",
-            "admin",
-            "--allow-admin",
-            "--workspace",
-            str(tmp_path / "ws"),
-            "--guideline",
-            "2020.06",
-            "--program",
-            "compute",
-            "--source",
-            str(need_shared(SHARED_INTEROP)),
-            "--test-list",
-            str(listed),
-            "--format",
-            "json",
-        ]
-    )
+    code = main(tempest_check("admin", tmp_path / "ws", "--test-list", str(listed), "--format", "json"))
     doc = json.loads(capsys.readouterr().out)
     assert code == 1 and doc["planned"] == doc["resolved"] == len(identity)
     caps = {c["id"]: c for c in doc["requirements"][0]["capabilities"]}
     assert caps["identity-v3-api-discovery"]["state"] == "pass"
     missing = tmp_path / "absent.lst"
-    assert (
-        main(
-            [
-                "check",
-                "tempest",
-                "--os-cloud",
-                "admin",
-                "--allow-admin",
-                "--guideline",
-                "2020.06",
-                "--source",
-                str(need_shared(SHARED_INTEROP)),
-                "--test-list",
-                str(missing),
-            ]
-        )
-        == 2
-    )
+    assert main(tempest_check("admin", tmp_path / "ws2", "--test-list", str(missing))) == 2
     assert "cannot read the test list" in capsys.readouterr().err

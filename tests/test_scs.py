@@ -226,45 +226,18 @@ def test_a_profile_mixing_interop_and_scs_evaluates_reports_and_renders(tmp_path
     assert (sovereign["kind"], sovereign["title"], sovereign["verdict"]) == ("scs", "SCS-compatible IaaS v5.1", "pass")
     assert {g["id"] for g in doc["guidelines"]} == {"2020.06", "scs-compatible-iaas"}
     assert code == 3
+
+    def report(out):
+        args = ["report", "--profile", str(tmp_path / "mixed.toml"), "--source", src, "--as-of", "2026-11-22"]
+        return main([*args, "--no-registry", "-o", str(out)])
+
     pdf = tmp_path / "mixed.pdf"
-    assert (
-        main(
-            [
-                "report",
-                "--profile",
-                str(tmp_path / "mixed.toml"),
-                "--source",
-                src,
-                "--as-of",
-                "2026-11-22",
-                "--no-registry",
-                "-o",
-                str(pdf),
-            ]
-        )
-        == 0
-    )
+    assert report(pdf) == 0
     capsys.readouterr()
     text = "".join("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
     assert "OpenStackPoweredCompute2020.06" in text and "SCS-compatibleIaaSv5.1" in text
     assert "SovereignCloudStackscopes" in text and "scs-0117-test-backup" not in text  # it passed for cloud B
-    assert (
-        main(
-            [
-                "report",
-                "--profile",
-                str(tmp_path / "mixed.toml"),
-                "--source",
-                src,
-                "--as-of",
-                "2026-11-22",
-                "--no-registry",
-                "-o",
-                str(tmp_path / "mixed.md"),
-            ]
-        )
-        == 0
-    )
+    assert report(tmp_path / "mixed.md") == 0
     assert "SCS-compatible IaaS v5.1" in (tmp_path / "mixed.md").read_text()
 
 
@@ -293,11 +266,12 @@ def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
     monkeypatch.setenv("BUYER_CONFIG_DIR", str(tmp_path / "config"))
 
     async def run() -> None:
-        app = BuyerApp(Workbench(source=str(need_shared(SHARED_INTEROP)), as_of=dt.date(2026, 11, 22)),
-                       profile=profile)
+        app = BuyerApp(Workbench(source=str(need_shared(SHARED_INTEROP)), as_of=dt.date(2026, 11, 22)), profile=profile)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.3)
-            assert "SCS: scs-compatible-iaas.yaml, version v5.1" in str(app.screen.query_one("#summary", Static).render())
+            assert "SCS: scs-compatible-iaas.yaml, version v5.1" in str(
+                app.screen.query_one("#summary", Static).render()
+            )
             await pilot.press("f4")
             for _ in range(100):
                 await pilot.pause(0.05)

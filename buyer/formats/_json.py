@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, TypeVar
 
@@ -66,6 +67,22 @@ class Reader:
         for i, item in enumerate(items):
             self.expect(item, str, f"{join(path, key)}[{i}]")
         return tuple(items)
+
+
+def to_date(value: object) -> dt.date | None:
+    """A date from what outside documents write: a date, a datetime, ISO text, epoch seconds."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return dt.datetime.fromtimestamp(value, dt.UTC).date()  # summit-api sends epoch seconds
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def join(path: str, key: str) -> str:

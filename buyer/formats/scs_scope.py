@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from buyer.formats._json import Reader
+from buyer.formats._json import Reader, to_date
 from buyer.model.errors import InputError
 from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEntry, VersionState
 
@@ -86,7 +86,7 @@ class ScopeParser(Reader):
                 targets = self._tag_targets(raw, path, included, modules, tags)
             else:
                 targets = self._module_targets(included, modules)
-            versions[vname] = ScopeVersion(vname, _date(raw.get("stabilized_at")), tuple(included), targets)
+            versions[vname] = ScopeVersion(vname, to_date(raw.get("stabilized_at")), tuple(included), targets)
         timeline = self._timeline(doc)
         return Scope(
             uuid=str(doc.get("uuid", "") or ""),
@@ -159,7 +159,7 @@ class ScopeParser(Reader):
         for i, entry in enumerate(self.get(doc, "timeline", list, "", [])):
             path = f"timeline[{i}]"
             self.expect(entry, dict, path)
-            day = _date(entry.get("date"))
+            day = to_date(entry.get("date"))
             if day is None:
                 raise self.fail(f"{path}.date", "expected a date (YYYY-MM-DD)")
             states = {}
@@ -193,7 +193,7 @@ class ScopeParser(Reader):
                     )
                 if str(standard.get("condition", "mandatory")) == "mandatory":
                     mandatory += ids
-            stabilized, deprecated = _date(raw.get("stabilized_at")), _date(raw.get("deprecated_at"))
+            stabilized, deprecated = to_date(raw.get("stabilized_at")), to_date(raw.get("deprecated_at"))
             versions[vname] = ScopeVersion(vname, stabilized, (), {"main": tuple(dict.fromkeys(mandatory))})
             spans.append((vname, stabilized, deprecated))
         # A timeline from the spans: each change of any version's validity starts an entry.
@@ -207,16 +207,3 @@ class ScopeParser(Reader):
         return Scope(
             str(doc.get("uuid", "") or ""), name, str(doc.get("url", "") or ""), testcases, versions, timeline, "legacy"
         )
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None

@@ -23,6 +23,7 @@ from buyer.model.errors import BuyerError, InputError
 from buyer.model.guideline import Guideline
 from buyer.model.scorecard import GuidelineUse
 from buyer.sources.fetch import JSON_TYPES, TEXT_OR_JSON, Fetcher
+from buyer.sources.files import read_input
 
 SOURCE_ENV = "BUYER_INTEROP_URL"
 FOLDERS = ("guidelines", "add-ons/guidelines")
@@ -150,13 +151,7 @@ def _local_files(root: Path) -> dict[str, GuidelineFile]:
 
 
 def _reader(path: Path) -> Callable[[], Loaded]:
-    def read() -> Loaded:
-        try:
-            return Loaded(path.read_bytes())
-        except OSError as exc:
-            raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-
-    return read
+    return lambda: Loaded(read_input(path))
 
 
 class GiteaInterop:

@@ -13,6 +13,18 @@ from buyer.model.evidence import Evidence, EvidenceKind
 MAX_EVIDENCE_BYTES = 256 * 1024 * 1024
 
 
+def read_input(path: str | Path) -> bytes:
+    """A local file a user named, or an InputError that says why not, in one line."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+
+
 def load_evidence_file(
     path: str | Path,
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED,

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from buyer.formats._json import Reader, load_json
+from buyer.formats._json import Reader, load_json, to_date
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Fetcher
 
@@ -53,7 +53,7 @@ class MarketplaceClient:
         found = _TESTED.search(tested)
         program = found.group(1).lower() if found else _program_from_flags(item)
         version = found.group(2) if found else _version(item)
-        expires = _date(item.get("expiry_date") or item.get("expiration_date"))
+        expires = to_date(item.get("expiry_date") or item.get("expiration_date"))
         today = dt.date.today()
         powered = bool(item.get("is_openstack_powered"))
         if expires and expires < today:
@@ -83,17 +83,6 @@ def _version(item: dict[str, Any]) -> str:
     if isinstance(version, dict):
         return str(version.get("name", "") or "")
     return str(version or "")
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, int | float) and value > 0:  # summit-api sends epoch seconds
-        return dt.datetime.fromtimestamp(value, dt.UTC).date()
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def fetch_all(

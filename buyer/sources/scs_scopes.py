@@ -11,6 +11,7 @@ from buyer.model.errors import InputError
 from buyer.model.scorecard import GuidelineUse
 from buyer.model.scs import Scope
 from buyer.sources.fetch import Fetcher
+from buyer.sources.files import read_input
 
 YAML_TYPES = (
     "application/yaml",
@@ -38,13 +39,7 @@ def load_scope(ref: str, fetcher: Fetcher | None, base: Path | None = None) -> L
         path = Path(ref).expanduser()
         if base is not None and not path.is_absolute():
             path = base / path
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(str(path), "no such file") from None
-        except OSError as exc:
-            raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-        source, when = str(path), None
+        data, source, when = read_input(path), str(path), None
     scope = parse_scope(data, source)
     use = GuidelineUse(
         id=scope.slug,
