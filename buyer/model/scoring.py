@@ -336,18 +336,23 @@ def _score(
     advisory = [0, 0, 0, 0]  # capabilities, ready, tests, passed
     failing_caps: list[str] = []
     missing: dict[str, str] = {}  # capability id -> service absent from a discovered catalog
-    caps: list[tuple[Capability, Status, list[TestResult]]] = []
+    caps: list[tuple[Capability, Status, list[TestResult], _Count]] = []
     untested: set[str] = set()  # capabilities no test evidence mentions
     for cap, status, counts in plan:
-        service = capability_service(cap)
-        if pool.catalog is not None and service and not provided(service, pool.catalog):
-            missing[cap.id] = service
+        if pool.catalog is not None:
+            service = capability_service(cap)
+            if service and not provided(service, pool.catalog):
+                missing[cap.id] = service
         results = []
+        cap_touched = False
+        count = _Count()
         for test in cap.tests:
             matched, key = _match(test, pool)
             passed = matched is not None
-            touched = touched or _touched(test, pool)
+            # A passed test is a recorded one; only the others need the look-up.
+            cap_touched = cap_touched or passed or _touched(test, pool)
             flag = test.flag
+            count.add(passed, flag is not None)
             results.append(
                 TestResult(
                     name=test.name,
@@ -368,20 +373,21 @@ def _score(
                     if flag is not None:
                         tally[2] += 1
                         tally[3 if ok else 4] += 1
-        if not any(_touched(t, pool) for t in cap.tests):
+        touched = touched or cap_touched
+        if not cap_touched:
             untested.add(cap.id)
-        if counts and any(not r.passed and r.flag_reason is None for r in results):
+        if counts and count.failed:
             failing_caps.append(cap.id)
         if status is Status.ADVISORY and not counts:
             advisory[0] += 1
-            advisory[1] += all(r.passed or r.flag_reason is not None for r in results)
+            advisory[1] += not count.failed
             advisory[2] += len(results)
-            advisory[3] += sum(r.passed for r in results)
-        caps.append((cap, status, results))
+            advisory[3] += count.passed
+        caps.append((cap, status, results, count))
 
     req_tally = Tally(*required)
     verdict, reason = _verdict(req_tally, pool, uses, touched, failing_caps)
-    absent = sorted({missing[c.id] for c, _, counts in plan if counts and c.id in missing})
+    absent = sorted({missing[c.id] for c, _, required_cap in plan if required_cap and c.id in missing})
     if absent:  # only accepted discovery evidence can make a service absent
         verdict = Verdict.FAIL
         reason = f"service {', '.join(absent)} missing from the cloud's catalog (live discovery)"
@@ -391,15 +397,15 @@ def _score(
         CapabilityResult(
             id=cap.id,
             status=status,
-            state=_state(cap.id, results, verdict, missing, untested, pool),
-            note=_note(cap.id, missing, pool, results),
+            state=_state(cap.id, count, verdict, missing, untested, pool),
+            note=_note(cap.id, missing, pool, count),
             tests=len(results),
-            passed=sum(r.passed for r in results),
-            flagged=sum(r.flag_reason is not None for r in results),
+            passed=count.passed,
+            flagged=count.flagged,
             results=tuple(results),
             defined=cap.defined,
         )
-        for cap, status, results in caps
+        for cap, status, results, count in caps
     )
     return RequirementResult(
         kind=req.kind,
@@ -441,10 +447,28 @@ def _verdict(
     )
 
 
-def _note(cap_id: str, missing: dict[str, str], pool: _Pool, results: list[TestResult]) -> str:
+@dataclass
+class _Count:
+    """One capability's tests, counted as they are scored."""
+
+    passed: int = 0
+    flagged: int = 0
+    failed: int = 0  # non-flagged tests that did not pass
+    flag_failed: int = 0
+
+    def add(self, passed: bool, flagged: bool) -> None:
+        self.passed += passed
+        if flagged:
+            self.flagged += 1
+            self.flag_failed += not passed
+        elif not passed:
+            self.failed += 1
+
+
+def _note(cap_id: str, missing: dict[str, str], pool: _Pool, count: _Count) -> str:
     if cap_id in missing:
         return f"service {missing[cap_id]} is missing from the catalog"
-    if pool.catalog is not None and not any(r.passed for r in results):
+    if pool.catalog is not None and not count.passed:
         return "present, not yet tested"
     return ""
 
@@ -526,7 +550,7 @@ def _few(items: list[str]) -> str:
 
 def _state(
     cap_id: str,
-    results: list[TestResult],
+    count: _Count,
     verdict: Verdict,
     missing: dict[str, str],
     untested: set[str],
@@ -536,16 +560,12 @@ def _state(
         return CapabilityState.FAIL
     if pool.catalog is not None and cap_id in untested:
         return CapabilityState.NOT_VERIFIED  # the service is there; no test has said more
-    return _cap_state(results, verdict)
-
-
-def _cap_state(results: list[TestResult], verdict: Verdict) -> CapabilityState:
     if verdict is Verdict.NOT_VERIFIED:
         return CapabilityState.NOT_VERIFIED
-    if verdict is Verdict.ERROR and not any(r.passed for r in results):
+    if verdict is Verdict.ERROR and not count.passed:
         return CapabilityState.ERROR
-    if any(not r.passed and r.flag_reason is None for r in results):
+    if count.failed:
         return CapabilityState.FAIL
-    if any(not r.passed for r in results):
+    if count.flag_failed:
         return CapabilityState.FLAGGED_ONLY
     return CapabilityState.PASS
