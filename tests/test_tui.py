@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable, Input, SelectionList, Static
 
 from buyer.tui.app import BuyerApp
-from buyer.tui.screens.scorecard import CapabilitiesScreen, ScorecardScreen, TestResultsScreen
+from buyer.tui.screens.scorecard import CapabilitiesScreen, CapabilityTestsScreen, ScorecardScreen
 from buyer.tui.workbench import Workbench
 from tests.conftest import FIXTURES
 from tests.test_scoring import ALL_NON_FLAGGED, C1
@@ -153,7 +153,7 @@ def test_two_vendors_with_evidence_make_the_matrix_and_drill_down_to_a_failing_t
             failing = next(i for i in range(caps.row_count) if str(caps.get_row_at(i)[0]).startswith("✗"))
             caps.move_cursor(row=failing)
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, TestResultsScreen))
+            await until(pilot, lambda: isinstance(app.screen, CapabilityTestsScreen))
             tests = app.screen.query_one("#tests", DataTable)
             rows = [[str(c) for c in tests.get_row_at(i)] for i in range(tests.row_count)]
             assert rows[[r[1] for r in rows].index(C1)][:2] == ["✗ failed", C1]

@@ -166,10 +166,10 @@ class CapabilitiesScreen(Screen[None]):
         table = self.query_one("#capabilities", DataTable)
         if table.row_count:
             cap = self.requirement.capabilities[table.cursor_row]
-            self.app.push_screen(TestResultsScreen(self.product, cap))
+            self.app.push_screen(CapabilityTestsScreen(self.product, cap))
 
 
-class TestResultsScreen(Screen[None]):
+class CapabilityTestsScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, product: ProductScore, capability: CapabilityResult) -> None:
