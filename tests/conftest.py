@@ -103,6 +103,14 @@ def refstack_server(upstream_server, tmp_path_factory):
 CANARY = "canary-S3cr3t-7f3a9c1e"
 
 
+def assert_secret_not_written(secret: str, *roots: Path) -> list[Path]:
+    """Grep every file under ``roots`` for ``secret``; return the files read."""
+    files = [p for root in roots for p in Path(root).rglob("*") if p.is_file()]
+    for path in files:
+        assert secret.encode() not in path.read_bytes(), path
+    return files
+
+
 @pytest.fixture(scope="session")
 def keystone_server(tmp_path_factory):
     """A real Keystone on 127.0.0.1, with compute/image/network/volume in the catalog pointing at

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from buyer.cli import main
 from buyer.live.credentials import read_secret
-from tests.conftest import CANARY, SHARED_INTEROP, need_shared
+from tests.conftest import CANARY, SHARED_INTEROP, assert_secret_not_written, need_shared
 
 
 @pytest.fixture
@@ -138,10 +140,5 @@ def test_the_canary_never_reaches_a_file_buyer_writes(trial, tmp_path, monkeypat
     )
     captured = capsys.readouterr()
     assert CANARY not in captured.out + captured.err
-    import os
-
-    roots = [tmp_path / "out", os.environ["BUYER_CACHE_DIR"]]
-    written = [p for root in roots for p in __import__("pathlib").Path(root).rglob("*") if p.is_file()]
+    written = assert_secret_not_written(CANARY, tmp_path / "out", Path(os.environ["BUYER_CACHE_DIR"]))
     assert saved in written and report in written
-    for path in written:
-        assert CANARY.encode() not in path.read_bytes(), path

@@ -12,7 +12,8 @@ import pytest
 
 from buyer.cli import main
 from buyer.live.tempest import resolve_tests
-from tests.conftest import CANARY, SHARED_INTEROP, SHARED_LIVE, need_shared
+from tests.conftest import CANARY, SHARED_INTEROP, SHARED_LIVE, assert_secret_not_written, need_shared
+from tests.peers.keystone import ADMIN_PASSWORD
 from tests.peers.refstack import PEERS_DIR
 
 TEMPEST = PEERS_DIR / "tempest" / "bin" / "tempest"
@@ -97,9 +98,7 @@ def test_tempest_run_of_identity_capabilities_scores(tempest, clouds_yaml, tmp_p
         == 1
     )
     assert "identity" in capsys.readouterr().out
-    for path in workspace.rglob("*"):
-        if path.is_file():
-            assert b"adminpw-loopback-only" not in path.read_bytes(), path
+    assert_secret_not_written(ADMIN_PASSWORD, workspace)
 
 
 def test_member_account_run_leaves_no_secret_behind(tempest, clouds_yaml, memory_keyring, tmp_path, capsys):
@@ -108,9 +107,7 @@ def test_member_account_run_leaves_no_secret_behind(tempest, clouds_yaml, memory
     code = main(tempest_check("trial", workspace, "--run-capability", "identity-v3-api-discovery"))
     captured = capsys.readouterr()
     assert code == 1 and CANARY not in captured.out + captured.err
-    for path in workspace.rglob("*"):
-        if path.is_file():
-            assert CANARY.encode() not in path.read_bytes(), path
+    assert_secret_not_written(CANARY, workspace)
 
 
 def test_cancel_leaves_no_process_behind(tempest, clouds_yaml, tmp_path):

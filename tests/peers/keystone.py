@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.peers.refstack import PEERS_DIR, _wait, free_port
+from tests.peers.refstack import PEERS_DIR, free_port, wait_http
 
 VENV = PEERS_DIR / "keystone"
 ADMIN_PASSWORD = "adminpw-loopback-only"
@@ -143,16 +143,7 @@ def start(workdir: Path) -> KeystonePeer:
     process = subprocess.Popen([str(VENV / "bin" / "python"), str(serve)], stdout=log, stderr=log, env=env)
     peer = KeystonePeer(url, process, workdir)
     try:
-
-        def answers() -> bool:
-            if process.poll() is not None:
-                raise RuntimeError(f"Keystone exited; see {workdir / 'log'}")
-            try:
-                return httpx.get(f"{url}/v3", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        _wait(answers, "Keystone", 60)
+        wait_http(f"{url}/v3", process, "Keystone", workdir / "log")
         body = {
             "auth": {
                 "identity": {

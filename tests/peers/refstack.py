@@ -44,6 +44,20 @@ def _tool(name: str) -> str:
     return shutil.which(name) or f"/usr/sbin/{name}"
 
 
+def wait_http(url: str, process: subprocess.Popen, what: str, log: Path, seconds: float = 60.0) -> None:
+    """Until ``url`` answers 200; a server that exits meanwhile is an error naming its log."""
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited; see {log}")
+        try:
+            return httpx.get(url, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    _wait(answers, what, seconds)
+
+
 def _wait(check, what: str, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -168,15 +182,7 @@ def start(workdir: Path, guidelines_base: str) -> RefStackPeer:
         api = subprocess.Popen([str(VENV / "bin" / "python"), str(serve)], stdout=log, stderr=log, env=env, cwd=workdir)
         peer.processes.append(api)
 
-        def answers() -> bool:
-            if api.poll() is not None:
-                raise RuntimeError(f"RefStack exited; see {workdir / 'servers.log'}")
-            try:
-                return httpx.get(f"{peer.url}/v1/results", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        _wait(answers, "RefStack API", 60)
+        wait_http(f"{peer.url}/v1/results", api, "RefStack API", workdir / "servers.log")
     except BaseException:
         peer.stop()
         raise
