@@ -10,7 +10,7 @@ from buyer.cli._common import EXIT_OK, CliError
 
 
 def register(commands: Any) -> None:
-    p = commands.add_parser("tui", help="open the terminal UI (buyer[tui])")
+    p = commands.add_parser("tui", help="open the terminal UI")
     p.add_argument("--profile", metavar="FILE", type=Path, help="open this profile")
     p.add_argument("--source", metavar="DIR|URL", help="guideline source (default: $BUYER_INTEROP_URL or upstream)")
     p.set_defaults(handler=cmd_tui)
@@ -20,6 +20,6 @@ def cmd_tui(args: argparse.Namespace) -> int:
     try:
         from buyer.tui.app import run
     except ImportError:
-        raise CliError("the terminal UI needs textual: pip install 'buyer[tui]'") from None
+        raise CliError("the terminal UI needs textual: pip install textual") from None
     run(args.profile, args.source)
     return EXIT_OK
