@@ -149,6 +149,14 @@ def run_evaluation(
     return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256, claims, scopes)
 
 
+def rfp_text(profile: Profile, catalogue: Catalogue) -> str:
+    """The RFP clauses and vendor response sheet of a profile (Markdown)."""
+    from buyer.report.rfp import rfp_markdown
+
+    requirements = resolve_requirements(profile.interop, catalogue)
+    return rfp_markdown(profile, requirements, [catalogue.use(r.guideline.id) for r in requirements])
+
+
 def registry_evidence(profile: Profile, registry: Registry, offline: bool = False) -> dict[str, list[Evidence]]:
     """Evidence the local registry holds for shortlisted products (files a vendor sent)."""
     out: dict[str, list[Evidence]] = {}

@@ -142,3 +142,20 @@ def test_the_canary_never_reaches_a_file_buyer_writes(trial, tmp_path, monkeypat
     assert CANARY not in captured.out + captured.err
     written = assert_secret_not_written(CANARY, tmp_path / "out", Path(os.environ["BUYER_CACHE_DIR"]))
     assert saved in written and report in written
+
+
+def test_a_profile_with_relative_paths_is_read_from_its_own_folder(trial, tmp_path, capsys, monkeypatch):
+    """`check` resolves a profile's relative paths (here its SCS scope) against the profile's folder."""
+    scope = need_shared(SHARED_INTEROP.parent / "scs" / "scopes" / "scs-compatible-iaas.yaml")
+    folder = tmp_path / "rfp"
+    folder.mkdir()
+    (folder / "iaas.yaml").symlink_to(scope)
+    (folder / "p.toml").write_text(
+        'name = "p"\n[interop]\nguideline = "2020.06"\nprogram = "compute"\n'
+        '[scs]\nscope = "iaas.yaml"\nversion = "v5.1"\n'
+    )
+    monkeypatch.chdir(tmp_path)  # not the profile's folder
+    assert main(discovery("--os-cloud", "trial", "--profile", str(folder / "p.toml"), "--format", "json")) == 3
+    doc = json.loads(capsys.readouterr().out)
+    assert [r["kind"] for r in doc["requirements"]] == ["program", "scs"]
+    assert doc["requirements"][1]["verdict"] == "not-verified"  # discovery says nothing of SCS testcases

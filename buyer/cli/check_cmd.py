@@ -80,14 +80,8 @@ def cmd_discovery(args: argparse.Namespace) -> int:
     evidence = report.evidence()
     if args.save:
         atomic_write(args.save, json.dumps({"format": "buyer.discovery", **report.as_dict()}, indent=2) + "\n")
-    args.evidence = list(args.evidence)
-    profile, sha, cat, extra = build_profile(args)
-    name = report.cloud
-    items = actions.merge_evidence(extra, {name: [evidence]})
-    if name not in [p.name for p in profile.shortlist]:
-        profile = profile.model_copy(update={"shortlist": [*profile.shortlist, _product(name)]})
-    card = actions.run_evaluation(profile, cat, items, args.as_of or actions.today(), sha)
-    product = next(p for p in card.products if p.name == name)
+    card, requirements = _score_cloud(args, build_profile(args), report.cloud, evidence)
+    product = next(p for p in card.products if p.name == report.cloud)
     if args.format == "json":
         services = [
             {
@@ -104,8 +98,6 @@ def cmd_discovery(args: argparse.Namespace) -> int:
             }
             for s in report.services
         ]
-        full = scorecard_dict(card)
-        requirements = next(p for p in full["products"] if p["name"] == name)["requirements"]
         print_json(
             {
                 "cloud": report.cloud,
@@ -134,34 +126,18 @@ def cmd_tempest(args: argparse.Namespace) -> int:
     from buyer.cli._progress import Progress
     from buyer.live.clouds import open_cloud
     from buyer.live.tempest import TempestRunner
-    from buyer.model.guideline import Status
-    from buyer.model.scoring import RequirementKind, resolve_requirements
-    from buyer.model.testlist import refstack_test_lines
+    from buyer.model.scoring import resolve_requirements
+    from buyer.model.testlist import run_list
     from buyer.sources.cache import default_cache_dir
 
     access = open_cloud(args.os_cloud)
-    profile, sha, cat, extra = build_profile(args)
-    lines: list[str] = []
-    if args.test_list:
-        lines = _read_list(args.test_list)
-    for req in [] if args.test_list else resolve_requirements(profile.interop, cat):
-        g = req.guideline
-        if req.kind is RequirementKind.CAPABILITY:
-            cap = g.find_capability(req.capability or "")
-            lines += [f"{t.name}[{t.id_token}]" for t in cap.tests if not t.flagged]
-            continue
-        wanted = set(args.run_capability)
-        if wanted:
-            caps = {c for c in g.program_capability_ids(req.program, [Status.REQUIRED]) if c in wanted}
-            lines += [
-                f"{name}[{t.id_token}]"
-                for c in sorted(caps)
-                for t in g.capability(c).tests
-                if not t.flagged
-                for name in (t.name, *t.aliases)
-            ]
-        else:
-            lines += refstack_test_lines(g, req.program, [Status.REQUIRED], aliases=True, flagged=False)
+    built = build_profile(args)
+    profile, cat = built[0], built[2]
+    lines = (
+        _read_list(args.test_list)
+        if args.test_list
+        else run_list(resolve_requirements(profile.interop, cat), args.run_capability)
+    )
     workspace = args.workspace or default_cache_dir() / "tempest" / access.name
     runner = TempestRunner(access, workspace, allow_admin=args.allow_admin, concurrency=args.concurrency)
     progress = Progress()
@@ -180,13 +156,9 @@ def cmd_tempest(args: argparse.Namespace) -> int:
         f"found in this tempest; subunit {run.subunit}; refstack-client JSON {run.refstack_json}",
     )
     name = access.name
-    items = actions.merge_evidence(extra, {name: [run.evidence]})
-    if name not in [p.name for p in profile.shortlist]:
-        profile = profile.model_copy(update={"shortlist": [*profile.shortlist, _product(name)]})
-    card = actions.run_evaluation(profile, cat, items, args.as_of or actions.today(), sha)
+    card, requirements = _score_cloud(args, built, name, run.evidence)
     if args.format == "json":
-        full = scorecard_dict(card)
-        product = next(p for p in full["products"] if p["name"] == name)
+        verdict = next(p.verdict for p in card.products if p.name == name)
         print_json(
             {
                 "cloud": name,
@@ -195,13 +167,28 @@ def cmd_tempest(args: argparse.Namespace) -> int:
                 "planned": run.planned,
                 "resolved": run.resolved,
                 "unresolved": run.unresolved,
-                "verdict": product["verdict"],
-                "requirements": product["requirements"],
+                "verdict": str(verdict),
+                "requirements": requirements,
             }
         )
     else:
         sys.stdout.write(scorecard_table(card))
     return exit_code(card)
+
+
+def _score_cloud(
+    args: argparse.Namespace, built: tuple[Any, str, Any, dict[str, list[Any]]], cloud: str, evidence: Any
+) -> tuple[Any, list[dict[str, Any]]]:
+    """Score a checked cloud as a product of the requirements (with any other --evidence):
+    the scorecard, and that product's requirements as the JSON contract writes them."""
+    profile, sha, cat, extra = built
+    if cloud not in [p.name for p in profile.shortlist]:
+        profile = profile.model_copy(update={"shortlist": [*profile.shortlist, _product(cloud)]})
+    items = actions.merge_evidence(extra, {cloud: [evidence]})
+    base = Path(args.profile).resolve().parent if args.profile else None
+    card = actions.run_evaluation(profile, cat, items, args.as_of or actions.today(), sha, base=base)
+    product = next(p for p in scorecard_dict(card)["products"] if p["name"] == cloud)
+    return card, product["requirements"]
 
 
 def _read_list(path: Path) -> list[str]:

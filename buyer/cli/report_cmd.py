@@ -13,7 +13,6 @@ from buyer._atomic import atomic_write
 from buyer.cli._common import EXIT_OK, add_source, catalogue
 from buyer.cli.evaluate_cmd import add_requirement_options, build_scorecard
 from buyer.formats.evidence import sha256_hex
-from buyer.model.scoring import resolve_requirements
 from buyer.report.export import render
 
 DEFAULT_FOLDER = Path("reports")
@@ -67,13 +66,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_rfp(args: argparse.Namespace) -> int:
-    from buyer.report.rfp import rfp_markdown
-
-    cat = catalogue(args)
-    loaded = actions.load_profile(args.profile)
-    requirements = resolve_requirements(loaded.profile.interop, cat)
-    uses = [cat.use(r.guideline.id) for r in requirements]
-    text = rfp_markdown(loaded.profile, requirements, uses)
+    text = actions.rfp_text(actions.load_profile(args.profile).profile, catalogue(args))
     if args.output:
         atomic_write(args.output, text)
         print(f"wrote {args.output}")

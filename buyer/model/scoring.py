@@ -440,10 +440,9 @@ def _verdict(
     if not touched:
         return Verdict.NOT_VERIFIED, "the evidence has no results for any of these tests"
     missing = tally.non_flagged_tests - tally.non_flagged_passed
-    shown = ", ".join(failing_caps[:3]) + (f" and {len(failing_caps) - 3} more" if len(failing_caps) > 3 else "")
     return (
         Verdict.FAIL,
-        f"{missing} of {tally.non_flagged_tests} non-flagged required tests did not pass ({shown})",
+        f"{missing} of {tally.non_flagged_tests} non-flagged required tests did not pass ({_few(failing_caps)})",
     )
 
 

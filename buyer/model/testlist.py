@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from buyer.model.guideline import Guideline, Status
+from buyer.model.scorecard import RequirementKind
+from buyer.model.scoring import Requirement
 
 
 def refstack_test_lines(
@@ -20,7 +22,26 @@ def refstack_test_lines(
     Schema 1.2 lines are bare names; later schemas print ``name[<idempotent_id as written>]``
     and, with ``aliases``, one more line per alias carrying the same id.
     """
-    cap_ids = guideline.program_capability_ids(program, statuses)
+    return _lines(guideline, guideline.program_capability_ids(program, statuses), aliases, flagged)
+
+
+def run_list(requirements: Iterable[Requirement], only: Collection[str] = ()) -> list[str]:
+    """What a tempest check runs for these requirements: each one's required, non-flagged tests
+    with aliases, as `buyer guidelines tests` lists them; ``only`` keeps just these capabilities."""
+    lines: list[str] = []
+    for req in requirements:
+        g = req.guideline
+        if req.kind is RequirementKind.CAPABILITY:
+            cap_ids = {req.capability or ""}
+        else:
+            cap_ids = g.program_capability_ids(req.program, [Status.REQUIRED])
+        if only:
+            cap_ids &= set(only)
+        lines += _lines(g, cap_ids, aliases=True, flagged=False)
+    return lines
+
+
+def _lines(guideline: Guideline, cap_ids: set[str], aliases: bool, flagged: bool) -> list[str]:
     bare = guideline.schema == "1.2"
     lines: list[str] = []
     for cap_id, cap in guideline.capabilities.items():

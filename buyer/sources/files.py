@@ -35,17 +35,14 @@ def load_evidence_file(
     file = Path(path)
     label = str(path)
     try:
-        size = file.stat().st_size
-        if file.is_dir():
-            raise InputError(label, "is a folder, not an evidence file")
-        if size > MAX_EVIDENCE_BYTES:
-            raise InputError(label, f"is {size} bytes; evidence files over {MAX_EVIDENCE_BYTES} bytes are refused")
-        data = file.read_bytes()
-        mtime = dt.datetime.fromtimestamp(file.stat().st_mtime, tz=dt.UTC)
-    except FileNotFoundError:
-        raise InputError(label, "no such file") from None
-    except OSError as exc:
-        raise InputError(label, f"cannot read: {exc.strerror}") from None
+        stat = file.stat()
+    except OSError:
+        read_input(file)  # says why the file cannot be read, in one line
+        raise
+    if stat.st_size > MAX_EVIDENCE_BYTES:
+        raise InputError(label, f"is {stat.st_size} bytes; evidence files over {MAX_EVIDENCE_BYTES} bytes are refused")
+    data = read_input(file)
+    mtime = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
     if declared_date is not None:
         when = dt.datetime.combine(declared_date, dt.time(), tzinfo=dt.UTC)
         return parse_evidence(data, label, kind, when, "declared in the profile")

@@ -86,11 +86,8 @@ class ExportScreen(Screen[None]):
     def export_bytes(self, fmt: str, prepared_by: str) -> bytes:
         bench = self.bench
         if fmt == "rfp":
-            from buyer.model.scoring import resolve_requirements
-            from buyer.report.rfp import rfp_markdown
+            from buyer import actions
 
-            cat = bench.catalogue()
-            requirements = resolve_requirements(bench.profile.interop, cat)
-            return rfp_markdown(bench.profile, requirements, [cat.use(r.guideline.id) for r in requirements]).encode()
+            return actions.rfp_text(bench.profile, bench.catalogue()).encode()
         card = bench.scorecard or bench.evaluate()
         return render(card, fmt, prepared_by=prepared_by)

@@ -118,21 +118,15 @@ class LiveScreen(Screen[None]):
     def tempest(self, cloud: str, allow_admin: bool) -> None:
         from buyer.live.clouds import open_cloud
         from buyer.live.tempest import TempestRunner
-        from buyer.model.guideline import Status
         from buyer.model.scoring import resolve_requirements
-        from buyer.model.testlist import refstack_test_lines
+        from buyer.model.testlist import run_list
         from buyer.sources.cache import default_cache_dir
 
         call = self.app.call_from_thread
         try:
             access = open_cloud(cloud)
             cat = self.bench.catalogue()
-            lines = [
-                line
-                for req in resolve_requirements(self.bench.profile.interop, cat)
-                if req.capability is None
-                for line in refstack_test_lines(req.guideline, req.program, [Status.REQUIRED], flagged=False)
-            ]
+            lines = run_list(resolve_requirements(self.bench.profile.interop, cat))
             self.runner = TempestRunner(access, Path(default_cache_dir()) / "tempest" / cloud, allow_admin)
             call(self.log_line, f"running {len(lines)} guideline tests on {cloud}…")
             bar = self.query_one("#progress", ProgressBar)
