@@ -163,15 +163,16 @@ def test_two_vendors_with_evidence_make_the_matrix_and_drill_down_to_a_failing_t
     asyncio.run(run())
 
 
-def test_export_a_pdf_and_find_it_on_disk(tmp_path):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x40", "80x24"])
+def test_export_a_pdf_and_find_it_on_disk(tmp_path, size):
     good, _ = write_evidence(tmp_path)
-    target = tmp_path / "out" / "scorecard.pdf"
+    target = tmp_path / "a-folder-with-a-rather-long-name-for-the-reports-of-this-rfp" / "scorecard.pdf"
 
     async def run() -> None:
         app = app_for()
         app.workbench.add_product("Acme")
         app.workbench.add_evidence("Acme", str(good), app.workbench.profile.evidence_policy.accepted_kinds[0])
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.press("f6")
             await pilot.pause()
             output = app.screen.query_one("#output", Input)
@@ -181,8 +182,13 @@ def test_export_a_pdf_and_find_it_on_disk(tmp_path):
             await pilot.click("#export-button")
             await until(pilot, target.exists, 30)
             await until(pilot, lambda: "SHA-256" in str(app.screen.query_one("#result", Static).render()))
-            shown = str(app.screen.query_one("#result", Static).render())
+            result = app.screen.query_one("#result", Static)
+            shown = str(result.render())
             assert hashlib.sha256(target.read_bytes()).hexdigest() in shown
+            # and the message is in view, not below the bottom of the form
+            await pilot.pause(0.1)
+            visible = app.screen.query_one("#export").region
+            assert visible.contains_region(result.region), (result.region, visible)
 
     asyncio.run(run())
     assert target.read_bytes().startswith(b"%PDF")

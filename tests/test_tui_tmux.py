@@ -20,19 +20,45 @@ ROOT = Path(__file__).parent.parent
 PROFILE = ROOT / "requirements_profiles" / "public-cloud-platform-2020.06.toml"
 
 
+# A tmux server of our own: its own socket, no tmux.conf.
+SOCKET = f"buyer-e2e-{os.getpid()}"
+SIZE = (120, 40)
+
+
+def tmux_command(*args: str) -> list[str]:
+    return ["tmux", "-L", SOCKET, "-f", "/dev/null", *args]
+
+
+def server_environment() -> dict[str, str]:
+    # pytest imports readline, and GNU readline exports COLUMNS=80 and LINES=24 into the C
+    # environment (not os.environ). A tmux server started with it hands them to the pane,
+    # and textual believes them over the pane's real size.
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+
 @pytest.fixture
 def tmux():
     if not shutil.which("tmux"):
         if os.environ.get("CI"):
             pytest.fail("tmux is missing: .ci/run installs it")
         pytest.skip("tmux is not installed")
-    session = f"buyer-e2e-{os.getpid()}"
-    yield session
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    yield "e2e"
+    subprocess.run(tmux_command("kill-server"), capture_output=True)
 
 
 def pane(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+    return subprocess.run(tmux_command("capture-pane", "-p", "-t", session), capture_output=True, text=True).stdout
+
+
+def pane_size(session: str) -> tuple[int, int]:
+    out = subprocess.run(
+        tmux_command("display", "-p", "-t", session, "#{window_width} #{window_height}"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    width, height = out.split()
+    return int(width), int(height)
 
 
 def wait_for(session: str, pattern: str, seconds: float = 30.0) -> str:
@@ -42,12 +68,12 @@ def wait_for(session: str, pattern: str, seconds: float = 30.0) -> str:
         if re.search(pattern, screen):
             return screen
         time.sleep(0.2)
-    raise AssertionError(f"never saw {pattern!r}; the pane shows:\n{pane(session)}")
+    raise AssertionError(f"never saw {pattern!r}; the {pane_size(session)} pane shows:\n{pane(session)}")
 
 
 def keys(session: str, *names: str) -> None:
     for name in names:
-        subprocess.run(["tmux", "send-keys", "-t", session, name], check=True)
+        subprocess.run(tmux_command("send-keys", "-t", session, name), check=True)
         time.sleep(0.15)
 
 
@@ -71,9 +97,13 @@ def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
             shlex.quote(str(PROFILE)),
         ]
     )
+    width, height = (str(n) for n in SIZE)
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", tmux, "-x", "120", "-y", "40", "-c", str(tmp_path), command], check=True
+        tmux_command("new-session", "-d", "-s", tmux, "-x", width, "-y", height, "-c", str(tmp_path), command),
+        check=True,
+        env=server_environment(),
     )
+    assert pane_size(tmux) == SIZE
     screen = wait_for(tmux, r"Regional public cloud IaaS")
     assert "Requirements" in screen and "2020.06" in screen
     keys(tmux, "F4")
@@ -91,6 +121,6 @@ def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
     assert digest in screen.replace("\n", "")
     keys(tmux, "C-q")
     deadline = time.monotonic() + 15
-    while subprocess.run(["tmux", "has-session", "-t", tmux], capture_output=True).returncode == 0:
+    while subprocess.run(tmux_command("has-session", "-t", tmux), capture_output=True).returncode == 0:
         assert time.monotonic() < deadline, "buyer did not quit on ctrl+q"
         time.sleep(0.2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
@@ -30,7 +30,9 @@ class ExportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="export"):
+        # Scrolls (the form keeps its three tab stops), so the written path and SHA-256 come
+        # into view on an 80×24 terminal.
+        with VerticalScroll(id="export", can_focus=False):
             yield Label("Format")
             yield Select[str](FORMATS, value="pdf", allow_blank=False, id="format")
             yield Label("File")
@@ -80,8 +82,14 @@ class ExportScreen(Screen[None]):
             self.app.call_from_thread(self.query_one("#result", Static).update, f"Not written: {exc}")
             return
         message = f"Wrote {path.resolve()}\n{len(data)} bytes, SHA-256 {sha256_hex(data)}"
-        self.app.call_from_thread(self.query_one("#result", Static).update, message)
+        self.app.call_from_thread(self.show_result, message)
         self.app.call_from_thread(self.notify, f"wrote {path}", title="Export")
+
+    def show_result(self, message: str) -> None:
+        result = self.query_one("#result", Static)
+        result.update(message)
+        # After the refresh, once the new text has its height.
+        self.call_after_refresh(result.scroll_visible, animate=False)
 
     def export_bytes(self, fmt: str, prepared_by: str) -> bytes:
         bench = self.bench
