@@ -248,3 +248,36 @@ def test_loading_a_profile_keeps_every_field(tmp_path):
             assert [p.name for p in app.workbench.profile.shortlist] == ["Acme", "Borealis", "Citadel"]
 
     asyncio.run(run())
+
+
+def test_loading_through_the_form_keeps_every_field(tmp_path):
+    # Filling the form from a file must not echo back as edits: a Select given new options
+    # first posts an empty value, which once reset the add-ons and extra capabilities.
+    text = (FIXTURES / "tui" / "profile.toml").read_text()
+    path = tmp_path / "rfp.toml"
+    path.write_text(text.replace('add_ons = ["dns"]', 'add_ons = ["dns"]\nextra_capabilities = ["compute-tags"]'))
+
+    async def run() -> None:
+        app = app_for()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.screen.query_one("#path", Input).value = str(path)
+            await focus(pilot, app, "#path")
+            await pilot.press("ctrl+o")
+            await pilot.pause(0.3)
+            bench = app.workbench
+            interop = bench.profile.interop
+            assert (interop.guideline, interop.program) == ("2030.01", "platform")
+            assert (interop.add_ons, interop.extra_capabilities) == (["dns"], ["compute-tags"])
+            assert bench.profile.evidence_policy.max_age_days == 365
+            assert [p.name for p in bench.profile.shortlist] == ["Acme", "Borealis", "Citadel"]
+            assert app.screen.query_one("#add-ons", SelectionList).selected == ["dns"]
+            assert app.screen.query_one("#extras", SelectionList).selected == ["compute-tags"]
+            # and the file saved back is the same profile
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            saved = tomllib.loads(path.read_text())
+            assert saved["interop"]["add_ons"] == ["dns"]
+            assert saved["interop"]["extra_capabilities"] == ["compute-tags"]
+
+    asyncio.run(run())

@@ -77,6 +77,11 @@ def keys(session: str, *names: str) -> None:
         time.sleep(0.15)
 
 
+def type_text(session: str, text: str) -> None:
+    subprocess.run(tmux_command("send-keys", "-t", session, "-l", text), check=True)
+    time.sleep(0.15)
+
+
 def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
     env = {
         "BUYER_INTEROP_URL": str(need_shared(SHARED_INTEROP)),
@@ -89,12 +94,7 @@ def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
         [
             "env",
             *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
-            shlex.quote(sys.executable),
-            "-m",
-            "buyer",
-            "tui",
-            "--profile",
-            shlex.quote(str(PROFILE)),
+            shlex.quote(str(Path(sys.executable).parent / "buyer")),
         ]
     )
     width, height = (str(n) for n in SIZE)
@@ -104,8 +104,15 @@ def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
         env=server_environment(),
     )
     assert pane_size(tmux) == SIZE
-    screen = wait_for(tmux, r"Regional public cloud IaaS")
-    assert "Requirements" in screen and "2020.06" in screen
+    wait_for(tmux, r"New requirements")
+    keys(tmux, "C-o")  # no path yet: buyer says so and puts the cursor in the path field
+    wait_for(tmux, r"give the profile file's path first")
+    type_text(tmux, str(PROFILE))
+    keys(tmux, "C-o")
+    # the message under the form comes into view: "loaded", the path on the next line (its end
+    # may sit under the toast of the first ctrl+o)
+    screen = wait_for(tmux, r"loaded(?:[^\n]*\n)? /")
+    assert "OpenStack Powered Platform 2020.06" in screen and "shortlist: 3 products" in screen
     keys(tmux, "F4")
     screen = wait_for(tmux, r"Citadel Compute")
     assert "Acme Public Cloud" in screen and "Borealis Cloud" in screen

@@ -64,7 +64,7 @@ class LiveScreen(Screen[None]):
 
     def _cloud(self) -> str | None:
         value = self.query_one("#cloud", Select).value
-        if value is Select.BLANK:
+        if value == Select.NULL:
             self.notify("choose a cloud first", severity="warning")
             return None
         return str(value)

@@ -18,7 +18,11 @@ from buyer.model.diff import diff_guidelines
 from buyer.model.errors import BuyerError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import CORE_PROGRAMS, Status
+from buyer.model.profile import Profile
 from buyer.tui.workbench import Workbench
+
+# What a person's edits post; filling the form from a profile holds them back.
+FORM_EDITS = (Input.Changed, Select.Changed, SelectionList.SelectedChanged, SelectionList.SelectionToggled)
 
 
 class RequirementsScreen(Screen[None]):
@@ -27,7 +31,6 @@ class RequirementsScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save profile"),
         Binding("ctrl+o", "load", "Load profile"),
     ]
-    _quiet = False  # set while fields are filled from the profile, so they do not echo back
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,10 +85,15 @@ class RequirementsScreen(Screen[None]):
             return
         if bench.interop.guideline not in versions:  # a new profile starts at the newest
             bench.update_interop(guideline=versions[0], add_ons=[], extra_capabilities=[])
-        p = bench.profile
-        self._quiet = True
+        # Filling the form must not echo back as edits (a Select's new options first post NULL).
+        with self.prevent(*FORM_EDITS):
+            self._fill(bench.profile, [(f"{v} · {cat[v].status} · {', '.join(cat[v].releases)}", v) for v in versions])
+        self.refresh_lists()
+
+    def _fill(self, p: Profile, options: list[tuple[str, str]]) -> None:
+        bench = self.bench
+        versions = [v for _, v in options]
         self.query_one("#name", Input).value = p.name
-        options = [(f"{v} · {cat[v].status} · {', '.join(cat[v].releases)}", v) for v in versions]
         guideline = self.query_one("#guideline", Select)
         guideline.set_options(options)
         if bench.interop.guideline in versions:
@@ -99,8 +107,6 @@ class RequirementsScreen(Screen[None]):
         for kind in policy.accepted_kinds:
             kinds.select(kind.value)
         self.query_one("#path", Input).value = str(bench.path or "")
-        self._quiet = False
-        self.refresh_lists()
 
     def refresh_lists(self) -> None:
         try:
@@ -109,14 +115,20 @@ class RequirementsScreen(Screen[None]):
             self.show_message(f"guidelines unavailable: {exc}", error=True)
 
     def _refresh_lists(self) -> None:
-        bench = self.bench
-        cat = bench.catalogue()
-        interop = bench.interop
-        if interop.guideline not in cat:
+        if self.bench.interop.guideline not in self.bench.catalogue():
             return
+        add_ons = self.query_one("#add-ons", SelectionList)
+        with self.prevent(SelectionList.SelectedChanged):
+            self._fill_add_ons(add_ons)
+        _keep_highlight(add_ons)
+        self.refresh_extras()
+        self.refresh_summary()
+
+    def _fill_add_ons(self, add_ons: SelectionList[str]) -> None:
+        cat = self.bench.catalogue()
+        interop = self.bench.interop
         core = cat[interop.guideline]
         program = core.program(interop.program)
-        add_ons = self.query_one("#add-ons", SelectionList)
         add_ons.clear_options()
         for gid in cat:
             g = cat[gid]
@@ -125,9 +137,6 @@ class RequirementsScreen(Screen[None]):
             prog = next(iter(g.programs.values()))
             if set(prog.required_platform_components) <= set(program.components):
                 add_ons.add_option((f"{prog.title} ({g.status})", prog.key, prog.key in interop.add_ons))
-        _keep_highlight(add_ons)
-        self.refresh_extras()
-        self.refresh_summary()
 
     def refresh_extras(self) -> None:
         bench = self.bench
@@ -175,6 +184,8 @@ class RequirementsScreen(Screen[None]):
         for message in self.query("#message").results(Static):
             message.update(text)
             message.set_class(error, "error")
+            # The message sits under the form's buttons: bring all of it into view once it has its height.
+            self.call_after_refresh(message.scroll_visible, animate=False)
         if error:
             self.notify(text.splitlines()[0], severity="error", title="Requirements")
 
@@ -182,13 +193,12 @@ class RequirementsScreen(Screen[None]):
 
     @on(Input.Changed, "#name")
     def _name(self, event: Input.Changed) -> None:
-        if not self._quiet and event.value.strip():
+        if event.value.strip():
             self.bench.update(name=event.value.strip())
 
     @on(Select.Changed, "#guideline")
     def _guideline(self, event: Select.Changed) -> None:
-        # Filling the form posts Changed events later; only a real change resets the add-ons.
-        if self._quiet or event.value is Select.BLANK or event.value == self.bench.interop.guideline:
+        if event.select.is_blank() or event.value == self.bench.interop.guideline:
             return
         self.bench.update_interop(guideline=str(event.value), add_ons=[], extra_capabilities=[])
         self.query_one("#compare", Select).set_options([(v, v) for v in self.bench.core_versions() if v != event.value])
@@ -196,7 +206,7 @@ class RequirementsScreen(Screen[None]):
 
     @on(Select.Changed, "#program")
     def _program(self, event: Select.Changed) -> None:
-        if self._quiet or event.value is Select.BLANK or event.value == self.bench.interop.program:
+        if event.select.is_blank() or event.value == self.bench.interop.program:
             return
         self.bench.update_interop(program=str(event.value), add_ons=[])
         self.refresh_lists()
@@ -220,8 +230,6 @@ class RequirementsScreen(Screen[None]):
 
     @on(Input.Changed, "#max-age")
     def _max_age(self, event: Input.Changed) -> None:
-        if self._quiet:
-            return
         text = event.value.strip()
         if text and (not text.isdigit() or int(text) < 1):
             self.show_message("the age limit is a whole number of days, at least 1", error=True)
@@ -231,8 +239,6 @@ class RequirementsScreen(Screen[None]):
 
     @on(SelectionList.SelectedChanged, "#kinds")
     def _kinds(self, event: SelectionList.SelectedChanged[Any]) -> None:
-        if self._quiet:
-            return
         kinds = [EvidenceKind(k) for k in event.selection_list.selected]
         if not kinds:
             self.show_message("at least one kind of evidence must count", error=True)
@@ -242,7 +248,7 @@ class RequirementsScreen(Screen[None]):
 
     @on(Select.Changed, "#compare")
     def _compare(self, event: Select.Changed) -> None:
-        if event.value is Select.BLANK:
+        if event.select.is_blank():
             return
         try:
             cat = self.bench.catalogue()
