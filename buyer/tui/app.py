@@ -14,9 +14,9 @@ from buyer.model.errors import BuyerError
 from buyer.tui.screens.export import ExportScreen
 from buyer.tui.screens.live import LiveScreen
 from buyer.tui.screens.requirements import RequirementsScreen
-from buyer.tui.screens.scorecard import ScorecardScreen
+from buyer.tui.screens.scorecard import CapabilitiesScreen, CapabilityTestsScreen, ScorecardScreen
 from buyer.tui.screens.vendors import VendorsScreen
-from buyer.tui.settings import load_theme, save_theme
+from buyer.tui.settings import SettingsError, load_settings, save_theme
 from buyer.tui.workbench import Workbench
 
 SCREENS = {
@@ -41,18 +41,21 @@ class BuyerApp(App[None]):
     }
     DEFAULT_MODE = "requirements"
     BINDINGS = [
-        Binding("f1", "toggle_help", "Help"),
-        Binding("f2", "switch_mode('requirements')", "Requirements"),
-        Binding("f3", "switch_mode('vendors')", "Vendors"),
-        Binding("f4", "switch_mode('scorecard')", "Scorecard"),
-        Binding("f5", "switch_mode('live')", "Live"),
-        Binding("f6", "switch_mode('export')", "Export"),
-        Binding("ctrl+e", "switch_mode('export')", "Export", show=False),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("f1", "toggle_help", "Help", id="help"),
+        Binding("f2", "switch_mode('requirements')", "Requirements", id="go.requirements"),
+        Binding("f3", "switch_mode('vendors')", "Vendors", id="go.vendors"),
+        Binding("f4", "switch_mode('scorecard')", "Scorecard", id="go.scorecard"),
+        Binding("f5", "switch_mode('live')", "Live", id="go.live"),
+        Binding("f6", "switch_mode('export')", "Export", id="go.export"),
+        Binding("ctrl+e", "switch_mode('export')", "Export", show=False, id="export"),
+        Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
 
     def __init__(self, workbench: Workbench | None = None, profile: Path | None = None) -> None:
         super().__init__()
+        self.settings = load_settings(binding_ids())
+        self.settings.problems.extend(keymap_clashes(self.settings.keymap))
+        self.set_keymap(self.settings.keymap)
         self.workbench = workbench or Workbench()
         self.ready_at: float | None = None  # perf_counter when the first screen was ready
         self._load_error = ""
@@ -63,13 +66,27 @@ class BuyerApp(App[None]):
                 self._load_error = str(exc)
 
     def on_mount(self) -> None:
-        theme = load_theme()
+        theme = self.settings.theme
         if theme and theme in self.available_themes:
             self.theme = theme
-        self.theme_changed_signal.subscribe(self, lambda theme: save_theme(theme.name))
+        elif theme:
+            self.settings.problems.append(f"theme {theme!r} is not one of textual's themes; using the default")
+        self.theme_changed_signal.subscribe(self, lambda theme: self._remember_theme(theme.name))
+        for problem in self.settings.problems:
+            self.notify(problem, severity="warning", title="Settings", timeout=10)
         if self._load_error:
             self.notify(self._load_error, severity="error", title="Profile not loaded")
         self.ready_at = time.perf_counter()
+
+    def keys_for(self, binding_id: str, default: str) -> str:
+        """The keys a binding has now (the keymap may have moved it), for labels that name them."""
+        return self.settings.keymap.get(binding_id, default)
+
+    def _remember_theme(self, name: str) -> None:
+        try:
+            save_theme(name)
+        except (SettingsError, OSError) as exc:
+            self.notify(f"theme not remembered: {exc}", severity="warning", title="Settings")
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -112,6 +129,40 @@ class BuyerApp(App[None]):
     def _evaluate(self) -> None:
         self.workbench.scorecard = None
         self.switch_mode("scorecard")
+
+
+def _bindings(owner: type[App[None]] | type[Screen[None]]) -> list[Binding]:
+    return [b for b in owner.BINDINGS if isinstance(b, Binding)]
+
+
+SCREEN_CLASSES = (
+    RequirementsScreen,
+    VendorsScreen,
+    ScorecardScreen,
+    LiveScreen,
+    ExportScreen,
+    CapabilitiesScreen,
+    CapabilityTestsScreen,
+)
+
+
+def binding_ids() -> set[str]:
+    """Every binding a keymap in tui.toml may move."""
+    return {b.id for owner in (BuyerApp, *SCREEN_CLASSES) for b in _bindings(owner) if b.id}
+
+
+def keymap_clashes(keymap: dict[str, str]) -> list[str]:
+    """Keys the keymap gives to two bindings that are live at once (the app's and one screen's)."""
+    told: dict[str, list[str]] = {}
+    for screen in SCREEN_CLASSES:
+        holders: dict[str, list[str]] = {}
+        for b in _bindings(BuyerApp) + _bindings(screen):
+            for key in keymap.get(b.id or "", b.key).split(","):
+                holders.setdefault(key, []).append(b.id or b.action)
+        for key, ids in holders.items():
+            if len(ids) > 1 and any(i in keymap for i in ids):
+                told[key] = sorted(set(told.get(key, [])) | set(ids))
+    return [f"keymap: {key} is bound to {', '.join(ids)}" for key, ids in sorted(told.items())]
 
 
 def run(profile: Path | None = None, source: str | None = None) -> None:

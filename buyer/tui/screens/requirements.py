@@ -28,8 +28,8 @@ FORM_EDITS = (Input.Changed, Select.Changed, SelectionList.SelectedChanged, Sele
 class RequirementsScreen(Screen[None]):
     TITLE = "Requirements"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save profile"),
-        Binding("ctrl+o", "load", "Load profile"),
+        Binding("ctrl+s", "save", "Save profile", id="requirements.save"),
+        Binding("ctrl+o", "load", "Load profile", id="requirements.load"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -54,8 +54,8 @@ class RequirementsScreen(Screen[None]):
                 yield Label("Profile file")
                 yield Input(placeholder="requirements_profiles/my-rfp.toml", id="path")
                 with Horizontal(id="file-buttons"):
-                    yield Button("Save (ctrl+s)", id="save", variant="primary")
-                    yield Button("Load (ctrl+o)", id="load")
+                    yield Button(f"Save ({self._keys('requirements.save', 'ctrl+s')})", id="save", variant="primary")
+                    yield Button(f"Load ({self._keys('requirements.load', 'ctrl+o')})", id="load")
                 yield Static(id="message")
             with VerticalScroll(id="side"):
                 yield Static(id="summary")
@@ -67,6 +67,10 @@ class RequirementsScreen(Screen[None]):
     @property
     def bench(self) -> Workbench:
         return self.app.workbench  # type: ignore[attr-defined,no-any-return]
+
+    def _keys(self, binding_id: str, default: str) -> str:
+        keys_for = getattr(self.app, "keys_for", None)
+        return keys_for(binding_id, default) if keys_for else default
 
     def on_mount(self) -> None:
         self.populate()

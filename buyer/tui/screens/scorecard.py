@@ -36,7 +36,10 @@ def verdict_text(verdict: Verdict) -> Text:
 
 class ScorecardScreen(Screen[None]):
     TITLE = "Scorecard"
-    BINDINGS = [Binding("r", "evaluate", "Re-evaluate"), Binding("enter", "drill", "Capabilities", show=True)]
+    BINDINGS = [
+        Binding("r", "evaluate", "Re-evaluate", id="scorecard.evaluate"),
+        Binding("enter", "drill", "Capabilities", id="scorecard.drill"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -129,7 +132,10 @@ class ScorecardScreen(Screen[None]):
 
 
 class CapabilitiesScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("enter", "drill", "Tests")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="capabilities.back"),
+        Binding("enter", "drill", "Tests", id="capabilities.drill"),
+    ]
 
     def __init__(self, product: ProductScore, requirement: RequirementResult) -> None:
         super().__init__()
@@ -170,7 +176,7 @@ class CapabilitiesScreen(Screen[None]):
 
 
 class CapabilityTestsScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="tests.back")]
 
     def __init__(self, product: ProductScore, capability: CapabilityResult) -> None:
         super().__init__()

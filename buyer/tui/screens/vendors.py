@@ -24,13 +24,13 @@ COLUMNS = ("Name", "Vendor", "Type", "Claimed program", "Add-ons", "Expires", "S
 class VendorsScreen(Screen[None]):
     TITLE = "Vendors"
     BINDINGS = [
-        Binding("slash", "filter", "Filter"),
-        Binding("a", "add_selected", "Add to shortlist"),
-        Binding("n", "new_product", "New product"),
-        Binding("e", "add_evidence", "Add evidence"),
-        Binding("delete", "remove", "Remove from shortlist"),
-        Binding("s", "sort", "Sort"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("slash", "filter", "Filter", id="vendors.filter"),
+        Binding("a", "add_selected", "Add to shortlist", id="vendors.add"),
+        Binding("n", "new_product", "New product", id="vendors.new-product"),
+        Binding("e", "add_evidence", "Add evidence", id="vendors.add-evidence"),
+        Binding("delete", "remove", "Remove from shortlist", id="vendors.remove"),
+        Binding("s", "sort", "Sort", id="vendors.sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="vendors.clear-filter"),
     ]
     sort_column = 0
 
