@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from buyer._atomic import atomic_write
@@ -99,9 +99,12 @@ def load_evidence_ref(
             raise InputError(ref, "name a RefStack result id after 'refstack:'")
         return refstack_client(offline).result(result_id)
     file = Path(ref).expanduser()
-    if base is not None and not file.is_absolute():
-        file = base / file
-    return load_evidence_file(file, kind, declared)
+    if base is None or file.is_absolute():
+        return load_evidence_file(file, kind, declared)
+    # Read from the profile's folder (errors name that path), but recorded as the profile wrote
+    # it: reports then show no folder of the preparer's machine and hash the same elsewhere.
+    evidence = load_evidence_file(base / file, kind, declared)
+    return replace(evidence, provenance=replace(evidence.provenance, source=ref))
 
 
 def load_evidence_args(

@@ -271,3 +271,31 @@ def test_flag_reasons_from_guideline_files_are_data(tmp_path):
     card = evaluate(profile, cat, {"Acme": [evidence(ALL_NON_FLAGGED)]}, AS_OF, [cat.use("2030.01")])
     text = flat(text_of(render_pdf(card, ReportMeta.for_card(card))))
     assert flat("<b>D401</b> & <font size=90>racy</font> 测试") in text
+
+
+def test_a_profile_folder_moved_elsewhere_gives_the_same_pdf(tmp_path, capsys):
+    """Evidence is recorded as the profile names it, so no folder of the preparer's machine
+    reaches the report, and the SHA-256 quoted in a contract holds on another machine."""
+    from pypdf import PdfReader
+
+    from buyer.cli import main
+
+    first = tmp_path / "a"
+    (first / "evidence").mkdir(parents=True)
+    (first / "evidence" / "acme.txt").write_text("\n".join(ALL_NON_FLAGGED) + "\n")
+    (first / "rfp.toml").write_text(
+        'name = "Moved"\n[interop]\nguideline = "2030.01"\n[[shortlist]]\nname = "Acme"\n'
+        'evidence = [{ file = "evidence/acme.txt", kind = "self-reported", date = 2030-01-02 }]\n'
+    )
+    second = tmp_path / "somewhere" / "else" / "entirely"
+    shutil.copytree(first, second)
+    pdfs = []
+    for folder in (first, second):
+        out = folder / "report.pdf"
+        argv = ["report", "--profile", str(folder / "rfp.toml"), "--source", str(FIXTURES / "interop")]
+        assert main([*argv, "--as-of", "2030-01-05", "-o", str(out)]) == 0
+        pdfs.append(out.read_bytes())
+    capsys.readouterr()
+    assert pdfs[0] == pdfs[1]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs[0])).pages)
+    assert "evidence/acme.txt" in text and str(tmp_path) not in text

@@ -8,7 +8,9 @@ ReportMeta give byte-identical output (ReportLab's invariant mode, no wall clock
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -93,6 +95,7 @@ class _Styles:
     cell: ParagraphStyle
     small_cell: ParagraphStyle
     cell_bold: ParagraphStyle
+    digest: ParagraphStyle
     head: ParagraphStyle
 
 
@@ -109,9 +112,12 @@ def _styles(fonts: FontSet) -> _Styles:
         h3=ParagraphStyle("h3", parent=base, fontName=fonts.bold, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2),
         title=ParagraphStyle("title", parent=base, fontName=fonts.bold, fontSize=24, leading=30),
         right=ParagraphStyle("right", parent=base, fontSize=8, leading=10, alignment=TA_RIGHT),
-        cell=ParagraphStyle("cell", parent=base, fontSize=8, leading=10, wordWrap="CJK"),
-        small_cell=ParagraphStyle("smallcell", parent=base, fontSize=7, leading=8.5, wordWrap="CJK"),
-        cell_bold=ParagraphStyle("cellb", parent=base, fontName=fonts.bold, fontSize=8, leading=10, wordWrap="CJK"),
+        # Words wrap at spaces; a word wider than its cell (a 500-character name) is split.
+        cell=ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        small_cell=ParagraphStyle("smallcell", parent=base, fontSize=7, leading=8.5),
+        cell_bold=ParagraphStyle("cellb", parent=base, fontName=fonts.bold, fontSize=8, leading=10),
+        # SHA-256 in two rows of 32 (a monospaced standard PDF font: hex needs no fallback).
+        digest=ParagraphStyle("digest", parent=base, fontName="Courier", fontSize=7, leading=8.5),
         head=ParagraphStyle("head", parent=base, fontName=fonts.bold, fontSize=8, leading=10),
     )
 
@@ -131,6 +137,11 @@ class _Writer:
     def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         """A paragraph of outside text (escaped; fallback font where needed)."""
         return Paragraph(self.fonts.markup(text), style or self.s.body)
+
+    def digest(self, sha256: str | None) -> Paragraph:
+        if sha256 is None or not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            return self.p(sha256 or "—", self.s.code)
+        return Paragraph(f"{sha256[:32]}<br/>{sha256[32:]}", self.s.digest)  # hex: no markup to escape
 
     def rich(self, markup: str, style: ParagraphStyle | None = None) -> Paragraph:
         """A paragraph of buyer's own markup; outside values must be passed through ``esc``."""
@@ -235,7 +246,7 @@ class _Writer:
             )
         if not c.products:
             rows.append([self.p("No products on the shortlist yet.", self.s.cell), "", "", "", "", ""])
-        widths = [33 * mm, 25 * mm, 18 * mm, 27 * mm, 21 * mm]
+        widths = [33 * mm, 25 * mm, 20 * mm, 27 * mm, 23 * mm]
         table = self.table(rows, [*widths, WIDTH - sum(widths)])
         content: list[Any] = [self.p("Executive summary", self.s.h1), table, Spacer(1, 4 * mm)]
         content.append(
@@ -556,18 +567,18 @@ class _Writer:
                 self.p("requirements profile", self.s.cell),
                 self.p(c.profile_name, self.s.cell),
                 self.p(c.as_of.isoformat() + " (evaluation)", self.s.cell),
-                self.p(c.profile_sha256 or "—", self.s.code),
+                self.digest(c.profile_sha256),
             ]
         )
         for g in c.guidelines:
             commit = f"; commit {g.commit}" if g.commit else ""
-            checked = f"{g.retrieved_at.isoformat()} (last checked)" if g.retrieved_at else "local copy"
+            checked = f"{_utc(g.retrieved_at)} (last checked)" if g.retrieved_at else "local copy"
             rows.append(
                 [
                     self.p(f"guideline {g.id} ({g.status}, schema {g.schema}{commit})", self.s.cell),
                     self.p(g.source, self.s.code),
                     self.p(checked, self.s.cell),
-                    self.p(g.sha256, self.s.code),
+                    self.digest(g.sha256),
                 ]
             )
         seen: set[tuple[str, str]] = set()
@@ -582,8 +593,8 @@ class _Writer:
                     [
                         self.p(f"evidence ({p.kind}, {p.format}{ref})", self.s.cell),
                         self.p(p.source, self.s.code),
-                        self.p(p.date.isoformat() if p.date else "undated", self.s.cell),
-                        self.p(p.sha256, self.s.code),
+                        self.p(_utc(p.date) if p.date else "undated", self.s.cell),
+                        self.digest(p.sha256),
                     ]
                 )
         return [
@@ -595,7 +606,8 @@ class _Writer:
                 self.s.small,
             ),
             Spacer(1, 2 * mm),
-            self.table(rows, [45 * mm, 55 * mm, 28 * mm, WIDTH - 128 * mm]),
+            self.table(rows, [42 * mm, 55 * mm, 28 * mm, WIDTH - 125 * mm]),
+            Spacer(1, 4 * mm),
         ]
 
     def glossary_and_sign_off(self) -> list[Any]:
@@ -731,3 +743,7 @@ def render_pdf(card: Scorecard, meta: ReportMeta) -> bytes:
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=_canvas_class(writer))
     return buffer.getvalue()
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
