@@ -246,6 +246,26 @@ def test_loading_a_profile_keeps_every_field(tmp_path):
             interop = app.workbench.profile.interop
             assert (interop.guideline, interop.program, interop.add_ons) == ("2030.01", "platform", ["dns"])
             assert [p.name for p in app.workbench.profile.shortlist] == ["Acme", "Borealis", "Citadel"]
+            assert app.workbench.profile.evidence_policy.max_age_days == 365
+
+    asyncio.run(run())
+
+
+def test_a_profile_given_at_start_is_not_reset_by_the_fields_first_values(tmp_path):
+    # Each field posts its first value (the first program, an empty age) when it mounts; those
+    # messages arrive after the form was filled and must not overwrite the profile.
+    path = tmp_path / "compute.toml"
+    path.write_text(
+        'name = "C"\n[interop]\nguideline = "2030.01"\nprogram = "compute"\n[evidence_policy]\nmax_age_days = 90\n'
+    )
+
+    async def run() -> None:
+        app = app_for(profile=path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.5)
+            profile = app.workbench.profile
+            assert (profile.interop.program, profile.evidence_policy.max_age_days) == ("compute", 90)
+            assert app.screen.query_one("#program").value == "compute"
 
     asyncio.run(run())
 

@@ -197,12 +197,12 @@ class RequirementsScreen(Screen[None]):
 
     @on(Input.Changed, "#name")
     def _name(self, event: Input.Changed) -> None:
-        if event.value.strip():
+        if _current(event) and event.value.strip():
             self.bench.update(name=event.value.strip())
 
     @on(Select.Changed, "#guideline")
     def _guideline(self, event: Select.Changed) -> None:
-        if event.select.is_blank() or event.value == self.bench.interop.guideline:
+        if not _current(event) or event.value == self.bench.interop.guideline:
             return
         self.bench.update_interop(guideline=str(event.value), add_ons=[], extra_capabilities=[])
         self.query_one("#compare", Select).set_options([(v, v) for v in self.bench.core_versions() if v != event.value])
@@ -210,7 +210,7 @@ class RequirementsScreen(Screen[None]):
 
     @on(Select.Changed, "#program")
     def _program(self, event: Select.Changed) -> None:
-        if event.select.is_blank() or event.value == self.bench.interop.program:
+        if not _current(event) or event.value == self.bench.interop.program:
             return
         self.bench.update_interop(program=str(event.value), add_ons=[])
         self.refresh_lists()
@@ -234,6 +234,8 @@ class RequirementsScreen(Screen[None]):
 
     @on(Input.Changed, "#max-age")
     def _max_age(self, event: Input.Changed) -> None:
+        if not _current(event):
+            return
         text = event.value.strip()
         if text and (not text.isdigit() or int(text) < 1):
             self.show_message("the age limit is a whole number of days, at least 1", error=True)
@@ -320,6 +322,14 @@ class RequirementsScreen(Screen[None]):
             return
         self.populate()
         self.show_message(f"loaded {path}")
+
+
+def _current(event: Input.Changed | Select.Changed) -> bool:
+    """False for a message that no longer says what the field holds: widgets post their
+    initial values on mount, and those arrive after the form was filled from a profile."""
+    if isinstance(event, Input.Changed):
+        return event.value == event.input.value
+    return not event.select.is_blank() and event.value == event.select.value
 
 
 def _keep_highlight(options: SelectionList[str]) -> None:
