@@ -85,6 +85,8 @@ async def warm(kind: str) -> float:
             select = app.screen.query("#guideline")
             if kind == "buyer" and select and select.first().value == "2020.06":
                 break
+            if time.perf_counter() - start > 60:
+                raise SystemExit(f"the {kind} app was not ready after 60 s (is --shared the data folder?)")
             await pilot.pause(0.005)
     return time.perf_counter() - start
 
@@ -93,6 +95,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
+    if not (args.shared / "interop").is_dir():
+        raise SystemExit(f"{args.shared / 'interop'}: no such folder (--shared names shared/data)")
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
