@@ -63,11 +63,11 @@ class LiveScreen(Screen[None]):
         self.query_one("#log", Log).write_line(text)
 
     def _cloud(self) -> str | None:
-        value = self.query_one("#cloud", Select).value
-        if value == Select.NULL:
+        cloud = self.query_one("#cloud", Select)
+        if cloud.is_blank():
             self.notify("choose a cloud first", severity="warning")
             return None
-        return str(value)
+        return str(cloud.value)
 
     def _busy(self, busy: bool) -> None:
         for button in ("#discovery", "#tempest"):

@@ -18,7 +18,6 @@ from buyer.model.diff import diff_guidelines
 from buyer.model.errors import BuyerError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import CORE_PROGRAMS, Status
-from buyer.model.profile import Profile
 from buyer.tui.workbench import Workbench
 
 # What a person's edits post; filling the form from a profile holds them back.
@@ -69,8 +68,7 @@ class RequirementsScreen(Screen[None]):
         return self.app.workbench  # type: ignore[attr-defined,no-any-return]
 
     def _keys(self, binding_id: str, default: str) -> str:
-        keys_for = getattr(self.app, "keys_for", None)
-        return keys_for(binding_id, default) if keys_for else default
+        return self.app.keys_for(binding_id, default)  # type: ignore[attr-defined,no-any-return]
 
     def on_mount(self) -> None:
         self.populate()
@@ -79,8 +77,7 @@ class RequirementsScreen(Screen[None]):
         """Fill every field from the workbench's profile."""
         bench = self.bench
         try:
-            cat = bench.catalogue()
-            versions = bench.core_versions()
+            versions = bench.core_versions()  # opens the catalogue, which may fail
         except BuyerError as exc:
             self.show_message(f"guidelines unavailable: {exc}", error=True)
             return
@@ -91,13 +88,15 @@ class RequirementsScreen(Screen[None]):
             bench.update_interop(guideline=versions[0], add_ons=[], extra_capabilities=[])
         # Filling the form must not echo back as edits (a Select's new options first post NULL).
         with self.prevent(*FORM_EDITS):
-            self._fill(bench.profile, [(f"{v} · {cat[v].status} · {', '.join(cat[v].releases)}", v) for v in versions])
+            self._fill(versions)
         self.refresh_lists()
 
-    def _fill(self, p: Profile, options: list[tuple[str, str]]) -> None:
+    def _fill(self, versions: list[str]) -> None:
         bench = self.bench
-        versions = [v for _, v in options]
+        cat = bench.catalogue()
+        p = bench.profile
         self.query_one("#name", Input).value = p.name
+        options = [(f"{v} · {cat[v].status} · {', '.join(cat[v].releases)}", v) for v in versions]
         guideline = self.query_one("#guideline", Select)
         guideline.set_options(options)
         if bench.interop.guideline in versions:
