@@ -1,14 +1,28 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either.
+"""Writing files: a reader sees the old file or the new one, never half of either, and nothing the
+user pointed at is destroyed.
 
-A leaf module (imports nothing of buyer), so every edge layer can use it.
+A leaf module (imports only the error family), so every edge layer can use it.
+
+- ``atomic_write`` is for buyer's own files (cache entries, workspaces): temp file, rename.
+- ``write_output`` is for files a user names (``-o``, a profile, a package): ``-`` is standard
+  output; a symlink stays a link (its target is replaced); a FIFO or a character device is
+  written through, never replaced; a folder or a socket is refused; any failure is one
+  ``OutputError`` line, with no temporary file left behind and an existing file untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
+
+from buyer.errors import OutputError
+
+STDOUT = "-"
 
 
 def atomic_write(
@@ -39,6 +53,85 @@ def atomic_write(
             os.unlink(tmp)
         raise
     return target
+
+
+def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parents: bool = False) -> str:
+    """Write a file the user named; returns where it went (the path, or ``-``)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    label = os.fspath(path)
+    if label == STDOUT:
+        _to_stdout(payload)
+        return STDOUT
+    target = Path(os.path.realpath(label))  # a symlink stays a link: its target is what changes
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(label, _why(exc)) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(label, "is a folder; name a file")
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
+            _through(label, target, payload)
+            return label
+        raise OutputError(label, "is not a regular file, a FIFO or a device; name a file")
+    parent = target.parent
+    if not parent.is_dir():
+        if parent.exists():
+            raise OutputError(label, f"{parent} is not a folder")
+        if not make_parents:
+            raise OutputError(label, f"the folder {parent} does not exist")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(label, _why(exc)) from None
+    try:
+        atomic_write(target, payload)
+    except OSError as exc:
+        raise OutputError(label, _why(exc)) from None
+    return label
+
+
+def _to_stdout(payload: bytes) -> None:
+    stream = getattr(sys.stdout, "buffer", None)
+    try:
+        if stream is not None:
+            sys.stdout.flush()
+            stream.write(payload)
+            stream.flush()
+        else:  # a replaced text stream (tests, an embedding app)
+            sys.stdout.write(payload.decode("utf-8", "replace"))
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(STDOUT, _why(exc)) from None
+
+
+def _through(label: str, target: Path, payload: bytes) -> None:
+    """A FIFO or a device is written to, never replaced. A FIFO nobody reads is an error,
+    not an endless wait."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OutputError(label, "is a FIFO that nobody reads") from None
+        raise OutputError(label, _why(exc)) from None
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except OSError as exc:
+        raise OutputError(label, _why(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def _umask() -> int:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from buyer._atomic import atomic_write
+from buyer.config import settings
+from buyer.errors import InputError
 from buyer.formats.evidence import sha256_hex
 from buyer.formats.toml_models import dump_profile, parse_profile
-from buyer.model.errors import InputError
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.profile import Profile
 from buyer.model.scorecard import Scorecard
@@ -26,12 +27,11 @@ from buyer.sources.http import HttpClient
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
 from buyer.sources.scs_scopes import load_scope
-from buyer.sources.settings import Settings
 
 
 def make_fetcher(offline: bool = False) -> Fetcher:
     """The one way faces reach the network: through the cache, offline when asked."""
-    return Fetcher(HttpClient(), Cache(), offline=offline or Settings.from_env().offline)
+    return Fetcher(HttpClient(), Cache(), offline=offline or settings().offline)
 
 
 def open_guidelines(source: str | None = None, offline: bool = False, refresh: bool = False) -> Catalogue:
@@ -86,7 +86,7 @@ REFSTACK_PREFIX = "refstack:"
 
 
 def refstack_client(offline: bool = False, fetcher: Fetcher | None = None) -> RefStackClient:
-    return RefStackClient(Settings.from_env().refstack_url, fetcher or make_fetcher(offline))
+    return RefStackClient(settings().refstack_url, fetcher or make_fetcher(offline))
 
 
 def load_evidence_ref(

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from buyer.errors import InputError
 from buyer.formats.evidence import parse_evidence
-from buyer.model.errors import InputError
 from buyer.model.evidence import EvidenceKind, Outcome, split_test_id
 from buyer.sources.files import load_evidence_file
 from tests.conftest import SHARED, SHARED_LIVE, need_shared

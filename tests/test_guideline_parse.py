@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from buyer.errors import InputError
 from buyer.formats.guideline_json import parse_guideline
-from buyer.model.errors import InputError
 from buyer.model.guideline import ProgramKind, Status
 from buyer.model.testlist import refstack_test_lines
 from tests.conftest import FIXTURES

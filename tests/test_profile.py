@@ -9,8 +9,8 @@ import pytest
 
 from buyer import actions
 from buyer._atomic import atomic_write
+from buyer.errors import InputError
 from buyer.formats.toml_models import ProfileErrors, dump_profile, parse_profile
-from buyer.model.errors import InputError
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "requirements_profiles").glob("*.toml"))
 

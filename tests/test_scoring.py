@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from buyer.model.errors import CatalogueError, RequirementError
+from buyer.errors import CatalogueError, RequirementError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import Capability, Component, Guideline, Program, ProgramKind, Status
 from buyer.model.guideline import Test as GuidelineTest

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from buyer.cli import main
+from buyer.errors import InputError, RequirementError
 from buyer.formats.scs_scope import parse_scope
-from buyer.model.errors import InputError, RequirementError
 from buyer.model.scs import VersionState, expires_at
 from tests.conftest import SHARED, SHARED_INTEROP, need_shared
 

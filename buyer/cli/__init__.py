@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from buyer import __version__
+from buyer._text import printable
 from buyer.cli import (
     check_cmd,
     credentials_cmd,
@@ -22,8 +23,8 @@ from buyer.cli import (
     results_cmd,
     tui_cmd,
 )
-from buyer.cli._common import EXIT_USAGE, CliError
-from buyer.model.errors import BuyerError
+from buyer.cli._common import EXIT_USAGE
+from buyer.errors import BuyerError
 
 EPILOG = """With no COMMAND at a terminal, buyer opens its terminal UI (also: buyer tui).
 
@@ -66,8 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args))
-    except (BuyerError, CliError) as exc:
-        print(f"buyer: error: {exc}", file=sys.stderr)
+    except BuyerError as exc:
+        for line in exc.lines():
+            print(f"buyer: error: {printable(line)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("buyer: interrupted", file=sys.stderr)

@@ -10,16 +10,12 @@ from typing import Any
 
 from buyer import actions
 from buyer.model.scorecard import Scorecard, Verdict
-from buyer.sources.catalogue import SOURCE_ENV, Catalogue, LazyCatalogue
+from buyer.sources.catalogue import Catalogue, LazyCatalogue
 
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_NOT_VERIFIED = 3
-
-
-class CliError(Exception):
-    """Bad usage the parser cannot see (exit 2)."""
 
 
 def add_source(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +24,7 @@ def add_source(parser: argparse.ArgumentParser) -> None:
         metavar="DIR|URL",
         help=(
             "guideline source: a folder in upstream's layout, a file:// URL, or the interop "
-            f"repository's Gitea API base (default: ${SOURCE_ENV}, else upstream at the pinned commit)"
+            "repository's Gitea API base (default: $BUYER_INTEROP_URL, else upstream at the pinned commit)"
         ),
     )
     add_offline(parser)

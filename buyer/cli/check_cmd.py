@@ -126,9 +126,9 @@ def cmd_tempest(args: argparse.Namespace) -> int:
     from buyer.cli._progress import Progress
     from buyer.live.clouds import open_cloud
     from buyer.live.tempest import TempestRunner
+    from buyer.locations import tempest_workspace
     from buyer.model.scoring import resolve_requirements
     from buyer.model.testlist import run_list
-    from buyer.sources.cache import default_cache_dir
 
     access = open_cloud(args.os_cloud)
     built = build_profile(args)
@@ -138,7 +138,7 @@ def cmd_tempest(args: argparse.Namespace) -> int:
         if args.test_list
         else run_list(resolve_requirements(profile.interop, cat), args.run_capability)
     )
-    workspace = args.workspace or default_cache_dir() / "tempest" / access.name
+    workspace = args.workspace or tempest_workspace(access.name)
     runner = TempestRunner(access, workspace, allow_admin=args.allow_admin, concurrency=args.concurrency)
     progress = Progress()
 
@@ -192,12 +192,10 @@ def _score_cloud(
 
 
 def _read_list(path: Path) -> list[str]:
-    from buyer.model.errors import InputError
+    from buyer.errors import InputError
+    from buyer.sources.files import read_text
 
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the test list: {exc}") from None
+    text = read_text(path)
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if not lines:
         raise InputError(str(path), "the test list is empty")

@@ -7,7 +7,8 @@ import getpass
 import sys
 from typing import Any
 
-from buyer.cli._common import EXIT_OK, CliError
+from buyer.cli._common import EXIT_OK
+from buyer.errors import UsageError
 
 
 def register(commands: Any) -> None:
@@ -34,7 +35,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         secret = sys.stdin.readline().rstrip("\r\n")
     else:
         if not sys.stdin.isatty():
-            raise CliError("no terminal to prompt on; pipe the secret with --stdin")
+            raise UsageError("no terminal to prompt on; pipe the secret with --stdin")
         secret = getpass.getpass(f"Secret for cloud {args.cloud}: ")
     store_secret(args.cloud, secret)
     print(f"stored the secret for cloud {args.cloud} in the keyring")

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from buyer import actions
-from buyer.cli._common import CliError, add_format, add_source, catalogue, exit_code, parse_date
+from buyer.cli._common import add_format, add_source, catalogue, exit_code, parse_date
+from buyer.errors import UsageError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile, ScsRequirement
 from buyer.report.scorecard_json import scorecard_json
@@ -87,7 +88,7 @@ def build_profile(args: argparse.Namespace) -> tuple[Profile, str, Any, dict[str
     extra = actions.load_evidence_args(args.evidence, kind, args.offline)
     if args.profile:
         if args.guideline or args.scope:
-            raise CliError("give either --profile or --guideline/--scope, not both")
+            raise UsageError("give either --profile or --guideline/--scope, not both")
         loaded = actions.load_profile(args.profile)
         profile = loaded.profile
         if args.max_age_days is not None:
@@ -118,7 +119,7 @@ def build_profile(args: argparse.Namespace) -> tuple[Profile, str, Any, dict[str
             shortlist=[Product(name=name) for name in extra],
         )
         return profile, "", cat, extra
-    raise CliError("give --profile FILE, or --guideline V and/or --scope FILE (with --program, --add-on, --evidence)")
+    raise UsageError("give --profile FILE, or --guideline V and/or --scope FILE (with --program, --add-on, --evidence)")
 
 
 def build_scorecard(args: argparse.Namespace) -> Any:

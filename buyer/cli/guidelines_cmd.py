@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from buyer.cli._common import EXIT_OK, CliError, add_format, add_source, catalogue, print_json
+from buyer.cli._common import EXIT_OK, add_format, add_source, catalogue, print_json
+from buyer.errors import UsageError
 from buyer.model.diff import diff_guidelines
 from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status, program_key
 from buyer.model.scoring import lookup_add_on, lookup_guideline
@@ -166,7 +167,7 @@ def cmd_tests(args: argparse.Namespace) -> int:
         try:
             statuses.append(Status(word))
         except ValueError:
-            raise CliError(f"--status: unknown status '{word}' (use {', '.join(Status)})") from None
+            raise UsageError(f"--status: unknown status '{word}' (use {', '.join(Status)})") from None
     lines = refstack_test_lines(g, key, statuses, aliases=not args.no_aliases, flagged=not args.no_flagged)
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     return EXIT_OK

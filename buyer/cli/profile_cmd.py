@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from buyer import actions
-from buyer.cli._common import EXIT_OK, EXIT_USAGE, CliError
+from buyer.cli._common import EXIT_OK, EXIT_USAGE
+from buyer.errors import UsageError
 from buyer.formats.toml_models import ProfileErrors
 from buyer.model.profile import InteropRequirement, Profile
 
@@ -54,7 +55,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if path.exists() and not args.force:
-        raise CliError(f"{path} exists; use --force to replace it")
+        raise UsageError(f"{path} exists; use --force to replace it")
     profile = Profile(
         name=args.name or path.stem,
         interop=InteropRequirement(guideline=args.guideline, program=args.program, add_ons=args.add_on),

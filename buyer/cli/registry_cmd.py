@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from buyer import actions
-from buyer.cli._common import EXIT_OK, CliError, add_format, add_offline, print_json
+from buyer.cli._common import EXIT_OK, add_format, add_offline, print_json
+from buyer.errors import UsageError
 from buyer.report.inputs import describe_age
-from buyer.sources.registry import REGISTRY_ENV, load_registry
+from buyer.sources.registry import load_registry
 
 
 def register(commands: Any) -> None:
@@ -32,7 +33,7 @@ def register(commands: Any) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--registry", metavar="FILE", type=Path, help=f"local registry file (default: ${REGISTRY_ENV})")
+    p.add_argument("--registry", metavar="FILE", type=Path, help="local registry file (default: $BUYER_REGISTRY_FILE)")
     add_offline(p)
     add_format(p)
 
@@ -87,7 +88,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     registry = _registry(args)
     product = registry.find(args.name)
     if product is None:
-        raise CliError(f"no product named '{args.name}' in the registry")
+        raise UsageError(f"no product named '{args.name}' in the registry")
     if args.format == "json":
         print_json(dataclasses.asdict(product) | {"evidence": [e.model_dump(mode="json") for e in product.evidence]})
         return EXIT_OK

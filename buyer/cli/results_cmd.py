@@ -19,10 +19,10 @@ from buyer.cli._common import (
     print_json,
 )
 from buyer.cli._progress import Progress
-from buyer.model.errors import BuyerError
+from buyer.config import settings
+from buyer.errors import BuyerError
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
 from buyer.report.table import scorecard_table
-from buyer.sources.settings import Settings
 
 STAGES = ("guidelines", "results", "registry")
 
@@ -154,8 +154,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _sync_guidelines(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
-    settings = Settings.from_env()
-    source = args.source or settings.interop_url
+    source = args.source or settings().interop_url
     if not source.startswith(("http://", "https://")):
         return f"{source} is a local folder; nothing to fetch"
     from buyer.sources.catalogue import open_catalogue

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from buyer.cli._common import EXIT_OK, CliError
+from buyer.cli._common import EXIT_OK
+from buyer.errors import UsageError
 
 
 def register(commands: Any) -> None:
@@ -20,6 +21,6 @@ def cmd_tui(args: argparse.Namespace) -> int:
     try:
         from buyer.tui.app import run
     except ImportError:
-        raise CliError("the terminal UI needs textual: pip install textual") from None
+        raise UsageError("the terminal UI needs textual: pip install textual") from None
     run(args.profile, args.source)
     return EXIT_OK

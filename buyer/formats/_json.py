@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any, TypeVar
 
-from buyer.model.errors import InputError
+from buyer.errors import InputError
 
 T = TypeVar("T")
 
@@ -26,6 +26,8 @@ def load_json(data: bytes | str, source: str) -> Any:
         raise InputError(source, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         raise InputError(source, "not valid JSON: nested too deeply") from None
+    except ValueError:  # e.g. an integer of more than 4,300 digits
+        raise InputError(source, "not valid JSON: a number too long to read") from None
 
 
 def type_name(value: object) -> str:

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from buyer.errors import InputError
 from buyer.formats._json import Reader, load_json
 from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
 from buyer.formats.scs_scope import load_yaml_documents
-from buyer.model.errors import InputError
 from buyer.model.evidence import (
     Evidence,
     EvidenceKind,

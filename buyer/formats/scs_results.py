@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from buyer.errors import InputError
 from buyer.formats._json import Reader
-from buyer.model.errors import InputError
 from buyer.model.scs import ScsResult
 
 RESULT_VALUES = {1, 0, -1}

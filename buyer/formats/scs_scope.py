@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from buyer.errors import InputError
 from buyer.formats._json import Reader, to_date
-from buyer.model.errors import InputError
 from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEntry, VersionState
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from buyer.model.errors import InputError
+from buyer.errors import InputError, ProfileErrors
 from buyer.model.profile import Profile
 
 M = TypeVar("M", bound=BaseModel)
@@ -21,19 +21,6 @@ M = TypeVar("M", bound=BaseModel)
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
-
-
-class ProfileErrors(InputError):
-    """All the problems of one TOML file; ``str()`` gives the first, ``lines()`` every one."""
-
-    def __init__(self, errors: list[InputError]) -> None:
-        self.errors = errors
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-        super().__init__(first.source, first.message + more, line=first.line, column=first.column)
-
-    def lines(self) -> list[str]:
-        return [str(e) for e in self.errors]
 
 
 def parse_profile(text: str, source: str) -> Profile:

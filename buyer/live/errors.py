@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from buyer.model.errors import BuyerError
+from buyer.errors import LiveError
 
-
-class LiveError(BuyerError):
-    """A live check could not run: bad credentials, an unreachable cloud, a missing tool."""
+__all__ = ["LiveError", "scrub"]
 
 
 def scrub(text: str, *secrets: str | None) -> str:

@@ -33,12 +33,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from buyer._atomic import atomic_write
+from buyer.config import settings
 from buyer.formats.evidence import parse_evidence
 from buyer.live.clouds import CloudAccess
 from buyer.live.errors import LiveError
 from buyer.model.evidence import Evidence, EvidenceKind, Outcome, split_test_id
-
-TEMPEST_ENV = "BUYER_TEMPEST"
 
 
 @dataclass
@@ -62,15 +61,15 @@ class TempestRun:
 
 
 def find_tempest() -> str:
-    chosen = os.environ.get(TEMPEST_ENV)
+    chosen = settings().tempest
     if chosen:
         if not (Path(chosen).is_file() and os.access(chosen, os.X_OK)):
-            raise LiveError(f"${TEMPEST_ENV} names {chosen}, which is not an executable")
+            raise LiveError(f"$BUYER_TEMPEST names {chosen}, which is not an executable")
         return chosen
     found = shutil.which("tempest")
     if not found:
         raise LiveError(
-            f"tempest is not installed: pip install 'buyer[tempest]' (or set ${TEMPEST_ENV} to its executable)"
+            "tempest is not installed: pip install 'buyer[tempest]' (or set $BUYER_TEMPEST to its executable)"
         )
     return found
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from buyer.model.errors import CatalogueError
+from buyer.errors import CatalogueError
 
 
 class Status(StrEnum):

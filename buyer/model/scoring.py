@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
-from buyer.model.errors import CatalogueError, RequirementError
+from buyer.errors import CatalogueError, RequirementError
 from buyer.model.evidence import Evidence
 from buyer.model.guideline import STATUS_RANK, Capability, Guideline, Status, Test, program_key
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Profile, ScsRequirement

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from buyer.model.errors import RequirementError
+from buyer.errors import RequirementError
 
 
 class VersionState(StrEnum):

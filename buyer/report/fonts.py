@@ -7,14 +7,14 @@ is escaped first: a product called ``<b>Acme & Co</b>`` prints exactly that.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from buyer.model.errors import BuyerError
+from buyer.config import settings
+from buyer.errors import ConfigError
 
 REGULAR = "BuyerSans"
 BOLD = "BuyerSans-Bold"
@@ -41,10 +41,6 @@ _FALLBACK_CANDIDATES = (
     "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
     "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
 )
-
-
-class FontError(BuyerError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -78,10 +74,10 @@ class FontSet:
 
 
 def _first(env: str, candidates: tuple[str, ...]) -> str | None:
-    chosen = os.environ.get(env)
+    chosen = getattr(settings(), env.removeprefix("BUYER_").lower())
     if chosen:
         if not Path(chosen).is_file():
-            raise FontError(f"${env} names {chosen}, which is not a file")
+            raise ConfigError(f"${env} names {chosen}, which is not a file")
         return chosen
     return next((c for c in candidates if Path(c).is_file()), None)
 
@@ -92,7 +88,7 @@ def _ttf(name: str, path: str) -> Any:
     try:
         return TTFont(name, path)
     except (TTFError, OSError, ValueError) as exc:
-        raise FontError(f"cannot use {path} as a PDF font: {exc}") from None
+        raise ConfigError(f"cannot use {path} as a PDF font: {exc}") from None
 
 
 @cache
@@ -103,7 +99,7 @@ def load_fonts() -> FontSet:
 
     regular = _first("BUYER_PDF_FONT", _REGULAR_CANDIDATES)
     if regular is None:
-        raise FontError(
+        raise ConfigError(
             "no Unicode TrueType font found for the PDF: install DejaVu Sans "
             "(Debian: fonts-dejavu-core) or set BUYER_PDF_FONT to a .ttf file"
         )

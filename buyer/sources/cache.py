@@ -9,21 +9,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
-
 from buyer._atomic import atomic_write
-
-CACHE_ENV = "BUYER_CACHE_DIR"
-
-
-def default_cache_dir() -> Path:
-    chosen = os.environ.get(CACHE_ENV)
-    return Path(chosen).expanduser() if chosen else Path(platformdirs.user_cache_dir("buyer"))
+from buyer.locations import cache_dir
 
 
 @dataclass(frozen=True)
@@ -48,7 +39,7 @@ class CacheEntry:
 
 class Cache:
     def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or default_cache_dir()) / "documents"
+        self.root = (root or cache_dir()) / "documents"
         self.dropped: list[str] = []  # URLs of corrupt entries found (and removed)
 
     def _paths(self, url: str) -> tuple[Path, Path]:

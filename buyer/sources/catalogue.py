@@ -16,25 +16,21 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
+from buyer.config import settings, source_url
+from buyer.errors import ConfigError, InputError
 from buyer.formats._json import Reader, load_json
 from buyer.formats.evidence import sha256_hex
 from buyer.formats.guideline_json import parse_guideline
-from buyer.model.errors import BuyerError, InputError
 from buyer.model.guideline import Guideline
 from buyer.model.scorecard import GuidelineUse
 from buyer.sources.fetch import JSON_TYPES, TEXT_OR_JSON, Fetcher
 from buyer.sources.files import read_input
 
-SOURCE_ENV = "BUYER_INTEROP_URL"
 FOLDERS = ("guidelines", "add-ons/guidelines")
 # Upstream keeps only files named like these; anything else in the folders is not a guideline.
 _CORE_NAME = re.compile(r"^(\d{4}\.\d{2}|next)\.json$")
 _ADD_ON_NAME = re.compile(r"^[a-z_]+\.(\d{4}\.\d{2}|next)\.json$")
 _PATTERNS = {"guidelines": _CORE_NAME, "add-ons/guidelines": _ADD_ON_NAME}
-
-
-class SourceConfigError(BuyerError):
-    """A guideline source that is not set, not there, or holds no guidelines."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Catalogue(Mapping[str, Guideline]):
         self._parsed: dict[str, Guideline] = {}
         self._loaded: dict[str, Loaded] = {}
         if not self.files:
-            raise SourceConfigError(
+            raise ConfigError(
                 f"no guidelines in {self.label}: expected guidelines/*.json and add-ons/guidelines/*.json"
             )
 
@@ -200,22 +196,20 @@ def open_catalogue(
     refresh: bool = False,
 ) -> Catalogue:
     """The catalogue at ``source`` (else $BUYER_INTEROP_URL, else upstream at the pinned commit)."""
-    from buyer.sources.settings import Settings
-
-    settings = Settings.from_env()
-    source = source or settings.interop_url
+    config = settings()
+    source = source_url("--source", source, local=True) if source else config.interop_url
     parsed = urlparse(source)
     if parsed.scheme in ("http", "https"):
         if fetcher is None:
-            raise SourceConfigError(f"guideline source {source} needs the network layer")
-        gitea = GiteaInterop(source, ref or settings.interop_ref, fetcher)
+            raise ConfigError(f"guideline source {source} needs the network layer")
+        gitea = GiteaInterop(source, ref or config.interop_ref, fetcher)
         return Catalogue(files=gitea.files(refresh), label=f"{source} @ {gitea.ref[:12]}", commit=gitea.ref)
     if parsed.scheme == "file":
         root = Path(unquote(parsed.path))
     elif parsed.scheme == "" or len(parsed.scheme) == 1:  # a plain path (or a drive letter)
         root = Path(source).expanduser()
     else:
-        raise SourceConfigError(f"guideline source {source}: use a folder, a file:// URL or an http(s) URL")
+        raise ConfigError(f"guideline source {source}: use a folder, a file:// URL or an http(s) URL")
     if not root.is_dir():
-        raise SourceConfigError(f"guideline source {source} is not a folder")
+        raise ConfigError(f"guideline source {source} is not a folder")
     return Catalogue(root, label=source)

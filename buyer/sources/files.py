@@ -1,49 +1,110 @@
-"""Evidence from local files: read, hash, and date them."""
+"""The one reader for every local file a user names: evidence, profiles, scopes, the registry,
+responses, test lists, settings.
+
+Regular files only: a FIFO, a device or a socket is refused without a blocking read (it is
+opened non-blocking and looked at first), and a file over its size cap is refused before it
+is read. Every refusal is one ``InputError`` line naming the file.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
+from buyer.config import settings
+from buyer.errors import InputError
 from buyer.formats.evidence import parse_evidence
-from buyer.model.errors import InputError
 from buyer.model.evidence import Evidence, EvidenceKind
 
-# Larger than any real subunit stream of a guideline run (a few MB), small enough to read whole.
-MAX_EVIDENCE_BYTES = 256 * 1024 * 1024
+
+class Kind(Enum):
+    """What a file is read as; evidence may be larger than the documents people write."""
+
+    EVIDENCE = "evidence"
+    DOCUMENT = "document"
 
 
-def read_input(path: str | Path) -> bytes:
-    """A local file a user named, or an InputError that says why not, in one line."""
+@dataclass(frozen=True)
+class Read:
+    data: bytes
+    modified: dt.datetime  # the file's modification time (UTC)
+
+
+def read_file(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: str | None = None) -> Read:
+    """The bytes of a regular file and its modification time, or an InputError that says why not."""
+    name = label or os.fspath(path)
+    limit = settings().max_evidence_bytes if kind is Kind.EVIDENCE else settings().max_document_bytes
     try:
-        return Path(path).read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
+        raise InputError(name, "no such file") from None
     except IsADirectoryError:
-        raise InputError(str(path), "is a folder, not a file") from None
+        raise InputError(name, "is a folder, not a file") from None
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+        raise InputError(name, f"cannot read: {_why(exc)}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(name, "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(name, "is not a regular file (a FIFO, a device or a socket); give a file")
+        if info.st_size > limit:
+            raise InputError(name, f"is {info.st_size} bytes; {_cap(kind, limit)}")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while we read it
+                raise InputError(name, f"is over {limit} bytes; {_cap(kind, limit)}")
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {_why(exc)}") from None
+    finally:
+        os.close(fd)
+    return Read(b"".join(chunks), dt.datetime.fromtimestamp(info.st_mtime, tz=dt.UTC))
+
+
+def read_input(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: str | None = None) -> bytes:
+    return read_file(path, kind, label).data
+
+
+def read_text(path: str | os.PathLike[str], label: str | None = None) -> str:
+    """A UTF-8 text document (a BOM is allowed)."""
+    name = label or os.fspath(path)
+    data = read_input(path, Kind.DOCUMENT, name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"not UTF-8 text (byte {exc.start} is not)") from None
+
+
+def _cap(kind: Kind, limit: int) -> str:
+    setting = "BUYER_MAX_EVIDENCE_MIB" if kind is Kind.EVIDENCE else "BUYER_MAX_DOCUMENT_MIB"
+    return f"{kind.value} files over {limit // (1024 * 1024)} MiB are refused ({setting} raises the cap)"
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def load_evidence_file(
     path: str | Path,
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED,
     declared_date: dt.date | None = None,
+    label: str | None = None,
 ) -> Evidence:
     """Parse an evidence file. Its date comes from its content, else ``declared_date``,
     else the file's modification time (and the scorecard says which)."""
-    file = Path(path)
-    label = str(path)
-    try:
-        stat = file.stat()
-    except OSError:
-        read_input(file)  # says why the file cannot be read, in one line
-        raise
-    if stat.st_size > MAX_EVIDENCE_BYTES:
-        raise InputError(label, f"is {stat.st_size} bytes; evidence files over {MAX_EVIDENCE_BYTES} bytes are refused")
-    data = read_input(file)
-    mtime = dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
+    name = label or str(path)
+    read = read_file(path, Kind.EVIDENCE, name)
     if declared_date is not None:
         when = dt.datetime.combine(declared_date, dt.time(), tzinfo=dt.UTC)
-        return parse_evidence(data, label, kind, when, "declared in the profile")
-    return parse_evidence(data, label, kind, mtime, "file modification time")
+        return parse_evidence(read.data, name, kind, when, "declared in the profile")
+    return parse_evidence(read.data, name, kind, read.modified, "file modification time")

@@ -13,23 +13,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from buyer import __version__
-from buyer.model.errors import BuyerError
+from buyer.errors import NotCached, SourceError
+
+__all__ = ["HttpClient", "NotCached", "Response", "RetryPolicy", "SourceError"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # far above any guideline (200 KB) or result page
 MAX_REDIRECTS = 5
-
-
-class SourceError(BuyerError):
-    """A source could not be read: names the source, the URL and the reason."""
-
-    def __init__(self, source: str, url: str, reason: str) -> None:
-        self.source, self.url, self.reason = source, url, reason
-        super().__init__(f"{source}: {reason} ({url})")
-
-
-class NotCached(SourceError):
-    """Offline, and the document was never synced: not a failure of the source."""
 
 
 @dataclass(frozen=True)

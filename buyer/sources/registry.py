@@ -3,30 +3,23 @@ registry file (``$BUYER_REGISTRY_FILE``, else registry.toml in platformdirs' use
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import platformdirs
-
+from buyer.config import BuyerSettings, settings
+from buyer.errors import BuyerError
 from buyer.formats.toml_models import parse_toml_model
-from buyer.model.errors import BuyerError, InputError
+from buyer.locations import registry_file
 from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
 from buyer.sources.fetch import Fetcher
+from buyer.sources.files import read_text
 from buyer.sources.http import NotCached
 from buyer.sources.marketplace import MarketplaceClient, fetch_all
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.scs_monitor import ScsMonitorClient
-from buyer.sources.settings import Settings
 
-REGISTRY_ENV = "BUYER_REGISTRY_FILE"
 PRODUCT_TYPES = {0: "distribution or appliance", 1: "public cloud", 2: "hosted private cloud"}
-
-
-def registry_file() -> Path:
-    chosen = os.environ.get(REGISTRY_ENV)
-    return Path(chosen).expanduser() if chosen else Path(platformdirs.user_data_dir("buyer")) / "registry.toml"
 
 
 @dataclass
@@ -43,10 +36,7 @@ class Registry:
 def load_local(path: Path) -> list[RegistryProduct]:
     if not path.exists():
         return []
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read: {exc}") from None
+    text = read_text(path)
     products = parse_toml_model(text, str(path), LocalRegistry).products(str(path))
     base = path.parent
     # Evidence paths in the registry file are relative to it.
@@ -76,10 +66,10 @@ def _refstack_products(client: RefStackClient, refresh: bool) -> list[RegistryPr
     return out
 
 
-def _remote(fetcher: Fetcher, settings: Settings) -> list[tuple[str, Callable[[bool], list[RegistryProduct]]]]:
-    market = MarketplaceClient(settings.marketplace_url, fetcher)
-    refstack = RefStackClient(settings.refstack_url, fetcher)
-    scs = ScsMonitorClient(settings.scs_monitor_url, fetcher)
+def _remote(fetcher: Fetcher, config: BuyerSettings) -> list[tuple[str, Callable[[bool], list[RegistryProduct]]]]:
+    market = MarketplaceClient(config.marketplace_url, fetcher)
+    refstack = RefStackClient(config.refstack_url, fetcher)
+    scs = ScsMonitorClient(config.scs_monitor_url, fetcher)
     return [
         ("Marketplace", lambda refresh: fetch_all(market, refresh)),
         ("RefStack products", lambda refresh: _refstack_products(refstack, refresh)),
@@ -89,10 +79,9 @@ def _remote(fetcher: Fetcher, settings: Settings) -> list[tuple[str, Callable[[b
 
 def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = False) -> Registry:
     """Everything known, from the cache where possible; a source that fails becomes a problem line."""
-    settings = Settings.from_env()
     products = load_local(local or registry_file())
     problems, unsynced = [], []
-    for name, read in _remote(fetcher, settings):
+    for name, read in _remote(fetcher, settings()):
         try:
             products += read(refresh)
         except NotCached:
@@ -103,8 +92,7 @@ def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = F
 
 
 def sync_registry(fetcher: Fetcher, progress: Callable[[int, int], None] | None = None) -> str:
-    settings = Settings.from_env()
-    sources = _remote(fetcher, settings)
+    sources = _remote(fetcher, settings())
     counts, failures = [], []
     for n, (name, read) in enumerate(sources, start=1):
         try:

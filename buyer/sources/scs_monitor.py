@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from buyer.errors import InputError
 from buyer.formats._json import Reader, load_json
-from buyer.model.errors import InputError
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Document, Fetcher
 

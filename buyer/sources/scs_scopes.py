@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from buyer.errors import InputError
 from buyer.formats.evidence import sha256_hex
 from buyer.formats.scs_scope import parse_scope
-from buyer.model.errors import InputError
 from buyer.model.scorecard import GuidelineUse
 from buyer.model.scs import Scope
 from buyer.sources.fetch import Fetcher

@@ -10,13 +10,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from buyer.model.errors import BuyerError
+from buyer.errors import BuyerError
 from buyer.tui.screens.export import ExportScreen
 from buyer.tui.screens.live import LiveScreen
 from buyer.tui.screens.requirements import RequirementsScreen
 from buyer.tui.screens.scorecard import CapabilitiesScreen, CapabilityTestsScreen, ScorecardScreen
 from buyer.tui.screens.vendors import VendorsScreen
-from buyer.tui.settings import SettingsError, load_settings, save_theme
+from buyer.tui.settings import load_settings, save_theme
 from buyer.tui.workbench import Workbench
 
 SCREENS = {
@@ -85,7 +85,7 @@ class BuyerApp(App[None]):
     def _remember_theme(self, name: str) -> None:
         try:
             save_theme(name)
-        except (SettingsError, OSError) as exc:
+        except (BuyerError, OSError) as exc:
             self.notify(f"theme not remembered: {exc}", severity="warning", title="Settings")
 
     def action_toggle_help(self) -> None:

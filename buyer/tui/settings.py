@@ -11,22 +11,16 @@ A broken file is reported, never rewritten: the app starts with its defaults.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import tomli_w
 
 from buyer._atomic import atomic_write
-
-CONFIG_ENV = "BUYER_CONFIG_DIR"
-
-
-class SettingsError(Exception):
-    """tui.toml cannot be read; the message names the file and where."""
+from buyer.errors import ConfigError
+from buyer.locations import tui_config_file
 
 
 @dataclass
@@ -37,9 +31,7 @@ class Settings:
 
 
 def config_file() -> Path:
-    chosen = os.environ.get(CONFIG_ENV)
-    root = Path(chosen).expanduser() if chosen else Path(platformdirs.user_config_dir("buyer"))
-    return root / "tui.toml"
+    return tui_config_file()
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -48,16 +40,16 @@ def _read(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:  # its message carries line and column
-        raise SettingsError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def load_settings(known_bindings: set[str]) -> Settings:
     path = config_file()
     try:
         data = _read(path)
-    except SettingsError as exc:
+    except ConfigError as exc:
         return Settings(problems=[f"{exc}; using the defaults"])
     settings = Settings()
     theme = data.get("theme")

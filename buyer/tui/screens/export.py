@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from buyer._atomic import atomic_write
+from buyer.errors import BuyerError
 from buyer.formats.evidence import sha256_hex
-from buyer.model.errors import BuyerError
 from buyer.report.export import render
 from buyer.tui.workbench import Workbench
 

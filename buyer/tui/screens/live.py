@@ -3,7 +3,6 @@ cancel safely; the result joins the evidence of that cloud's product."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -13,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Label, Log, ProgressBar, Select
 from textual.worker import get_current_worker
 
-from buyer.model.errors import BuyerError
+from buyer.errors import BuyerError
 from buyer.tui.workbench import Workbench
 
 
@@ -118,16 +117,16 @@ class LiveScreen(Screen[None]):
     def tempest(self, cloud: str, allow_admin: bool) -> None:
         from buyer.live.clouds import open_cloud
         from buyer.live.tempest import TempestRunner
+        from buyer.locations import tempest_workspace
         from buyer.model.scoring import resolve_requirements
         from buyer.model.testlist import run_list
-        from buyer.sources.cache import default_cache_dir
 
         call = self.app.call_from_thread
         try:
             access = open_cloud(cloud)
             cat = self.bench.catalogue()
             lines = run_list(resolve_requirements(self.bench.profile.interop, cat))
-            self.runner = TempestRunner(access, Path(default_cache_dir()) / "tempest" / cloud, allow_admin)
+            self.runner = TempestRunner(access, tempest_workspace(cloud), allow_admin)
             call(self.log_line, f"running {len(lines)} guideline tests on {cloud}…")
             bar = self.query_one("#progress", ProgressBar)
 

@@ -13,9 +13,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
 
+from buyer.errors import BuyerError
 from buyer.formats.toml_models import ProfileErrors
 from buyer.model.diff import diff_guidelines
-from buyer.model.errors import BuyerError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import CORE_PROGRAMS, Status
 from buyer.tui.workbench import Workbench

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from buyer.model.errors import BuyerError
+from buyer.errors import BuyerError
 from buyer.model.scorecard import CapabilityResult, CapabilityState, ProductScore, RequirementResult, Verdict
 from buyer.report.glyphs import STATE_GLYPH, VERDICT_GLYPH
 from buyer.tui.workbench import Workbench

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 
-from buyer.model.errors import BuyerError
+from buyer.errors import BuyerError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.registry import RegistryProduct
 from buyer.report.inputs import describe_age

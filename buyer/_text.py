@@ -1,0 +1,39 @@
+"""Outside text made safe to show on a terminal: one sanitiser for every face.
+
+A leaf module (imports nothing of buyer). Profile and product names, test names, server error
+bodies and guideline fields come from files and servers nobody here controls; an escape
+sequence among them could retitle the terminal, clear it or worse. Every string from outside
+that reaches a terminal (a table, a message, a TUI widget, a log line) goes through
+``printable``; JSON keeps its own escaping and the PDF draws text literally.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except newline and tab, DEL, C1 controls, and the Unicode line/paragraph
+# separators and bidi overrides that can disguise what a line says.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every control character shown escaped (``\\x1b``); newlines and tabs kept
+    only when ``multiline``."""
+    if multiline:
+        return _UNSAFE.sub(_escape, text)
+    return _UNSAFE_ONE_LINE.sub(_escape, text)
+
+
+def token(value: object, limit: int = 40) -> str:
+    """A short, safe rendering of an outside value for an error message: never the whole
+    content of a file or an answer, never a control character."""
+    text = printable(str(value))
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
