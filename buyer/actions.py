@@ -17,8 +17,9 @@ from buyer.formats.evidence import sha256_hex
 from buyer.formats.toml_models import dump_profile, parse_profile
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.profile import Profile
+from buyer.model.requirements import resolve_requirements
 from buyer.model.scorecard import Scorecard
-from buyer.model.scoring import evaluate, resolve_requirements
+from buyer.model.scoring import evaluate
 from buyer.sources.cache import Cache
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
@@ -104,7 +105,7 @@ def load_evidence_ref(
     # Read from the profile's folder (errors name that path), but recorded as the profile wrote
     # it: reports then show no folder of the preparer's machine and hash the same elsewhere.
     evidence = load_evidence_file(base / file, kind, declared)
-    return replace(evidence, provenance=replace(evidence.provenance, source=ref))
+    return evidence.with_provenance(replace(evidence.provenance, source=ref))
 
 
 def load_evidence_args(

@@ -174,4 +174,4 @@ def test_an_scs_test_list_runs_instead_of_a_guideline(tempest, clouds_yaml, tmp_
     assert caps["identity-v3-api-discovery"]["state"] == "pass"
     missing = tmp_path / "absent.lst"
     assert main(tempest_check("admin", tmp_path / "ws2", "--test-list", str(missing))) == 2
-    assert "cannot read the test list" in capsys.readouterr().err
+    assert "absent.lst: no such file" in capsys.readouterr().err

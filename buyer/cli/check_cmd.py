@@ -127,7 +127,7 @@ def cmd_tempest(args: argparse.Namespace) -> int:
     from buyer.live.clouds import open_cloud
     from buyer.live.tempest import TempestRunner
     from buyer.locations import tempest_workspace
-    from buyer.model.scoring import resolve_requirements
+    from buyer.model.requirements import resolve_requirements
     from buyer.model.testlist import run_list
 
     access = open_cloud(args.os_cloud)

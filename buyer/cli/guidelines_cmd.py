@@ -10,7 +10,7 @@ from buyer.cli._common import EXIT_OK, add_format, add_source, catalogue, print_
 from buyer.errors import UsageError
 from buyer.model.diff import diff_guidelines
 from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status, program_key
-from buyer.model.scoring import lookup_add_on, lookup_guideline
+from buyer.model.requirements import lookup_add_on, lookup_guideline
 from buyer.model.testlist import refstack_test_lines
 from buyer.sources.catalogue import Catalogue
 

@@ -3,31 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import re
 from typing import Any, TypeVar
+
+import msgspec
 
 from buyer.errors import InputError
 
 T = TypeVar("T")
 
+_BYTE = re.compile(r"\(byte (\d+)\)")
 _TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", int: "a number", bool: "true/false"}
 
 
 def load_json(data: bytes | str, source: str) -> Any:
     """Parse JSON; a truncated or malformed file is an InputError with line and column."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(source, f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})") from None
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+        return msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        line, column = _position(raw, str(exc))
+        reason = str(exc).split(" (byte", 1)[0].removeprefix("JSON is malformed: ")
+        if not _is_utf8(raw):
+            reason = "not UTF-8 text"
+        raise InputError(source, f"not valid JSON: {reason}", line=line, column=column) from None
+    except msgspec.ValidationError:  # a number too large for any machine type
+        raise InputError(source, "not valid JSON: a number too large to read") from None
     except RecursionError:
         raise InputError(source, "not valid JSON: nested too deeply") from None
-    except ValueError:  # e.g. an integer of more than 4,300 digits
-        raise InputError(source, "not valid JSON: a number too long to read") from None
+
+
+def _position(raw: bytes, message: str) -> tuple[int | None, int | None]:
+    """Line and column of msgspec's "(byte N)"; the end of the data when it was cut short."""
+    found = _BYTE.search(message)
+    offset = int(found.group(1)) if found else (len(raw) if "truncated" in message else None)
+    if offset is None:
+        return None, None
+    head = raw[:offset]
+    line = head.count(b"\n") + 1
+    return line, offset - (head.rfind(b"\n") + 1) + 1
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def type_name(value: object) -> str:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from buyer.errors import InputError
 from buyer.formats._json import Reader, load_json
@@ -23,6 +26,7 @@ from buyer.formats.scs_results import looks_like_status, parse_reports, parse_st
 from buyer.formats.scs_scope import load_yaml_documents
 from buyer.model.evidence import (
     Evidence,
+    EvidenceFormat,
     EvidenceKind,
     Outcome,
     Provenance,
@@ -92,38 +96,63 @@ def parse_evidence(
     """Parse one piece of evidence. ``date`` is a fallback when the content carries none."""
     fmt = detect_format(data, source)
     digest = sha256_hex(data)
-    verified = False
-    reference = ""
     if fmt == "scs-report":
         return _scs_evidence(parse_reports(load_yaml_documents(data, source), source), source, digest, fmt, kind)
     if fmt == "json":
+        fast = _refstack_client_fast(data, source)
+        if fast is not None:
+            names, uuids, cpid = fast
+            return _passes(
+                source, digest, kind, EvidenceFormat.REFSTACK_CLIENT_JSON, names, uuids, date, date_basis, cpid
+            )
         doc = load_json(data, source)
         if isinstance(doc, dict) and doc.get("format") == "buyer.discovery":
             return _discovery(doc, source, digest)
         if looks_like_status(doc):
             return _scs_evidence(parse_status(doc, source), source, digest, "scs-monitor-status", kind)
-        fmt, records, found_date, reference, verified = _parse_json(doc, source)
-    elif fmt == "subunit-v2":
+        parsed = _parse_json(doc, source)
+        if parsed.date is not None:
+            date, date_basis = parsed.date, "created_at"
+        return _passes(
+            source, digest, kind, parsed.format, parsed.names, parsed.uuids, date, date_basis,
+            parsed.reference, parsed.verified,
+        )  # fmt: skip
+    if fmt == "subunit-v2":
         records, found_date = _parse_subunit_v2(data, source)
     elif fmt == "subunit-v1":
         records, found_date = _parse_subunit_v1(data, source)
     else:
-        records, found_date = _parse_test_list(data, source), None
+        names = _parse_test_list(data, source)
+        return _passes(source, digest, kind, EvidenceFormat.TEST_LIST, names, (), date, date_basis)
     if found_date is not None:
-        date, date_basis = found_date, ("created_at" if fmt == "refstack-api-result" else "test timestamps")
+        date, date_basis = found_date, "test timestamps"
     if not records:
         raise InputError(source, f"holds no test results ({fmt})")
-    provenance = Provenance(
-        source=source,
-        sha256=digest,
-        kind=kind,
-        format=fmt,
-        date=date,
-        date_basis=date_basis if date else "",
-        verified=verified,
-        reference=reference,
-    )
+    provenance = Provenance(source, digest, kind, fmt, date, date_basis if date else "")
     return Evidence(provenance, tuple(records))
+
+
+def _passes(
+    source: str,
+    digest: str,
+    kind: EvidenceKind,
+    fmt: str,
+    names: Sequence[str],
+    uuids: Sequence[str | None],
+    date: datetime | None,
+    date_basis: str,
+    reference: str = "",
+    verified: bool = False,
+) -> Evidence:
+    """Evidence of a passes-only format: names (attributes split off) and their ids."""
+    if not names:
+        raise InputError(source, f"holds no test results ({fmt})")
+    if any("[" in n for n in names):  # tempest ids with [id-…,smoke] attributes
+        split = [split_test_id(n) for n in names]
+        names = [n for n, _ in split]
+        uuids = [u or (uuids[i] if uuids else None) for i, (_, u) in enumerate(split)]
+    provenance = Provenance(source, digest, kind, fmt, date, date_basis if date else "", verified, reference)
+    return Evidence(provenance, passed=tuple(names), passed_uuids=tuple(uuids) if uuids else ())
 
 
 def _scs_evidence(results: list[ScsResult], source: str, digest: str, fmt: str, kind: EvidenceKind) -> Evidence:
@@ -166,7 +195,53 @@ def _is_utf8(data: bytes) -> bool:
 # -- JSON: refstack-client output and RefStack API result detail ---------------------------
 
 
-def _parse_json(doc: Any, source: str) -> tuple[str, list[TestRecord], datetime | None, str, bool]:
+class _ClientItem(msgspec.Struct):
+    name: str
+    uuid: str | None = None
+
+
+class _ClientResult(msgspec.Struct):
+    """refstack-client's output (and RefStack's POST body): decoded and checked in one pass."""
+
+    results: list[_ClientItem]
+    cpid: str = ""
+    duration_seconds: int | float = 0
+
+
+_CLIENT_DECODER = msgspec.json.Decoder(_ClientResult)
+# Every uuid on its own line: one regular-expression pass checks them all.
+_UUIDS = re.compile(r"(?:(?:id-)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\n)*")
+
+
+def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str | None], str] | None:
+    """refstack-client JSON on the fast path; None when the document is something else (or
+    broken: the general path then says where, with the field's name)."""
+    try:
+        doc = _CLIENT_DECODER.decode(data.removeprefix(b"\xef\xbb\xbf"))
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    if not doc.results:
+        return None
+    names = [r.name for r in doc.results]
+    uuids = [r.uuid for r in doc.results]
+    present = [u for u in uuids if u]
+    if present and not _UUIDS.fullmatch("\n".join(present) + "\n"):
+        bad = next(i for i, u in enumerate(uuids) if u and not _UUIDS.fullmatch(u + "\n"))
+        raise InputError(source, "not a UUID", field=f"results[{bad}].uuid")
+    return names, uuids, doc.cpid
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    format: EvidenceFormat
+    names: list[str]
+    uuids: list[str | None]
+    date: datetime | None = None
+    reference: str = ""
+    verified: bool = False
+
+
+def _parse_json(doc: Any, source: str) -> _Parsed:
     r = Reader(source)
     r.expect(doc, dict, "")
     if "pagination" in doc:
@@ -174,22 +249,22 @@ def _parse_json(doc: Any, source: str) -> tuple[str, list[TestRecord], datetime 
     results = r.need(doc, "results", list, "")
     if results and all(isinstance(x, str) for x in results):
         # RefStack API detail: names only, uuids are never returned.
-        records = [_record(name, None, Outcome.PASSED) for name in results]
         created = _parse_timestamp(doc.get("created_at"), source, "created_at")
         verified = doc.get("verification_status") in (1, "1", True)
-        return "refstack-api-result", records, created, str(doc.get("id", "") or ""), verified
-    records = []
+        reference = r.get(doc, "id", str, "", "")
+        return _Parsed(EvidenceFormat.REFSTACK_API_RESULT, results, [], created, reference, verified)
+    names: list[str] = []
+    uuids: list[str | None] = []
     for i, item in enumerate(results):
         path = f"results[{i}]"
         r.expect(item, dict, path)
-        name = r.need(item, "name", str, path)
+        names.append(r.need(item, "name", str, path))
         uuid_raw = r.get(item, "uuid", str, path, "")
-        uuid = normalise_uuid(uuid_raw)
-        if uuid_raw and uuid is None:
-            raise r.fail(f"{path}.uuid", f"not a UUID: '{uuid_raw}'")
-        records.append(_record(name, uuid, Outcome.PASSED))
+        if uuid_raw and normalise_uuid(uuid_raw) is None:
+            raise r.fail(f"{path}.uuid", "not a UUID")
+        uuids.append(uuid_raw or None)
     cpid = r.get(doc, "cpid", str, "", "")
-    return "refstack-client-json", records, None, cpid, False
+    return _Parsed(EvidenceFormat.REFSTACK_CLIENT_JSON, names, uuids, None, cpid)
 
 
 def _parse_timestamp(value: object, source: str, field: str) -> datetime | None:
@@ -200,9 +275,17 @@ def _parse_timestamp(value: object, source: str, field: str) -> datetime | None:
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(source, f"not a date: '{value}'", field=field) from None
+        raise InputError(source, "not a date (expected ISO 8601)", field=field) from None
     # RefStack returns "YYYY-MM-DD HH:MM:SS" in UTC without a zone.
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return _utc(when if when.tzinfo else when.replace(tzinfo=UTC), source, field)
+
+
+def _utc(when: datetime, source: str, field: str) -> datetime:
+    """In UTC; a time that has no UTC form (9999-12-31T23:59:59-12:00) is an input error."""
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:
+        raise InputError(source, "a date out of range", field=field) from None
 
 
 def _record(test_id: str, uuid: str | None, outcome: Outcome) -> TestRecord:
@@ -260,16 +343,14 @@ def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datet
 # -- plain test lists -----------------------------------------------------------------------
 
 
-def _parse_test_list(data: bytes, source: str) -> list[TestRecord]:
-    return list(_test_list_records(data.decode("utf-8-sig").splitlines(), source))
-
-
-def _test_list_records(lines: Iterable[str], source: str) -> Iterable[TestRecord]:
-    for number, line in enumerate(lines, start=1):
+def _parse_test_list(data: bytes, source: str) -> list[str]:
+    names = []
+    for number, line in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
         if not _TEST_ID.match(text):
-            shown = text if len(text) <= 60 else text[:57] + "..."
-            raise InputError(source, f"not a test name: '{shown}' ({_EXPECTED})", line=number, column=1)
-        yield _record(text, None, Outcome.PASSED)
+            # The line itself is never quoted: the file may not be evidence at all.
+            raise InputError(source, f"not a test name ({_EXPECTED})", line=number, column=1)
+        names.append(text)
+    return names

@@ -1,11 +1,19 @@
-"""Evidence: test outcomes a product produced, with where they came from."""
+"""Evidence: test outcomes a product produced, with where they came from.
+
+Kept compact: most evidence lists only passed tests (RefStack results, refstack-client files,
+test lists), so the passed names and their ids are two parallel tuples and every other record
+(failed, skipped) is kept apart. Scoring asks set questions (which names passed, which ids);
+those sets are made on first use.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from buyer.model.scs import ScsResult
 
@@ -15,6 +23,17 @@ class EvidenceKind(StrEnum):
     PUBLISHED = "published"  # a result published by a third party (RefStack, SCS monitor)
     LIVE_RUN = "live-run"  # a tempest run the buyer made with their own trial account
     LIVE_DISCOVERY = "live-discovery"  # a read-only probe the buyer made
+
+
+class EvidenceFormat(StrEnum):
+    REFSTACK_CLIENT_JSON = "refstack-client-json"
+    REFSTACK_API_RESULT = "refstack-api-result"
+    SUBUNIT_V2 = "subunit-v2"
+    SUBUNIT_V1 = "subunit-v1"
+    TEST_LIST = "test-list"
+    SCS_REPORT = "scs-report"
+    SCS_MONITOR_STATUS = "scs-monitor-status"
+    DISCOVERY = "discovery"
 
 
 class Outcome(StrEnum):
@@ -28,7 +47,7 @@ class Provenance:
     source: str  # file path or URL, as the user gave it
     sha256: str
     kind: EvidenceKind
-    format: str  # refstack-client-json, refstack-api-result, subunit-v2, subunit-v1, test-list
+    format: str  # an EvidenceFormat value
     # When the evidence was produced (UTC), and what that date rests on.
     date: datetime | None = None
     date_basis: str = ""
@@ -43,34 +62,91 @@ class TestRecord:
     outcome: Outcome
 
 
-@dataclass(frozen=True)
 class Evidence:
-    provenance: Provenance
-    records: tuple[TestRecord, ...]
-    # Set when the check behind this evidence could not run (verdict "error", not "fail").
-    error: str | None = None
-    # Service types in the cloud's catalog, for evidence from a live discovery (None: unknown).
-    services: frozenset[str] | None = None
-    # SCS testcase results (reports, the compliance monitor); may hold several subjects.
-    scs: tuple[ScsResult, ...] = ()
-    passed_names: frozenset[str] = field(init=False, repr=False)
-    passed_ids: frozenset[str] = field(init=False, repr=False)
-    seen_names: frozenset[str] = field(init=False, repr=False)
-    seen_ids: frozenset[str] = field(init=False, repr=False)
+    """One piece of evidence: its provenance and what it says about tests, services or SCS."""
 
-    def __post_init__(self) -> None:
-        passed = [r for r in self.records if r.outcome is Outcome.PASSED]
-        object.__setattr__(self, "passed_names", frozenset(r.name for r in passed))
-        object.__setattr__(self, "passed_ids", frozenset(r.idempotent_id for r in passed if r.idempotent_id))
-        object.__setattr__(self, "seen_names", frozenset(r.name for r in self.records))
-        object.__setattr__(self, "seen_ids", frozenset(r.idempotent_id for r in self.records if r.idempotent_id))
+    def __init__(
+        self,
+        provenance: Provenance,
+        records: Iterable[TestRecord] = (),
+        error: str | None = None,
+        services: frozenset[str] | None = None,
+        scs: tuple[ScsResult, ...] = (),
+        *,
+        passed: tuple[str, ...] = (),
+        passed_uuids: tuple[str | None, ...] = (),
+    ) -> None:
+        """``records`` are any outcomes; ``passed`` (with ``passed_uuids`` beside it, raw as the
+        file wrote them, already checked) is the compact form parsers of passes-only formats use."""
+        names, uuids = list(passed), list(passed_uuids or (None,) * len(passed))
+        others = []
+        for r in records:
+            if r.outcome is Outcome.PASSED:
+                names.append(r.name)
+                uuids.append(r.idempotent_id)
+            else:
+                others.append(r)
+        self.provenance = provenance
+        self.error = error
+        # Service types in the cloud's catalog, for evidence from a live discovery (None: unknown).
+        self.services = services
+        # SCS testcase results (reports, the compliance monitor); may hold several subjects.
+        self.scs = scs
+        self.passed = tuple(names)
+        self._uuids = tuple(uuids)
+        self.others = tuple(others)
+
+    def with_provenance(self, provenance: Provenance) -> Evidence:
+        """The same results under another provenance (e.g. named as the profile names it)."""
+        copy = object.__new__(Evidence)
+        copy.__dict__.update(self.__dict__)
+        copy.provenance = provenance
+        return copy
+
+    def __repr__(self) -> str:
+        return f"Evidence({self.provenance.source!r}, {len(self.passed)} passed, {len(self.others)} other)"
 
     @property
     def passed_count(self) -> int:
-        return sum(1 for r in self.records if r.outcome is Outcome.PASSED)
+        return len(self.passed)
+
+    @property
+    def has_results(self) -> bool:
+        return bool(self.passed or self.others)
+
+    @cached_property
+    def records(self) -> tuple[TestRecord, ...]:
+        pairs = zip(self.passed, self._uuids, strict=True)
+        passed = (TestRecord(n, normalise_uuid(u), Outcome.PASSED) for n, u in pairs)
+        return (*passed, *self.others)
+
+    @cached_property
+    def passed_names(self) -> frozenset[str]:
+        return frozenset(self.passed)
+
+    @cached_property
+    def passed_ids(self) -> frozenset[str]:
+        return frozenset(self.id_names)
+
+    @cached_property
+    def id_names(self) -> dict[str, str]:
+        """Passed idempotent id -> the first test name that passed with it."""
+        out: dict[str, str] = {}
+        for name, raw in zip(self.passed, self._uuids, strict=True):
+            uuid = normalise_uuid(raw) if raw else None
+            if uuid and uuid not in out:
+                out[uuid] = name
+        return out
+
+    @cached_property
+    def seen_names(self) -> frozenset[str]:
+        return self.passed_names | {r.name for r in self.others}
+
+    @cached_property
+    def seen_ids(self) -> frozenset[str]:
+        return self.passed_ids | {r.idempotent_id for r in self.others if r.idempotent_id}
 
 
-_ATTRS = re.compile(r"\[([^\]]*)\]")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 
 
@@ -97,7 +173,13 @@ def split_test_id(test_id: str) -> tuple[str, str | None]:
 
 
 def normalise_uuid(value: str | None) -> str | None:
+    """The canonical form (lower case, hyphenated) of an idempotent id, or None."""
     if not value:
         return None
     value = value.strip().lower().removeprefix("id-")
-    return value if _UUID.match(value) else None
+    if len(value) == 36 and value[8] == "-" and _UUID.match(value):
+        return value
+    if _UUID.match(value):
+        bare = value.replace("-", "")
+        return f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"
+    return None

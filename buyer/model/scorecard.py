@@ -1,23 +1,30 @@
 """The Scorecard: pure data that every face renders (CLI table, JSON/CSV/Markdown, PDF, TUI).
 
-No renderer recomputes a verdict; everything a view shows is here.
+No renderer recomputes a verdict; everything a view shows is here. A requirement's
+capabilities and tests are derived on demand from what scoring recorded (the tests that did
+not pass, the evidence that was scored): a scorecard of hundreds of products stays small.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
 from buyer.model.evidence import Provenance
 from buyer.model.guideline import Status
 from buyer.model.registry import Claim
 
+if TYPE_CHECKING:
+    from buyer.model.requirements import CompiledRequirement
+
 
 class Verdict(StrEnum):
     PASS = "pass"
     FAIL = "fail"
-    NOT_VERIFIED = "not-verified"  # no evidence, or none that the policy accepts (too old, wrong kind)
+    NOT_VERIFIED = "not-verified"  # no evidence that counts, none that covers it, or needs review
     ERROR = "error"  # the check behind the evidence could not run
 
 
@@ -52,17 +59,18 @@ class RequirementKind(StrEnum):
 class MatchedBy(StrEnum):
     NAME = "name"
     ALIAS = "alias"
-    ID = "id"  # only the idempotent id matched: not a RefStack match
+    ID = "id"  # only the idempotent id matched: information, never a pass
 
 
 @dataclass(frozen=True, slots=True)
 class TestResult:
     name: str
     idempotent_id: str | None
-    passed: bool
+    passed: bool  # RefStack's rule: the name or an alias was reported passed
     matched_by: MatchedBy | None
     flag_reason: str | None  # None: not flagged
     evidence: int | None  # index into ProductScore.evidence of the evidence that passed it
+    stand_in: str | None = None  # matched_by ID: the test that passed with this test's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +124,93 @@ class Readiness:
     passed: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+class CapabilityDetail(Protocol):
+    """What a requirement result knows about its capabilities, derived when asked."""
+
+    def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]: ...
+
+
+@dataclass(frozen=True)
+class FixedCapabilities:
+    """Capabilities computed up front (SCS testcases are few)."""
+
+    items: tuple[CapabilityResult, ...] = ()
+
+    def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]:
+        return self.items
+
+
+@dataclass(frozen=True)
+class InteropDetail:
+    """What scoring recorded for an interop requirement: the tests of the scored evidence that
+    did not pass by name or alias (usually few), those passed by alias, and those whose id
+    passed under another name. Capability states and test results follow from these."""
+
+    plan: CompiledRequirement
+    scored: bool  # a piece of evidence with results for this requirement was scored
+    evidence: int | None = None  # its index in ProductScore.evidence
+    missing: frozenset[int] = frozenset()  # test indices not passed
+    by_alias: frozenset[int] = frozenset()
+    stand_ins: Mapping[int, str] = field(default_factory=dict)  # not passed, but its id passed as this name
+    absent_services: Mapping[str, str] = field(default_factory=dict)  # capability -> service (discovery)
+    untested: frozenset[str] | None = None  # capabilities no test record mentions (None: not asked)
+    discovered: bool = False  # accepted live-discovery evidence was consulted
+
+    def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]:
+        plan = self.plan
+        out = []
+        for planned, indices in zip(plan.caps, plan.cap_tests, strict=True):
+            cap = planned.capability
+            results = tuple(self._result(i) for i in indices)
+            passed = sum(r.passed for r in results)
+            flagged = sum(r.flag_reason is not None for r in results)
+            state, note = self._state(cap.id, results, verdict)
+            out.append(
+                CapabilityResult(
+                    cap.id, planned.status, state, len(results), passed, flagged, results, cap.defined, note
+                )
+            )
+        return tuple(out)
+
+    def _result(self, i: int) -> TestResult:
+        test = self.plan.tests[i]
+        flag = (test.flag.reason or "flagged") if test.flag is not None else None
+        if not self.scored or i in self.missing:
+            stand_in = self.stand_ins.get(i)
+            matched = MatchedBy.ID if stand_in else None
+            return TestResult(test.name, test.idempotent_id, False, matched, flag, None, stand_in)
+        matched = MatchedBy.ALIAS if i in self.by_alias else MatchedBy.NAME
+        return TestResult(test.name, test.idempotent_id, True, matched, flag, self.evidence)
+
+    def _state(self, cap_id: str, results: tuple[TestResult, ...], verdict: Verdict) -> tuple[CapabilityState, str]:
+        if cap_id in self.absent_services:
+            return CapabilityState.FAIL, f"service {self.absent_services[cap_id]} is missing from the catalog"
+        if self.untested is not None and cap_id in self.untested:
+            note = "present, not yet tested" if self.discovered else "no test of it was run"
+            return CapabilityState.NOT_VERIFIED, note
+        if not self.scored:
+            if verdict is Verdict.ERROR:
+                return CapabilityState.ERROR, ""
+            note = "present, not yet tested" if self.discovered else ""
+            return CapabilityState.NOT_VERIFIED, note
+        unflagged = [r for r in results if not r.passed and r.flag_reason is None]
+        if any(r.stand_in is None for r in unflagged):
+            return CapabilityState.FAIL, ""
+        if unflagged:
+            shown = ", ".join(f"{_tail(r.name)} passed only as {_tail(r.stand_in or '')}" for r in unflagged[:2])
+            return CapabilityState.NOT_VERIFIED, f"needs review: {shown} (same idempotent id)"
+        if any(not r.passed for r in results):
+            return CapabilityState.FLAGGED_ONLY, ""
+        return CapabilityState.PASS, ""
+
+
+def _tail(name: str) -> str:
+    """The class and method of a tempest test name: enough to tell twins apart."""
+    parts = name.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else name
+
+
+@dataclass(frozen=True)
 class RequirementResult:
     kind: RequirementKind
     guideline: str  # file id: 2020.06, dns.2020.06
@@ -124,25 +218,42 @@ class RequirementResult:
     title: str
     verdict: Verdict
     reason: str  # one line, plain words
-    required: Tally  # what the verdict used (name, alias and, for evidence with ids, id matches)
-    refstack: Tally  # RefStack's own numbers: name and alias matches only
+    required: Tally  # what the verdict used: RefStack's numbers of the evidence scored
+    refstack: Tally  # RefStack's own numbers (name and alias matches only); equal to ``required``
     advisory: Readiness
-    capabilities: tuple[CapabilityResult, ...]
+    detail: CapabilityDetail = field(default_factory=FixedCapabilities, repr=False, compare=False)
     capability: str | None = None  # for RequirementKind.CAPABILITY
     scope: str | None = None  # the SCS scope uuid, for RequirementKind.SCS
+    review: tuple[tuple[str, str], ...] = ()  # (test, the test that passed with its id), when that decides
+
+    @property
+    def capabilities(self) -> tuple[CapabilityResult, ...]:
+        return self.detail.capabilities(self.verdict)
 
     @property
     def id_only_matches(self) -> tuple[str, ...]:
         return tuple(t.name for c in self.capabilities for t in c.results if t.matched_by is MatchedBy.ID)
 
+    @property
+    def needs_review(self) -> bool:
+        """Not verified only because tests passed under another test's idempotent id."""
+        return bool(self.review) and self.verdict is Verdict.NOT_VERIFIED
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceUse:
     provenance: Provenance
-    eligible: bool
+    eligible: bool  # the profile's policy accepts it (age, kind)
     reason: str  # why it does not count, or "" when it does
     passed: int  # tests it reports as passed
     error: str | None = None
+    used: bool = True  # eligible and relevant to at least one requirement
+    unused_reason: str = ""  # eligible but used by no requirement: why
+    warnings: tuple[str, ...] = ()  # plausibility findings; never change a verdict by themselves
+
+    @property
+    def counts(self) -> bool:
+        return self.eligible and self.used
 
 
 class Rating(StrEnum):
@@ -156,6 +267,16 @@ class Rating(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of one standard a product was shown to meet, for a summary line."""
+
+    label: str  # "interop capabilities", "SCS testcases"
+    met: int
+    total: int
+    verified: bool  # False: nothing of it was verified (no share should be shown)
+
+
+@dataclass(frozen=True)
 class ProductScore:
     name: str
     verdict: Verdict
@@ -166,27 +287,23 @@ class ProductScore:
 
     @property
     def exceptions(self) -> tuple[str, ...]:
-        """What a passing product still leaves open: flagged tests it skipped, id-only matches."""
+        """What a passing requirement still leaves open: flagged tests it did not pass."""
         out = []
         for r in self.requirements:
-            if r.verdict is not Verdict.PASS:
-                continue
-            flagged_open = r.required.flag_failed
-            if flagged_open:
-                out.append(f"{r.title}: {flagged_open} flagged tests not passed (the guideline allows it)")
-            if r.id_only_matches:
-                out.append(f"{r.title}: {len(r.id_only_matches)} tests matched only by idempotent id")
+            if r.verdict is Verdict.PASS and r.required.flag_failed:
+                out.append(f"{r.title}: {r.required.flag_failed} flagged tests not passed (the guideline allows it)")
         return tuple(out)
 
     @property
     def rating(self) -> Rating:
         if self.verdict is Verdict.PASS:
             return Rating.MEETS_WITH_EXCEPTIONS if self.exceptions else Rating.MEETS
-        return {
-            Verdict.FAIL: Rating.DOES_NOT_MEET,
-            Verdict.NOT_VERIFIED: Rating.NOT_VERIFIED,
-            Verdict.ERROR: Rating.CHECK_ERROR,
-        }[self.verdict]
+        return RATING_OF[self.verdict]
+
+    @property
+    def verified(self) -> bool:
+        """Whether any requirement was decided by evidence (pass or fail)."""
+        return any(r.verdict in (Verdict.PASS, Verdict.FAIL) for r in self.requirements)
 
     @property
     def mandatory_met(self) -> tuple[int, int]:
@@ -195,14 +312,27 @@ class ProductScore:
 
     @property
     def required_capabilities_met(self) -> tuple[int, int]:
-        """(required capabilities with no failing non-flagged test, required capabilities)."""
-        met = total = 0
-        for r in self.requirements:
-            for c in r.capabilities:
-                if c.status is Status.REQUIRED or r.kind is RequirementKind.CAPABILITY:
-                    total += 1
-                    met += c.state in (CapabilityState.PASS, CapabilityState.FLAGGED_ONLY)
-        return met, total
+        """(required capabilities with no failing non-flagged test, required capabilities), interop only."""
+        cov = self.coverage()
+        interop = next((c for c in cov if c.label == INTEROP_COVERAGE), None)
+        return (interop.met, interop.total) if interop else (0, 0)
+
+    def coverage(self) -> tuple[Coverage, ...]:
+        """Per standard: capabilities (interop) or mandatory testcases (SCS) shown to be met."""
+        out = []
+        for label, kinds in ((INTEROP_COVERAGE, INTEROP_KINDS), (SCS_COVERAGE, (RequirementKind.SCS,))):
+            reqs = [r for r in self.requirements if r.kind in kinds]
+            if not reqs:
+                continue
+            met = total = 0
+            for r in reqs:
+                for c in r.capabilities:
+                    if c.status is Status.REQUIRED or r.kind is RequirementKind.CAPABILITY:
+                        total += 1
+                        met += c.state in (CapabilityState.PASS, CapabilityState.FLAGGED_ONLY)
+            verified = any(r.verdict in (Verdict.PASS, Verdict.FAIL) for r in reqs)
+            out.append(Coverage(label, met, total, verified))
+        return tuple(out)
 
     @property
     def gaps(self) -> tuple[str, ...]:
@@ -216,8 +346,18 @@ class ProductScore:
 
     @property
     def freshest_evidence(self) -> datetime | None:
-        dates = [u.provenance.date for u in self.evidence if u.eligible and u.provenance.date]
+        dates = [u.provenance.date for u in self.evidence if u.counts and u.provenance.date]
         return max(dates) if dates else None
+
+
+INTEROP_KINDS = (RequirementKind.PROGRAM, RequirementKind.ADD_ON, RequirementKind.CAPABILITY)
+INTEROP_COVERAGE = "interop capabilities"
+SCS_COVERAGE = "SCS testcases"
+RATING_OF = {
+    Verdict.FAIL: Rating.DOES_NOT_MEET,
+    Verdict.NOT_VERIFIED: Rating.NOT_VERIFIED,
+    Verdict.ERROR: Rating.CHECK_ERROR,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +372,7 @@ class RequirementSpec:
     releases: tuple[str, ...] = ()
     capability: str | None = None
     scope: str | None = None
+    required_tests: int = 0  # (capability, test) pairs that must pass, flagged ones excluded
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,13 +380,25 @@ class GuidelineUse:
     id: str
     status: str
     schema: str
-    source: str  # where buyer read it
+    source: str  # where buyer read it: a URL, or a path relative to the data source
     sha256: str
     commit: str = ""  # the interop repository commit, for an upstream source
     retrieved_at: datetime | None = None  # last confirmed by the server (None: a local file)
 
 
 @dataclass(frozen=True, slots=True)
+class InputUse:
+    """Any input a report rests on (profile, guideline, scope, evidence, registry, response)."""
+
+    kind: str  # profile | guideline | scs-scope | evidence | registry | response
+    name: str  # what it is, in a few words
+    source: str  # as the user named it (relative to the profile), or a URL
+    sha256: str
+    date: datetime | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Scorecard:
     profile_name: str
     as_of: date
@@ -258,6 +411,7 @@ class Scorecard:
     buyer: str = ""
     rfp_reference: str = ""
     description: str = ""
+    inputs: tuple[InputUse, ...] = ()
 
     @property
     def verdict(self) -> Verdict:

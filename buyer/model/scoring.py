@@ -1,29 +1,39 @@
 """evaluate(): (profile, guidelines, evidence per product) -> Scorecard. Pure; no I/O.
 
-The verdict of a program or add-on reproduces RefStack's results report (interop-formats.md §4):
-a test passes when its name or one of its aliases is among the passed tests, counting is per
-(capability, test) pair, and flagged tests never fail a verdict. On top of that buyer adds
-idempotent-id matching for evidence that carries ids, evidence age and kind, four verdict
-states, advisory readiness, and extra capabilities promoted to mandatory.
+The verdict of a program, add-on or extra capability is RefStack's (interop-formats.md §4):
+a test passes when its name or one of its aliases is among the passed tests of a result;
+counting is per (capability, test) pair; flagged tests never fail a verdict. Like RefStack,
+each piece of evidence is scored on its own: a requirement passes when one piece that the
+profile accepts meets it by RefStack's rule. Tests passed in different runs are not added
+together, and a test matched only by its idempotent id (tempest gives some twins one id) is
+information for a reviewer, never a pass. buyer is stricter than RefStack where it adds rules
+(evidence age and kind, services a live discovery did not find), never more lenient.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from buyer.errors import CatalogueError, RequirementError
+from buyer.errors import InputError
 from buyer.model.evidence import Evidence
-from buyer.model.guideline import STATUS_RANK, Capability, Guideline, Status, Test, program_key
-from buyer.model.profile import EvidencePolicy, InteropRequirement, Profile, ScsRequirement
+from buyer.model.guideline import Guideline, Status
+from buyer.model.profile import EvidencePolicy, Profile
 from buyer.model.registry import Claim
+from buyer.model.requirements import (
+    CompiledRequirement,
+    Requirement,
+    ScsPlan,
+    compile_requirement,
+    resolve_requirements,
+    resolve_scs,
+)
 from buyer.model.scorecard import (
-    CapabilityResult,
-    CapabilityState,
     EvidenceUse,
     GuidelineUse,
-    MatchedBy,
+    InputUse,
+    InteropDetail,
     ProductScore,
     Readiness,
     RequirementKind,
@@ -31,174 +41,16 @@ from buyer.model.scorecard import (
     RequirementSpec,
     Scorecard,
     Tally,
-    TestResult,
     Verdict,
     worst,
 )
-from buyer.model.scs import Scope, ScsResult, VersionState, expires_at
+from buyer.model.scs import Scope
+from buyer.model.scs_scoring import score_scs, scs_subjects
 from buyer.model.services import capability_service, provided
 
+__all__ = ["Requirement", "eligibility", "evaluate", "resolve_requirements"]
 
-@dataclass(frozen=True)
-class Requirement:
-    """One line of what a product must show, resolved against the catalogue."""
-
-    kind: RequirementKind
-    guideline: Guideline
-    program: str
-    capability: str | None = None
-
-    @property
-    def title(self) -> str:
-        g = self.guideline
-        if self.kind is RequirementKind.CAPABILITY:
-            return f"Capability {self.capability} ({g.id})"
-        prog = g.program(self.program)
-        if self.kind is RequirementKind.ADD_ON:
-            return f"{prog.title} add-on {g.version}"
-        return f"{prog.title} {g.id}"
-
-    def plan(self) -> list[tuple[Capability, Status, bool]]:
-        """(capability, status as the guideline gives it, counts as required) in display order."""
-        if self.kind is RequirementKind.CAPABILITY:
-            assert self.capability is not None
-            cap = self.guideline.find_capability(self.capability)
-            status = self._own_status(cap.id)
-            return [(cap, status, True)]
-        statuses = self.guideline.capability_status(self.program)
-        order = sorted(statuses.items(), key=lambda item: (STATUS_RANK[item[1]], item[0]))
-        return [(self.guideline.capability(cid), st, st is Status.REQUIRED) for cid, st in order]
-
-    def _own_status(self, cap_id: str) -> Status:
-        for prog in self.guideline.programs.values():
-            status = self.guideline.capability_status(prog.key).get(cap_id)
-            if status is not None:
-                return status
-        return Status.ADVISORY
-
-
-def resolve_requirements(req: InteropRequirement | None, guidelines: Mapping[str, Guideline]) -> list[Requirement]:
-    """Turn a profile's interop section into requirements; errors say what is wrong in one line."""
-    if req is None:
-        return []
-    core = lookup_guideline(guidelines, req.guideline)
-    if core.is_add_on:
-        raise RequirementError(
-            f"{core.id} is an add-on guideline; name the core guideline ({core.version}) and add "
-            f"'{core.family}' to add_ons"
-        )
-    if core.is_draft:
-        raise RequirementError(
-            f"guideline {core.id} is a draft (status {core.status or 'draft'}); procurement needs an approved guideline"
-        )
-    program = core.program(req.program)
-    out = [Requirement(RequirementKind.PROGRAM, core, program.key)]
-    for name in req.add_ons:
-        add_on = lookup_add_on(guidelines, name, core.version)
-        add_on_program = next(iter(add_on.programs.values()))
-        missing = [c for c in add_on_program.required_platform_components if c not in program.components]
-        if missing:
-            raise RequirementError(
-                f"add-on {add_on_program.key} needs platform component {', '.join(missing)}, "
-                f"which program {program.key} does not include"
-            )
-        out.append(Requirement(RequirementKind.ADD_ON, add_on, add_on_program.key))
-    searched = [r.guideline for r in out]
-    for cap_id in req.extra_capabilities:
-        owner = next((g for g in searched if cap_id in g.capabilities), None)
-        if owner is None:
-            names = ", ".join(g.id for g in searched)
-            raise CatalogueError(f"capability '{cap_id}' is not defined in {names}")
-        prog = req.program if owner is core else next(iter(owner.programs))
-        out.append(Requirement(RequirementKind.CAPABILITY, owner, prog, cap_id))
-    return out
-
-
-def lookup_guideline(guidelines: Mapping[str, Guideline], gid: str) -> Guideline:
-    found = guidelines.get(gid)
-    if found is None:
-        core = sorted(g for g, v in guidelines.items() if not v.is_add_on)
-        have = ", ".join(core) if core else "none"
-        raise CatalogueError(f"unknown guideline version '{gid}' (the catalogue has: {have})")
-    return found
-
-
-def lookup_add_on(guidelines: Mapping[str, Guideline], name: str, core_version: str) -> Guideline:
-    """``dns`` -> ``dns.<core version>``; ``dns.2019.11`` names a file directly."""
-    family, _, version = name.partition(".")
-    family = program_key(family)
-    gid = f"{family}.{version or core_version}"
-    found = guidelines.get(gid)
-    if found is None or not found.is_add_on:
-        have = sorted(g for g, v in guidelines.items() if v.is_add_on and v.family == family)
-        hint = f" (available: {', '.join(have)})" if have else " (the catalogue has no such add-on)"
-        raise CatalogueError(f"no {family} add-on guideline for {version or core_version}{hint}")
-    return found
-
-
-@dataclass(frozen=True)
-class ScsPlan:
-    """An SCS requirement resolved against its scope: which version, judged on which date."""
-
-    scope: Scope
-    version: str
-    on: date
-
-    @property
-    def title(self) -> str:
-        return f"{self.scope.name} {self.version}"
-
-
-def resolve_scs(req: ScsRequirement | None, scopes: Mapping[str, Scope], as_of: date) -> ScsPlan | None:
-    if req is None:
-        return None
-    scope = scopes.get(req.scope)
-    if scope is None:
-        raise CatalogueError(f"the SCS scope {req.scope} was not loaded")
-    on = req.on or as_of
-    return ScsPlan(scope, scope.resolve(req.version, on), on)
-
-
-# -- scoring ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Pool:
-    """The evidence of one product that the policy accepts, with union look-up sets."""
-
-    items: list[tuple[int, Evidence]]
-    passed_names: frozenset[str]
-    passed_ids: frozenset[str]
-    seen_names: frozenset[str]
-    seen_ids: frozenset[str]
-    catalog: frozenset[str] | None = None  # service types a live discovery saw (None: none ran)
-
-    @classmethod
-    def of(cls, items: list[tuple[int, Evidence]]) -> _Pool:
-        def union(attr: str) -> frozenset[str]:
-            out: set[str] = set()
-            for _, ev in items:
-                out |= getattr(ev, attr)
-            return frozenset(out)
-
-        discovered = [ev.services for _, ev in items if ev.services is not None]
-        catalog = frozenset().union(*discovered) if discovered else None
-        return cls(
-            items,
-            union("passed_names"),
-            union("passed_ids"),
-            union("seen_names"),
-            union("seen_ids"),
-            catalog,
-        )
-
-    def who_passed(self, matched_by: MatchedBy, key: str) -> int | None:
-        """The index of the first accepted evidence that passed ``key`` (a name or an id)."""
-        for index, ev in self.items:
-            found = ev.passed_ids if matched_by is MatchedBy.ID else ev.passed_names
-            if key in found:
-                return index
-        return None
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def eligibility(evidence: Evidence, policy: EvidencePolicy, as_of: date) -> str:
@@ -218,6 +70,50 @@ def eligibility(evidence: Evidence, policy: EvidencePolicy, as_of: date) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Plans:
+    """Everything about the requirements that does not depend on a product: built once."""
+
+    interop: tuple[CompiledRequirement, ...]
+    scs: ScsPlan | None
+
+    @classmethod
+    def of(
+        cls, profile: Profile, guidelines: Mapping[str, Guideline], scopes: Mapping[str, Scope], as_of: date
+    ) -> Plans:
+        compiled = tuple(compile_requirement(r) for r in resolve_requirements(profile.interop, guidelines))
+        return cls(compiled, resolve_scs(profile.scs, scopes, as_of))
+
+    def specs(self) -> tuple[RequirementSpec, ...]:
+        out = [
+            RequirementSpec(
+                kind=c.requirement.kind,
+                guideline=c.requirement.guideline.id,
+                program=c.requirement.program,
+                title=c.title,
+                guideline_status=c.requirement.guideline.status,
+                releases=c.requirement.guideline.releases,
+                capability=c.requirement.capability,
+                required_tests=len(c.unflagged_pairs),
+            )
+            for c in self.interop
+        ]
+        if self.scs is not None:
+            scs = self.scs
+            out.append(
+                RequirementSpec(
+                    kind=RequirementKind.SCS,
+                    guideline=scs.version,
+                    program=scs.scope.slug,
+                    title=scs.title,
+                    guideline_status=str(scs.scope.state_on(scs.version, scs.on)),
+                    scope=scs.scope.uuid,
+                    required_tests=len(scs.scope.versions[scs.version].mandatory),
+                )
+            )
+        return tuple(out)
+
+
 def evaluate(
     profile: Profile,
     guidelines: Mapping[str, Guideline],
@@ -227,68 +123,22 @@ def evaluate(
     profile_sha256: str = "",
     claims: Mapping[str, Sequence[Claim]] | None = None,
     scopes: Mapping[str, Scope] | None = None,
+    inputs: Sequence[InputUse] = (),
 ) -> Scorecard:
     """Score every shortlisted product (and any other product that has evidence).
 
     ``claims`` (from the registry) are carried into the Scorecard as they are: what a product
-    claims never changes its verdict, which rests on evidence alone."""
-    requirements = resolve_requirements(profile.interop, guidelines)
-    plans = [(req, req.plan()) for req in requirements]
-    scs = resolve_scs(profile.scs, scopes or {}, as_of)
+    claims never changes its verdict, which rests on evidence alone. ``evidence`` may load
+    lazily: each product's evidence is read when it is scored and not kept afterwards."""
+    plans = Plans.of(profile, guidelines, scopes or {}, as_of)
     names = [p.name for p in profile.shortlist]
     names += [n for n in evidence if n not in names]
-    vendors = {p.name: p.vendor for p in profile.shortlist}
-    subjects = {p.name: p.scs_subject for p in profile.shortlist}
-    products = []
-    for name in names:
-        items = list(evidence.get(name, ()))
-        uses = []
-        accepted: list[tuple[int, Evidence]] = []
-        for index, ev in enumerate(items):
-            why = eligibility(ev, profile.evidence_policy, as_of)
-            uses.append(EvidenceUse(ev.provenance, not why, why, ev.passed_count, ev.error))
-            if not why:
-                accepted.append((index, ev))
-        pool = _Pool.of(accepted)
-        results = tuple(_score(req, plan, pool, uses) for req, plan in plans)
-        if scs is not None:
-            subject = subjects.get(name) or name
-            results += (_score_scs(scs, pool, uses, subject, as_of),)
-        products.append(
-            ProductScore(
-                name=name,
-                verdict=worst([r.verdict for r in results]),
-                requirements=results,
-                evidence=tuple(uses),
-                vendor=vendors.get(name, ""),
-                claims=tuple((claims or {}).get(name, ())),
-            )
-        )
-    specs = tuple(
-        RequirementSpec(
-            kind=req.kind,
-            guideline=req.guideline.id,
-            program=req.program,
-            title=req.title,
-            guideline_status=req.guideline.status,
-            releases=req.guideline.releases,
-            capability=req.capability,
-        )
-        for req in requirements
+    products = tuple(
+        score_product(name, evidence.get(name, ()), profile, plans, as_of, tuple((claims or {}).get(name, ())))
+        for name in names
     )
-    if scs is not None:
-        specs += (
-            RequirementSpec(
-                kind=RequirementKind.SCS,
-                guideline=scs.version,
-                program=scs.scope.slug,
-                title=scs.title,
-                guideline_status=str(scs.scope.state_on(scs.version, scs.on)),
-                scope=scs.scope.uuid,
-            ),
-        )
     return Scorecard(
-        requirements=specs,
+        requirements=plans.specs(),
         buyer=profile.buyer,
         rfp_reference=profile.rfp_reference,
         description=profile.description,
@@ -297,274 +147,314 @@ def evaluate(
         max_age_days=profile.evidence_policy.max_age_days,
         accepted_kinds=tuple(str(k) for k in profile.evidence_policy.accepted_kinds),
         guidelines=tuple(guideline_uses),
-        products=tuple(products),
+        products=products,
         profile_sha256=profile_sha256,
+        inputs=tuple(inputs),
     )
 
 
-def _match(test: Test, pool: _Pool) -> tuple[MatchedBy | None, str]:
-    """How a test passed, and the name or id that matched it."""
-    names = pool.passed_names
-    if test.name in names:
-        return MatchedBy.NAME, test.name
-    for alias in test.aliases:
-        if alias in names:
-            return MatchedBy.ALIAS, alias
-    if test.idempotent_id is not None and test.idempotent_id in pool.passed_ids:
-        return MatchedBy.ID, test.idempotent_id
-    return None, ""
-
-
-def _touched(test: Test, pool: _Pool) -> bool:
-    """Whether the evidence has any record (pass, fail or skip) of this test."""
-    return (
-        test.name in pool.seen_names
-        or (test.idempotent_id is not None and test.idempotent_id in pool.seen_ids)
-        or any(a in pool.seen_names for a in test.aliases)
-    )
-
-
-def _score(
-    req: Requirement,
-    plan: list[tuple[Capability, Status, bool]],
-    pool: _Pool,
-    uses: list[EvidenceUse],
-) -> RequirementResult:
-    required = [0, 0, 0, 0, 0]  # tests, passed, flagged, flag_passed, flag_failed
-    refstack = [0, 0, 0, 0, 0]
-    touched = False
-    advisory = [0, 0, 0, 0]  # capabilities, ready, tests, passed
-    failing_caps: list[str] = []
-    missing: dict[str, str] = {}  # capability id -> service absent from a discovered catalog
-    caps: list[tuple[Capability, Status, list[TestResult], _Count]] = []
-    untested: set[str] = set()  # capabilities no test evidence mentions
-    for cap, status, counts in plan:
-        if pool.catalog is not None:
-            service = capability_service(cap)
-            if service and not provided(service, pool.catalog):
-                missing[cap.id] = service
-        results = []
-        cap_touched = False
-        count = _Count()
-        for test in cap.tests:
-            matched, key = _match(test, pool)
-            passed = matched is not None
-            # A passed test is a recorded one; only the others need the look-up.
-            cap_touched = cap_touched or passed or _touched(test, pool)
-            flag = test.flag
-            count.add(passed, flag is not None)
-            results.append(
-                TestResult(
-                    name=test.name,
-                    idempotent_id=test.idempotent_id,
-                    passed=passed,
-                    matched_by=matched,
-                    flag_reason=(flag.reason or "flagged") if flag is not None else None,
-                    evidence=pool.who_passed(matched, key) if matched else None,
-                )
-            )
-            if counts:
-                for tally, ok in (
-                    (required, passed),
-                    (refstack, matched in (MatchedBy.NAME, MatchedBy.ALIAS)),
-                ):
-                    tally[0] += 1
-                    tally[1] += ok
-                    if flag is not None:
-                        tally[2] += 1
-                        tally[3 if ok else 4] += 1
-        touched = touched or cap_touched
-        if not cap_touched:
-            untested.add(cap.id)
-        if counts and count.failed:
-            failing_caps.append(cap.id)
-        if status is Status.ADVISORY and not counts:
-            advisory[0] += 1
-            advisory[1] += not count.failed
-            advisory[2] += len(results)
-            advisory[3] += count.passed
-        caps.append((cap, status, results, count))
-
-    req_tally = Tally(*required)
-    verdict, reason = _verdict(req_tally, pool, uses, touched, failing_caps)
-    absent = sorted({missing[c.id] for c, _, required_cap in plan if required_cap and c.id in missing})
-    if absent:  # only accepted discovery evidence can make a service absent
-        verdict = Verdict.FAIL
-        reason = f"service {', '.join(absent)} missing from the cloud's catalog (live discovery)"
-    elif verdict is Verdict.NOT_VERIFIED and pool.catalog is not None and pool.items:
-        reason = "services present in the catalog, not yet tested (live discovery)"
-    cap_results = tuple(
-        CapabilityResult(
-            id=cap.id,
-            status=status,
-            state=_state(cap.id, count, verdict, missing, untested, pool),
-            note=_note(cap.id, missing, pool, count),
-            tests=len(results),
-            passed=count.passed,
-            flagged=count.flagged,
-            results=tuple(results),
-            defined=cap.defined,
+def score_product(
+    name: str,
+    evidence: Sequence[Evidence],
+    profile: Profile,
+    plans: Plans,
+    as_of: date,
+    claims: tuple[Claim, ...] = (),
+) -> ProductScore:
+    items = list(evidence)
+    reasons = [eligibility(ev, profile.evidence_policy, as_of) for ev in items]
+    accepted = [(i, ev) for i, ev in enumerate(items) if not reasons[i]]
+    used: dict[int, str] = {}  # evidence index -> "" (used) or why it was not
+    product = next((p for p in profile.shortlist if p.name == name), None)
+    results = [_score_interop(plan, items, accepted, reasons, used) for plan in plans.interop]
+    if plans.scs is not None:
+        subject = (product.scs_subject if product else "") or name
+        _check_subjects(items, plans.scs, subject, name)
+        results.append(score_scs(plans.scs, items, accepted, reasons, subject, as_of, used))
+    uses = tuple(
+        EvidenceUse(
+            ev.provenance,
+            not reasons[i],
+            reasons[i],
+            ev.passed_count,
+            ev.error,
+            used=not reasons[i] and used.get(i, _unused(ev, plans)) == "",
+            unused_reason="" if reasons[i] else used.get(i, _unused(ev, plans)),
         )
-        for cap, status, results, count in caps
+        for i, ev in enumerate(items)
     )
-    return RequirementResult(
-        kind=req.kind,
-        guideline=req.guideline.id,
-        program=req.program,
-        title=req.title,
-        verdict=verdict,
-        reason=reason,
-        required=req_tally,
-        refstack=Tally(*refstack),
-        advisory=Readiness(*advisory),
-        capabilities=cap_results,
-        capability=req.capability,
+    return ProductScore(
+        name=name,
+        verdict=worst([r.verdict for r in results]),
+        requirements=tuple(results),
+        evidence=uses,
+        vendor=product.vendor if product else "",
+        claims=claims,
     )
 
 
-def _verdict(
-    tally: Tally, pool: _Pool, uses: list[EvidenceUse], touched: bool, failing_caps: list[str]
-) -> tuple[Verdict, str]:
-    if not uses:
-        return Verdict.NOT_VERIFIED, "no evidence"
-    if not pool.items:
-        why = "; ".join(f"{u.provenance.source} {u.reason}" for u in uses)
-        return Verdict.NOT_VERIFIED, f"no evidence the profile accepts: {why}"
-    if all(ev.error for _, ev in pool.items):
-        return Verdict.ERROR, f"the check could not run: {pool.items[0][1].error}"
-    if tally.tests == 0:
-        return Verdict.ERROR, "the guideline lists no required tests for this requirement"
-    if tally.compliant:
-        note = f", {tally.flagged} flagged tests not needed" if tally.flagged else ""
-        return Verdict.PASS, f"all {tally.non_flagged_tests} non-flagged required tests passed{note}"
-    if not touched:
-        return Verdict.NOT_VERIFIED, "the evidence has no results for any of these tests"
-    missing = tally.non_flagged_tests - tally.non_flagged_passed
-    return (
-        Verdict.FAIL,
-        f"{missing} of {tally.non_flagged_tests} non-flagged required tests did not pass ({_few(failing_caps)})",
+def _unused(ev: Evidence, plans: Plans) -> str:
+    """Why accepted evidence was used by no requirement."""
+    if ev.scs:
+        if plans.scs is None:
+            return "holds SCS results, and the profile requires no SCS scope"
+        return f"holds no SCS result for {plans.scs.scope.name}"
+    if ev.services is not None:
+        return "a live discovery, and the profile has no interop requirement"
+    if not plans.interop:
+        return "holds test results, and the profile has no interop requirement"
+    return "has no result for any test the requirements name"
+
+
+def _check_subjects(items: list[Evidence], plan: ScsPlan, subject: str, product: str) -> None:
+    """Evidence given for a product is that product's: a report of one subject counts for it
+    whatever the subject is called; a document of several must name it."""
+    for ev in items:
+        subjects = scs_subjects(ev, plan.scope.uuid)
+        if len(subjects) > 1 and subject not in subjects:
+            shown = ", ".join(sorted(subjects)[:6]) + (" …" if len(subjects) > 6 else "")
+            raise InputError(
+                ev.provenance.source,
+                f"holds SCS results for several subjects ({shown}), none of them '{subject}'; "
+                f"set scs_subject for product '{product}' in the profile",
+            )
+
+
+# -- interop -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """One piece of evidence scored against one requirement, RefStack's way."""
+
+    index: int
+    evidence: Evidence
+    passed: frozenset[int]
+    by_alias: frozenset[int]
+    tally: Tally
+    unflagged_missing: tuple[int, ...]  # required non-flagged tests not passed
+
+    @property
+    def when(self) -> datetime:
+        return self.evidence.provenance.date or _EPOCH
+
+
+def _score_one(plan: CompiledRequirement, index: int, ev: Evidence) -> _Scored | None:
+    """RefStack's numbers for one piece of evidence; None when it has no result for any test."""
+    hit = ev.passed_names & plan.names
+    if not hit and not (ev.seen_names & plan.names) and not (plan.ids and ev.seen_ids & plan.ids):
+        return None
+    by_name: set[int] = set()
+    by_alias: set[int] = set()
+    tests = plan.tests
+    for name in hit:
+        for i in plan.lookup[name]:
+            (by_name if tests[i].name == name else by_alias).add(i)
+    by_alias -= by_name
+    passed = frozenset(by_name | by_alias)
+    flag_passed = sum(1 for i in plan.flagged_pairs if i in passed)
+    unflagged_missing = tuple(i for i in plan.unflagged_pairs if i not in passed)
+    flagged = len(plan.flagged_pairs)
+    tally = Tally(
+        tests=len(plan.required_pairs),
+        passed=len(plan.unflagged_pairs) - len(unflagged_missing) + flag_passed,
+        flagged=flagged,
+        flag_passed=flag_passed,
+        flag_failed=flagged - flag_passed,
+    )
+    return _Scored(index, ev, passed, frozenset(by_alias), tally, unflagged_missing)
+
+
+def _score_interop(
+    plan: CompiledRequirement,
+    items: list[Evidence],
+    accepted: list[tuple[int, Evidence]],
+    reasons: list[str],
+    used: dict[int, str],
+) -> RequirementResult:
+    req = plan.requirement
+    catalogs = [(i, ev.services) for i, ev in accepted if ev.services is not None]
+    catalog = frozenset().union(*(s for _, s in catalogs)) if catalogs else None
+    for i, _ in catalogs:
+        used[i] = ""
+    absent = {}
+    if catalog is not None:
+        for planned in plan.caps:
+            service = capability_service(planned.capability)
+            if service and not provided(service, catalog):
+                absent[planned.capability.id] = service
+    scored = []
+    for i, ev in accepted:
+        if ev.error or ev.services is not None:
+            continue
+        one = _score_one(plan, i, ev)
+        if one is not None:
+            scored.append(one)
+            used[i] = ""
+    untested = _untested(plan, [s.evidence for s in scored]) if catalog is not None else None
+
+    def result(verdict: Verdict, reason: str, best: _Scored | None = None, **extra: object) -> RequirementResult:
+        detail = _detail(plan, best, absent, untested, catalog is not None)
+        tally = best.tally if best else Tally(len(plan.required_pairs), 0, len(plan.flagged_pairs))
+        return RequirementResult(
+            kind=req.kind,
+            guideline=req.guideline.id,
+            program=req.program,
+            title=plan.title,
+            verdict=verdict,
+            reason=reason,
+            required=tally,
+            refstack=tally,
+            advisory=_readiness(plan, best),
+            detail=detail,
+            capability=req.capability,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    if not items:
+        return result(Verdict.NOT_VERIFIED, "no evidence")
+    if not accepted:
+        why = "; ".join(f"{items[i].provenance.source} {reasons[i]}" for i in range(len(items)))
+        return result(Verdict.NOT_VERIFIED, f"no evidence the profile accepts: {why}")
+    if not plan.required_pairs:
+        return result(Verdict.ERROR, "the guideline lists no required tests for this requirement")
+    required_absent = sorted({absent[p.capability.id] for p in plan.caps if p.required and p.capability.id in absent})
+    best = _best(scored)
+    if required_absent:
+        return result(
+            Verdict.FAIL,
+            f"service {', '.join(required_absent)} missing from the cloud's catalog (live discovery)",
+            best,
+        )
+    if best is None:
+        errors = [ev for i, ev in accepted if ev.error]
+        tested = [ev for i, ev in accepted if ev.services is None]
+        if tested and len(errors) == len(tested):
+            for i, ev in accepted:
+                if ev.error:
+                    used[i] = ""
+            return result(Verdict.ERROR, f"the check could not run: {errors[0].error}")
+        if catalog is not None:
+            return result(Verdict.NOT_VERIFIED, "services present in the catalog, not yet tested (live discovery)")
+        return result(Verdict.NOT_VERIFIED, "the evidence has no results for any of these tests")
+    t = best.tally
+    if t.compliant:
+        note = f", {t.flagged} flagged tests not needed" if t.flagged else ""
+        return result(Verdict.PASS, f"all {t.non_flagged_tests} non-flagged required tests passed{note}", best)
+    stand_ins = _stand_ins(plan, best, best.unflagged_missing)
+    unmatched = [i for i in dict.fromkeys(best.unflagged_missing) if i not in stand_ins]
+    missing_pairs = t.non_flagged_tests - t.non_flagged_passed
+    if unmatched:
+        caps = _caps_of(plan, set(best.unflagged_missing))
+        return result(
+            Verdict.FAIL,
+            f"{missing_pairs} of {t.non_flagged_tests} non-flagged required tests did not pass ({_few(caps)})",
+            best,
+        )
+    review = tuple((plan.tests[i].name, stand_ins[i]) for i in dict.fromkeys(best.unflagged_missing))
+    pairs = ", ".join(f"{_tail(test)} (only {_tail(other)} passed)" for test, other in review[:2])
+    more = f" and {len(review) - 2} more" if len(review) > 2 else ""
+    return result(
+        Verdict.NOT_VERIFIED,
+        f"needs review: {missing_pairs} of {t.non_flagged_tests} non-flagged required tests were not reported "
+        f"passed; another test with the same idempotent id was: {pairs}{more}. RefStack counts them as not passed",
+        best,
+        review=review,
     )
 
 
-@dataclass
-class _Count:
-    """One capability's tests, counted as they are scored."""
-
-    passed: int = 0
-    flagged: int = 0
-    failed: int = 0  # non-flagged tests that did not pass
-    flag_failed: int = 0
-
-    def add(self, passed: bool, flagged: bool) -> None:
-        self.passed += passed
-        if flagged:
-            self.flagged += 1
-            self.flag_failed += not passed
-        elif not passed:
-            self.failed += 1
+def _best(scored: list[_Scored]) -> _Scored | None:
+    """The evidence that decides: the newest that meets the requirement, else the one that
+    passes most of it (the newest of equals)."""
+    if not scored:
+        return None
+    compliant = [s for s in scored if s.tally.compliant]
+    if compliant:
+        return max(compliant, key=lambda s: (s.when, -s.index))
+    return max(scored, key=lambda s: (s.tally.non_flagged_passed, s.when, -s.index))
 
 
-def _note(cap_id: str, missing: dict[str, str], pool: _Pool, count: _Count) -> str:
-    if cap_id in missing:
-        return f"service {missing[cap_id]} is missing from the catalog"
-    if pool.catalog is not None and not count.passed:
-        return "present, not yet tested"
-    return ""
+def _stand_ins(plan: CompiledRequirement, best: _Scored, missing: Sequence[int]) -> dict[int, str]:
+    """Tests not passed whose idempotent id passed under another name, and that name."""
+    out = {}
+    ids = None
+    for i in missing:
+        test_id = plan.tests[i].idempotent_id
+        if not test_id:
+            continue
+        if ids is None:
+            ids = best.evidence.id_names
+        other = ids.get(test_id)
+        if other is not None:
+            out[i] = other
+    return out
 
 
-def _score_scs(plan: ScsPlan, pool: _Pool, uses: list[EvidenceUse], subject: str, as_of: date) -> RequirementResult:
-    """A scope version passes when every mandatory testcase passes with an unexpired result.
-    Precedence as SCS's own (scs.md §6.2): FAIL, then MISSING, then DNF (ABORT), then PASS."""
-    scope, version = plan.scope, plan.scope.versions[plan.version]
-    wanted = set(version.mandatory)
-    latest: dict[str, tuple[int, ScsResult]] = {}
-    for index, ev in pool.items:
-        for r in ev.scs:
-            if r.scope != scope.uuid or r.subject != subject or r.testcase not in wanted:
-                continue
-            if r.testcase not in latest or r.checked_at > latest[r.testcase][1].checked_at:
-                latest[r.testcase] = (index, r)  # the newest result counts, as in the monitor
-    now = datetime.combine(as_of, time.max, tzinfo=UTC)
-    caps, passed, failing, missing, aborted = [], 0, [], [], []
-    for tc in version.mandatory:
-        found = latest.get(tc)
-        evidence_index, result = found if found else (None, None)
-        expiry = expires_at(result.checked_at, scope.lifetime(tc)) if result else None
-        if result is None or expiry is None:
-            state, note = CapabilityState.NOT_VERIFIED, "no result"
-            missing.append(tc)
-        elif expiry <= now:
-            state, note = CapabilityState.NOT_VERIFIED, f"expired {expiry.date().isoformat()}"
-            missing.append(tc)
-        elif result.result == 1:
-            state, note = CapabilityState.PASS, f"checked {result.checked_at.date()}, valid until {expiry.date()}"
-            passed += 1
-        elif result.result == -1:
-            state, note = CapabilityState.FAIL, f"failed, checked {result.checked_at.date()}"
-            failing.append(tc)
-        else:
-            state, note = CapabilityState.ERROR, f"did not finish (ABORT), checked {result.checked_at.date()}"
-            aborted.append(tc)
-        ok = state is CapabilityState.PASS
-        test = TestResult(tc, None, ok, MatchedBy.NAME if ok else None, None, evidence_index if ok else None)
-        caps.append(CapabilityResult(tc, Status.REQUIRED, state, 1, int(ok), 0, (test,), note=note))
-    total = len(version.mandatory)
-    tally = Tally(total, passed)
-    if not uses:
-        verdict, reason = Verdict.NOT_VERIFIED, "no evidence"
-    elif not pool.items:
-        verdict, reason = _verdict(tally, pool, uses, False, [])
-    elif failing:
-        verdict, reason = Verdict.FAIL, f"{len(failing)} of {total} mandatory testcases failed ({_few(failing)})"
-    elif missing:
-        verdict = Verdict.NOT_VERIFIED
-        reason = f"{len(missing)} of {total} mandatory testcases have no current result ({_few(missing)})"
-    elif aborted:
-        verdict, reason = Verdict.ERROR, f"{len(aborted)} mandatory testcases did not finish ({_few(aborted)})"
-    else:
-        verdict, reason = Verdict.PASS, f"all {total} mandatory testcases passed with current results"
-    if verdict is not Verdict.PASS and not pool.items:
-        caps = [replace(c, state=CapabilityState.NOT_VERIFIED) for c in caps]
-    state_word = scope.state_on(plan.version, plan.on)
-    if verdict is Verdict.PASS and state_word is VersionState.WARN:
-        reason += f"; {plan.version} is in 'warn' on {plan.on}: about to expire"
-    return RequirementResult(
-        kind=RequirementKind.SCS,
-        guideline=plan.version,
-        program=scope.slug,
-        title=plan.title,
-        verdict=verdict,
-        reason=reason,
-        required=tally,
-        refstack=tally,
-        advisory=Readiness(),
-        capabilities=tuple(caps),
-        scope=scope.uuid,
+def _detail(
+    plan: CompiledRequirement,
+    best: _Scored | None,
+    absent: dict[str, str],
+    untested: frozenset[str] | None,
+    discovered: bool,
+) -> InteropDetail:
+    if best is None:
+        return InteropDetail(plan, False, absent_services=absent, untested=untested, discovered=discovered)
+    missing = plan.all_indices - best.passed
+    return InteropDetail(
+        plan,
+        True,
+        best.index,
+        missing,
+        best.by_alias,
+        _stand_ins(plan, best, sorted(missing)),
+        absent,
+        untested,
+        discovered,
     )
+
+
+def _untested(plan: CompiledRequirement, scored: list[Evidence]) -> frozenset[str]:
+    """Capabilities no scored evidence has a record of (with a live discovery, those stay
+    "present, not yet tested" rather than failing)."""
+    seen_names: frozenset[str] = frozenset().union(*(ev.seen_names for ev in scored)) if scored else frozenset()
+    seen_ids: frozenset[str] = frozenset().union(*(ev.seen_ids for ev in scored)) if scored else frozenset()
+    out = set()
+    for planned, indices in zip(plan.caps, plan.cap_tests, strict=True):
+        tests = [plan.tests[i] for i in indices]
+        if not any(
+            t.name in seen_names or any(a in seen_names for a in t.aliases) or (t.idempotent_id in seen_ids)
+            for t in tests
+        ):
+            out.add(planned.capability.id)
+    return frozenset(out)
+
+
+def _readiness(plan: CompiledRequirement, best: _Scored | None) -> Readiness:
+    caps = ready = tests = passed = 0
+    for planned, indices in zip(plan.caps, plan.cap_tests, strict=True):
+        if planned.status is not Status.ADVISORY or planned.required:
+            continue
+        caps += 1
+        tests += len(indices)
+        got = [i for i in indices if best is not None and i in best.passed]
+        passed += len(got)
+        if best is not None and all(i in best.passed or plan.tests[i].flagged for i in indices):
+            ready += 1
+    return Readiness(caps, ready, tests, passed)
+
+
+def _caps_of(plan: CompiledRequirement, tests: set[int]) -> list[str]:
+    return [
+        p.capability.id
+        for p, indices in zip(plan.caps, plan.cap_tests, strict=True)
+        if p.required and any(i in tests for i in indices)
+    ]
+
+
+def _tail(name: str) -> str:
+    parts = name.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else name
 
 
 def _few(items: list[str]) -> str:
     return ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
-
-
-def _state(
-    cap_id: str,
-    count: _Count,
-    verdict: Verdict,
-    missing: dict[str, str],
-    untested: set[str],
-    pool: _Pool,
-) -> CapabilityState:
-    if cap_id in missing:
-        return CapabilityState.FAIL
-    if pool.catalog is not None and cap_id in untested:
-        return CapabilityState.NOT_VERIFIED  # the service is there; no test has said more
-    if verdict is Verdict.NOT_VERIFIED:
-        return CapabilityState.NOT_VERIFIED
-    if verdict is Verdict.ERROR and not count.passed:
-        return CapabilityState.ERROR
-    if count.failed:
-        return CapabilityState.FAIL
-    if count.flag_failed:
-        return CapabilityState.FLAGGED_ONLY
-    return CapabilityState.PASS

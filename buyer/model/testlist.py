@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from buyer.model.guideline import Guideline, Status
+from buyer.model.requirements import Requirement
 from buyer.model.scorecard import RequirementKind
-from buyer.model.scoring import Requirement
 
 
 def refstack_test_lines(

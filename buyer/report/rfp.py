@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from buyer.model.guideline import Status
 from buyer.model.profile import Profile
+from buyer.model.requirements import Requirement
 from buyer.model.scorecard import GuidelineUse, RequirementKind
-from buyer.model.scoring import Requirement
 from buyer.report.markdown import md
 
 

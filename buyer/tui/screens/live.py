@@ -118,7 +118,7 @@ class LiveScreen(Screen[None]):
         from buyer.live.clouds import open_cloud
         from buyer.live.tempest import TempestRunner
         from buyer.locations import tempest_workspace
-        from buyer.model.scoring import resolve_requirements
+        from buyer.model.requirements import resolve_requirements
         from buyer.model.testlist import run_list
 
         call = self.app.call_from_thread
