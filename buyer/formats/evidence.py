@@ -101,10 +101,9 @@ def parse_evidence(
     if fmt == "json":
         fast = _refstack_client_fast(data, source)
         if fast is not None:
-            names, uuids, cpid = fast
-            return _passes(
-                source, digest, kind, EvidenceFormat.REFSTACK_CLIENT_JSON, names, uuids, date, date_basis, cpid
-            )
+            names, uuids, cpid, canonical = fast
+            fmt = EvidenceFormat.REFSTACK_CLIENT_JSON
+            return _passes(source, digest, kind, fmt, names, uuids, date, date_basis, cpid, canonical=canonical)
         doc = load_json(data, source)
         if isinstance(doc, dict) and doc.get("format") == "buyer.discovery":
             return _discovery(doc, source, digest)
@@ -143,6 +142,7 @@ def _passes(
     date_basis: str,
     reference: str = "",
     verified: bool = False,
+    canonical: bool | None = None,
 ) -> Evidence:
     """Evidence of a passes-only format: names (attributes split off) and their ids."""
     if not names:
@@ -151,8 +151,11 @@ def _passes(
         split = [split_test_id(n) for n in names]
         names = [n for n, _ in split]
         uuids = [u or (uuids[i] if uuids else None) for i, (_, u) in enumerate(split)]
+        canonical = None
     provenance = Provenance(source, digest, kind, fmt, date, date_basis if date else "", verified, reference)
-    return Evidence(provenance, passed=tuple(names), passed_uuids=tuple(uuids) if uuids else ())
+    return Evidence(
+        provenance, passed=tuple(names), passed_uuids=tuple(uuids) if uuids else (), canonical_ids=canonical
+    )
 
 
 def _scs_evidence(results: list[ScsResult], source: str, digest: str, fmt: str, kind: EvidenceKind) -> Evidence:
@@ -209,11 +212,24 @@ class _ClientResult(msgspec.Struct):
 
 
 _CLIENT_DECODER = msgspec.json.Decoder(_ClientResult)
-# Every uuid on its own line: one regular-expression pass checks them all.
+# Ids in the other forms tempest accepts (upper case, no hyphens, an id- prefix), one per line.
 _UUIDS = re.compile(r"(?:(?:id-)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\n)*")
 
 
-def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str | None], str] | None:
+_HEX_OR_HYPHEN = str.maketrans("", "", "0123456789abcdef-")
+
+
+def _canonical(uuids: list[str]) -> bool:
+    """Every id in the 8-4-4-4-12 lower-case form refstack-client writes, checked with string
+    operations that run in C: hyphens where they belong, nothing but hex digits elsewhere."""
+    joined = "".join(uuids)
+    if len(joined) != 36 * len(uuids) or joined.translate(_HEX_OR_HYPHEN):
+        return False
+    hyphens = 4 * len(uuids)
+    return joined.count("-") == hyphens and all(set(joined[at::36]) <= {"-"} for at in (8, 13, 18, 23))
+
+
+def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str | None], str, bool] | None:
     """refstack-client JSON on the fast path; None when the document is something else (or
     broken: the general path then says where, with the field's name)."""
     try:
@@ -225,10 +241,11 @@ def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str
     names = [r.name for r in doc.results]
     uuids = [r.uuid for r in doc.results]
     present = [u for u in uuids if u]
-    if present and not _UUIDS.fullmatch("\n".join(present) + "\n"):
+    canonical = _canonical(present)
+    if not canonical and not _UUIDS.fullmatch("\n".join(present) + "\n"):
         bad = next(i for i, u in enumerate(uuids) if u and not _UUIDS.fullmatch(u + "\n"))
         raise InputError(source, "not a UUID", field=f"results[{bad}].uuid")
-    return names, uuids, doc.cpid
+    return names, uuids, doc.cpid, canonical
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ capability-level ``flagged[]`` of schema 1.2.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from typing import Any
 
 from buyer.formats._json import Reader, join, load_json
+from buyer.model.evidence import normalise_uuid
 from buyer.model.guideline import (
     CORE_PROGRAMS,
     Capability,
@@ -93,10 +95,10 @@ class GuidelineParser(Reader):
                 self.expect(value, dict, join(path, key))
         bare = raw_id[3:] if raw_id.startswith("id-") else raw_id
         return Test(
-            name=name,
-            idempotent_id=bare.lower() or None,
+            name=sys.intern(name),  # evidence interns its names too: look-ups compare pointers
+            idempotent_id=normalise_uuid(bare) or bare.lower() or None,
             id_token=raw_id,
-            aliases=self.strings(details, "aliases", path),
+            aliases=tuple(map(sys.intern, self.strings(details, "aliases", path))),
             flag=flag,
         )
 
@@ -112,7 +114,7 @@ class GuidelineParser(Reader):
                 names = self.strings(cap, "tests", cpath)
                 tests = tuple(
                     Test(
-                        name=n,
+                        name=sys.intern(n),
                         flag=Flag(reason="flagged (schema 1.2 gives no reason)") if n in flagged else None,
                     )
                     for n in names

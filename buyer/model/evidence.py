@@ -75,6 +75,7 @@ class Evidence:
         *,
         passed: tuple[str, ...] = (),
         passed_uuids: tuple[str | None, ...] = (),
+        canonical_ids: bool | None = None,
     ) -> None:
         """``records`` are any outcomes; ``passed`` (with ``passed_uuids`` beside it, raw as the
         file wrote them, already checked) is the compact form parsers of passes-only formats use."""
@@ -95,6 +96,8 @@ class Evidence:
         self.passed = tuple(names)
         self._uuids = tuple(uuids)
         self.others = tuple(others)
+        if canonical_ids is not None:  # the parser checked the ids already
+            self.__dict__["_canonical_ids"] = canonical_ids
 
     def with_provenance(self, provenance: Provenance) -> Evidence:
         """The same results under another provenance (e.g. named as the profile names it)."""
@@ -137,6 +140,25 @@ class Evidence:
             if uuid and uuid not in out:
                 out[uuid] = name
         return out
+
+    def names_for_ids(self, wanted: frozenset[str]) -> dict[str, str]:
+        """For each of these (canonical) idempotent ids that passed: the first name it passed as.
+
+        Asked for the few tests that did not pass by name; lower-casing is enough for the
+        canonical form, so the full id map is built only for ids written otherwise."""
+        if self._canonical_ids:
+            # Canonical ids are compared as written: a scan of the tuple, no set to build.
+            found = [w for w in wanted if w in self._uuids]
+            if not found:
+                return {}
+            return {w: self.passed[self._uuids.index(w)] for w in found}
+        ids = self.id_names
+        return {i: ids[i] for i in wanted if i in ids}
+
+    @cached_property
+    def _canonical_ids(self) -> bool:
+        """Every id written in the canonical form (lower-case 8-4-4-4-12 hex)."""
+        return all(u is None or normalise_uuid(u) == u for u in self._uuids)
 
     @cached_property
     def seen_names(self) -> frozenset[str]:

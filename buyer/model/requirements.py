@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from buyer.errors import CatalogueError, RequirementError
@@ -81,15 +82,35 @@ class CompiledRequirement:
     required_pairs: tuple[int, ...] = field(init=False)  # a test index per required (capability, test) pair
     flagged_pairs: tuple[int, ...] = field(init=False)  # the same, flagged tests only
     unflagged_pairs: tuple[int, ...] = field(init=False)  # the same, non-flagged tests only
+    primary: dict[str, int] = field(init=False)  # a test's own name -> its index
+    primary_names: frozenset[str] = field(init=False)
+    aliased: frozenset[int] = field(init=False)  # tests that have aliases
+    pair_counts: dict[int, int] = field(init=False)  # test -> required (capability, test) pairs it is in
+    advisory: tuple[tuple[frozenset[int], int], ...] = field(init=False)  # advisory caps: (tests, count)
+    test_caps: dict[int, tuple[int, ...]] = field(init=False)  # test -> the required capabilities holding it
 
     def __post_init__(self) -> None:
         req, flagged, unflagged = [], [], []
-        for planned, indices in zip(self.caps, self.cap_tests, strict=True):
+        counts: dict[int, int] = {}
+        holders: dict[int, list[int]] = {}
+        advisory = []
+        for position, (planned, indices) in enumerate(zip(self.caps, self.cap_tests, strict=True)):
             if not planned.required:
+                if planned.status is Status.ADVISORY:
+                    advisory.append((frozenset(indices), len(indices)))
                 continue
             for i in indices:
                 req.append(i)
+                counts[i] = counts.get(i, 0) + 1
+                holders.setdefault(i, []).append(position)
                 (flagged if self.tests[i].flagged else unflagged).append(i)
+        primary = {t.name: i for i, t in enumerate(self.tests)}
+        object.__setattr__(self, "primary", primary)
+        object.__setattr__(self, "primary_names", frozenset(primary))
+        object.__setattr__(self, "aliased", frozenset(i for i, t in enumerate(self.tests) if t.aliases))
+        object.__setattr__(self, "pair_counts", counts)
+        object.__setattr__(self, "test_caps", {i: tuple(dict.fromkeys(v)) for i, v in holders.items()})
+        object.__setattr__(self, "advisory", tuple(advisory))
         object.__setattr__(self, "names", frozenset(self.lookup))
         object.__setattr__(self, "all_indices", frozenset(range(len(self.tests))))
         object.__setattr__(self, "ids", frozenset(self.by_id))
@@ -97,7 +118,7 @@ class CompiledRequirement:
         object.__setattr__(self, "flagged_pairs", tuple(flagged))
         object.__setattr__(self, "unflagged_pairs", tuple(unflagged))
 
-    @property
+    @cached_property
     def title(self) -> str:
         return self.requirement.title
 

@@ -129,6 +129,8 @@ class CapabilityDetail(Protocol):
 
     def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]: ...
 
+    def id_only(self) -> tuple[str, ...]: ...
+
 
 @dataclass(frozen=True)
 class FixedCapabilities:
@@ -138,6 +140,9 @@ class FixedCapabilities:
 
     def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]:
         return self.items
+
+    def id_only(self) -> tuple[str, ...]:
+        return tuple(t.name for c in self.items for t in c.results if t.matched_by is MatchedBy.ID)
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,12 @@ class InteropDetail:
                 )
             )
         return tuple(out)
+
+    def id_only(self) -> tuple[str, ...]:
+        """Tests not passed whose idempotent id passed under another name, once per (capability, test)."""
+        if not self.stand_ins:
+            return ()
+        return tuple(self.plan.tests[i].name for indices in self.plan.cap_tests for i in indices if i in self.stand_ins)
 
     def _result(self, i: int) -> TestResult:
         test = self.plan.tests[i]
@@ -232,7 +243,7 @@ class RequirementResult:
 
     @property
     def id_only_matches(self) -> tuple[str, ...]:
-        return tuple(t.name for c in self.capabilities for t in c.results if t.matched_by is MatchedBy.ID)
+        return self.detail.id_only()
 
     @property
     def needs_review(self) -> bool:

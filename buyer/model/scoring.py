@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 
 from buyer.errors import InputError
 from buyer.model.evidence import Evidence
-from buyer.model.guideline import Guideline, Status
+from buyer.model.guideline import Guideline
 from buyer.model.profile import EvidencePolicy, Profile
 from buyer.model.registry import Claim
 from buyer.model.requirements import (
@@ -229,7 +229,7 @@ class _Scored:
 
     index: int
     evidence: Evidence
-    passed: frozenset[int]
+    missing: frozenset[int]  # tests not passed by name or alias (usually few)
     by_alias: frozenset[int]
     tally: Tally
     unflagged_missing: tuple[int, ...]  # required non-flagged tests not passed
@@ -240,29 +240,35 @@ class _Scored:
 
 
 def _score_one(plan: CompiledRequirement, index: int, ev: Evidence) -> _Scored | None:
-    """RefStack's numbers for one piece of evidence; None when it has no result for any test."""
-    hit = ev.passed_names & plan.names
-    if not hit and not (ev.seen_names & plan.names) and not (plan.ids and ev.seen_ids & plan.ids):
+    """RefStack's numbers for one piece of evidence; None when it has no result for any test.
+
+    Set arithmetic on names: what did not pass is usually a handful of tests, so the work is
+    in C and the Python loops run over the few."""
+    passed = ev.passed_names
+    not_by_name = plan.primary_names - passed
+    if len(not_by_name) == len(plan.primary_names) and not _touched(plan, ev):
         return None
-    by_name: set[int] = set()
-    by_alias: set[int] = set()
-    tests = plan.tests
-    for name in hit:
-        for i in plan.lookup[name]:
-            (by_name if tests[i].name == name else by_alias).add(i)
-    by_alias -= by_name
-    passed = frozenset(by_name | by_alias)
-    flag_passed = sum(1 for i in plan.flagged_pairs if i in passed)
-    unflagged_missing = tuple(i for i in plan.unflagged_pairs if i not in passed)
+    missing = {plan.primary[n] for n in not_by_name}
+    by_alias = frozenset(i for i in missing & plan.aliased if any(a in passed for a in plan.tests[i].aliases))
+    missing -= by_alias
+    tests, counts = plan.tests, plan.pair_counts
+    unflagged_missing = tuple(i for i in sorted(missing) if i in counts and not tests[i].flagged)
+    lost = sum(counts[i] for i in unflagged_missing)
+    flag_lost = sum(counts[i] for i in missing if i in counts and tests[i].flagged)
     flagged = len(plan.flagged_pairs)
     tally = Tally(
         tests=len(plan.required_pairs),
-        passed=len(plan.unflagged_pairs) - len(unflagged_missing) + flag_passed,
+        passed=len(plan.required_pairs) - lost - flag_lost,
         flagged=flagged,
-        flag_passed=flag_passed,
-        flag_failed=flagged - flag_passed,
+        flag_passed=flagged - flag_lost,
+        flag_failed=flag_lost,
     )
-    return _Scored(index, ev, passed, frozenset(by_alias), tally, unflagged_missing)
+    return _Scored(index, ev, frozenset(missing), by_alias, tally, unflagged_missing)
+
+
+def _touched(plan: CompiledRequirement, ev: Evidence) -> bool:
+    """Whether the evidence has any record (pass, fail, skip) of the requirement's tests."""
+    return not plan.names.isdisjoint(ev.seen_names) or bool(plan.ids and not plan.ids.isdisjoint(ev.seen_ids))
 
 
 def _score_interop(
@@ -318,7 +324,11 @@ def _score_interop(
         return result(Verdict.NOT_VERIFIED, f"no evidence the profile accepts: {why}")
     if not plan.required_pairs:
         return result(Verdict.ERROR, "the guideline lists no required tests for this requirement")
-    required_absent = sorted({absent[p.capability.id] for p in plan.caps if p.required and p.capability.id in absent})
+    required_absent = (
+        sorted({absent[p.capability.id] for p in plan.caps if p.required and p.capability.id in absent})
+        if absent
+        else []
+    )
     best = _best(scored)
     if required_absent:
         return result(
@@ -342,7 +352,7 @@ def _score_interop(
         note = f", {t.flagged} flagged tests not needed" if t.flagged else ""
         return result(Verdict.PASS, f"all {t.non_flagged_tests} non-flagged required tests passed{note}", best)
     stand_ins = _stand_ins(plan, best, best.unflagged_missing)
-    unmatched = [i for i in dict.fromkeys(best.unflagged_missing) if i not in stand_ins]
+    unmatched = [i for i in best.unflagged_missing if i not in stand_ins]
     missing_pairs = t.non_flagged_tests - t.non_flagged_passed
     if unmatched:
         caps = _caps_of(plan, set(best.unflagged_missing))
@@ -351,7 +361,7 @@ def _score_interop(
             f"{missing_pairs} of {t.non_flagged_tests} non-flagged required tests did not pass ({_few(caps)})",
             best,
         )
-    review = tuple((plan.tests[i].name, stand_ins[i]) for i in dict.fromkeys(best.unflagged_missing))
+    review = tuple((plan.tests[i].name, stand_ins[i]) for i in best.unflagged_missing)
     pairs = ", ".join(f"{_tail(test)} (only {_tail(other)} passed)" for test, other in review[:2])
     more = f" and {len(review) - 2} more" if len(review) > 2 else ""
     return result(
@@ -376,18 +386,11 @@ def _best(scored: list[_Scored]) -> _Scored | None:
 
 def _stand_ins(plan: CompiledRequirement, best: _Scored, missing: Sequence[int]) -> dict[int, str]:
     """Tests not passed whose idempotent id passed under another name, and that name."""
-    out = {}
-    ids = None
-    for i in missing:
-        test_id = plan.tests[i].idempotent_id
-        if not test_id:
-            continue
-        if ids is None:
-            ids = best.evidence.id_names
-        other = ids.get(test_id)
-        if other is not None:
-            out[i] = other
-    return out
+    wanted = {plan.tests[i].idempotent_id: i for i in missing if plan.tests[i].idempotent_id}
+    if not wanted:
+        return {}
+    found = best.evidence.names_for_ids(frozenset(k for k in wanted if k))
+    return {wanted[test_id]: name for test_id, name in found.items()}
 
 
 def _detail(
@@ -399,14 +402,13 @@ def _detail(
 ) -> InteropDetail:
     if best is None:
         return InteropDetail(plan, False, absent_services=absent, untested=untested, discovered=discovered)
-    missing = plan.all_indices - best.passed
     return InteropDetail(
         plan,
         True,
         best.index,
-        missing,
+        best.missing,
         best.by_alias,
-        _stand_ins(plan, best, sorted(missing)),
+        _stand_ins(plan, best, sorted(best.missing)),
         absent,
         untested,
         discovered,
@@ -431,24 +433,22 @@ def _untested(plan: CompiledRequirement, scored: list[Evidence]) -> frozenset[st
 
 def _readiness(plan: CompiledRequirement, best: _Scored | None) -> Readiness:
     caps = ready = tests = passed = 0
-    for planned, indices in zip(plan.caps, plan.cap_tests, strict=True):
-        if planned.status is not Status.ADVISORY or planned.required:
-            continue
+    missing = best.missing if best is not None else None
+    for indices, count in plan.advisory:
         caps += 1
-        tests += len(indices)
-        got = [i for i in indices if best is not None and i in best.passed]
-        passed += len(got)
-        if best is not None and all(i in best.passed or plan.tests[i].flagged for i in indices):
-            ready += 1
+        tests += count
+        if missing is None:
+            continue
+        lost = indices & missing
+        passed += count - len(lost)
+        ready += all(plan.tests[i].flagged for i in lost)
     return Readiness(caps, ready, tests, passed)
 
 
 def _caps_of(plan: CompiledRequirement, tests: set[int]) -> list[str]:
-    return [
-        p.capability.id
-        for p, indices in zip(plan.caps, plan.cap_tests, strict=True)
-        if p.required and any(i in tests for i in indices)
-    ]
+    """The required capabilities that hold these tests, in the plan's order."""
+    positions = sorted({c for i in tests for c in plan.test_caps.get(i, ())})
+    return [plan.caps[c].capability.id for c in positions]
 
 
 def _tail(name: str) -> str:
