@@ -55,7 +55,7 @@ def atomic_write(
     return target
 
 
-def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parents: bool = False) -> str:
+def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parents: bool = True) -> str:
     """Write a file the user named; returns where it went (the path, or ``-``)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     label = os.fspath(path)
@@ -131,7 +131,7 @@ def _through(label: str, target: Path, payload: bytes) -> None:
 
 
 def _why(exc: OSError) -> str:
-    return (exc.strerror or type(exc).__name__).lower()
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
 def _umask() -> int:

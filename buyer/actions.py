@@ -1,37 +1,43 @@
-"""The verbs both faces (CLI and TUI) call: load a profile, gather its evidence, evaluate.
+"""The verbs both faces (CLI and TUI) call: load and check a profile, gather its evidence,
+evaluate. One function turns a request into a Scorecard: ``evaluate(request, catalogue)``.
 
-No rules live here: scoring is ``buyer.model.scoring``; this module only wires files to it.
+No rules live here: scoring is ``buyer.model``; this module wires files and sources to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from buyer._atomic import atomic_write
+from buyer._atomic import write_output
+from buyer._hashing import sha256_hex
 from buyer.config import settings
-from buyer.errors import InputError
-from buyer.formats.evidence import sha256_hex
-from buyer.formats.toml_models import dump_profile, parse_profile
+from buyer.errors import BuyerError, InputError, ProfileErrors
+from buyer.formats.toml_models import dump_profile, parse_profile, toml_positions
 from buyer.model.evidence import Evidence, EvidenceKind
-from buyer.model.profile import Profile
+from buyer.model.guideline import Guideline
+from buyer.model.profile import EvidenceRef, Product, Profile
+from buyer.model.requirements import problems as requirement_problems
 from buyer.model.requirements import resolve_requirements
-from buyer.model.scorecard import Scorecard
-from buyer.model.scoring import evaluate
-from buyer.sources.cache import Cache
+from buyer.model.scorecard import InputUse, Scorecard
+from buyer.model.scoring import evaluate as score
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
 from buyer.sources.files import load_evidence_file, read_input
-from buyer.sources.http import HttpClient
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
-from buyer.sources.scs_scopes import load_scope
+from buyer.sources.scs_scopes import LoadedScope, load_scope
+
+REFSTACK_PREFIX = "refstack:"
 
 
 def make_fetcher(offline: bool = False) -> Fetcher:
     """The one way faces reach the network: through the cache, offline when asked."""
+    from buyer.sources.cache import Cache
+    from buyer.sources.http import HttpClient
+
     return Fetcher(HttpClient(), Cache(), offline=offline or settings().offline)
 
 
@@ -40,37 +46,134 @@ def open_guidelines(source: str | None = None, offline: bool = False, refresh: b
     return open_catalogue(source, make_fetcher(offline), refresh=refresh)
 
 
+# -- profiles ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class LoadedProfile:
     profile: Profile
     path: Path
     sha256: str
+    text: str = ""
 
 
 def load_profile(path: str | Path) -> LoadedProfile:
+    """Read and validate a profile file (its own rules; ``check_profile`` adds the catalogue's)."""
     file = Path(path)
     data = read_input(file)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(str(path), "not UTF-8 text (is this a TOML profile?)") from None
-    return LoadedProfile(parse_profile(text, str(path)), file, sha256_hex(data))
+    return LoadedProfile(parse_profile(text, str(path)), file, sha256_hex(data), text)
 
 
-def save_profile(profile: Profile, path: str | Path) -> Path:
-    """Write a profile atomically: an existing file is replaced whole or not at all."""
-    return atomic_write(path, dump_profile(profile))
+def load_checked_profile(
+    path: str | Path, catalogue: Mapping[str, Guideline] | None, offline: bool = False
+) -> LoadedProfile:
+    """A profile that can be evaluated, or ProfileErrors listing every problem at once: the file's
+    own (TOML, keys, values) and the catalogue's, in file order. ``catalogue`` None: not checked
+    against one (it is opened only for a profile with an interop section)."""
+    try:
+        loaded = load_profile(path)
+    except ProfileErrors as exc:
+        raise ProfileErrors(sorted([*exc.errors, *_section_problems(path, catalogue, offline)], key=_order)) from None
+    check_profile(loaded, catalogue if loaded.profile.interop is not None else None, offline)
+    return loaded
 
 
-def profile_evidence(loaded: LoadedProfile, offline: bool = False) -> dict[str, list[Evidence]]:
-    """Read every piece of evidence the shortlist names (paths relative to the profile's folder)."""
-    base = loaded.path.parent
-    out: dict[str, list[Evidence]] = {}
-    for product in loaded.profile.shortlist:
-        items = out.setdefault(product.name, [])
-        for ref in product.evidence:
-            items.append(load_evidence_ref(ref.file, ref.kind, offline, ref.date, base))
+def _order(e: InputError) -> tuple[int, int]:
+    return (e.line or 0, e.column or 0)
+
+
+def _section_problems(path: str | Path, catalogue: Mapping[str, Guideline] | None, offline: bool) -> list[InputError]:
+    """When the file as a whole does not validate, its [interop] section may still be checked
+    against the catalogue, so that every problem is told at once."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from buyer.model.profile import InteropRequirement
+
+    try:
+        text = read_input(Path(path)).decode("utf-8-sig")
+        data = tomllib.loads(text)
+        interop = InteropRequirement.model_validate(data.get("interop"))
+    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+        return []
+    if catalogue is None:
+        return []
+    stub = Profile.model_construct(name="", interop=interop, scs=None)
+    try:
+        found = requirement_problems(stub, catalogue)
+    except BuyerError:  # the catalogue cannot be read: the file's own problems are told
+        return []
+    positions = toml_positions(text)
+    return [_at(str(path), loc, str(exc), positions) for loc, exc in found]
+
+
+def check_profile(loaded: LoadedProfile, catalogue: Mapping[str, Guideline] | None, offline: bool = False) -> None:
+    """Every problem that keeps the profile from being evaluated, each with FILE:LINE:COL, all at
+    once: what the catalogue does not have, what the program cannot carry, a scope version the
+    scope file lacks. Raises ProfileErrors; returns quietly when it can be evaluated."""
+    found = problem_list(loaded.profile, catalogue, loaded.path.parent, offline)
+    if found:
+        positions = toml_positions(loaded.text)
+        raise ProfileErrors(
+            sorted((_at(str(loaded.path), loc, message, positions) for loc, message in found), key=_order)
+        )
+
+
+def problem_list(
+    profile: Profile, catalogue: Mapping[str, Guideline] | None, base: Path | None, offline: bool = False
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """(profile field, message) for everything the catalogue or the scope cannot evaluate."""
+    needs_catalogue = catalogue if profile.interop is not None else None
+    out = [(loc, str(exc)) for loc, exc in requirement_problems(profile, needs_catalogue)]
+    if profile.scs is not None:
+        try:
+            scope = load_scope(profile.scs.scope, make_fetcher(offline), base).scope
+        except InputError as exc:
+            out.append((("scs", "scope"), str(exc)))
+        else:
+            if profile.scs.version != "effective" and profile.scs.version not in scope.versions:
+                have = ", ".join(scope.versions)
+                out.append(
+                    (("scs", "version"), f"{scope.name} has no version '{profile.scs.version}' (it has: {have})")
+                )
     return out
+
+
+def _at(
+    source: str, loc: tuple[str | int, ...], message: str, positions: Mapping[tuple[object, ...], tuple[int, int]]
+) -> InputError:
+    for end in range(len(loc), 0, -1):
+        found = positions.get(loc[:end])
+        if found:
+            return InputError(source, message, line=found[0], column=found[1])
+    return InputError(source, message, line=1, column=1)
+
+
+def save_profile(profile: Profile, path: str | Path) -> str:
+    """Write a profile atomically: an existing file is replaced whole or not at all."""
+    return write_output(path, dump_profile(profile))
+
+
+def profile_bytes(profile: Profile) -> bytes:
+    """The bytes a save writes: what a report's profile hash refers to for an unsaved profile."""
+    return dump_profile(profile).encode("utf-8")
+
+
+# -- evidence ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """A piece of evidence not read yet: a file (relative to ``base``) or ``refstack:<id>``."""
+
+    product: str
+    ref: EvidenceRef
+    base: Path | None = None  # the folder relative paths are read from (a profile's, a registry's)
 
 
 def split_evidence_arg(arg: str) -> tuple[str, str]:
@@ -83,74 +186,143 @@ def split_evidence_arg(arg: str) -> tuple[str, str]:
     return Path(arg).stem, arg
 
 
-REFSTACK_PREFIX = "refstack:"
+def evidence_args(args: Sequence[str], kind: EvidenceKind) -> list[EvidenceSource]:
+    """``--evidence`` options as sources (relative to the working folder)."""
+    return [EvidenceSource(p, EvidenceRef(file=f, kind=kind)) for p, f in map(split_evidence_arg, args)]
+
+
+def profile_sources(loaded: LoadedProfile | None, profile: Profile) -> list[EvidenceSource]:
+    base = loaded.path.parent if loaded else None
+    return [EvidenceSource(p.name, ref, base) for p in profile.shortlist for ref in p.evidence]
+
+
+def registry_sources(profile: Profile, registry: Registry | None) -> list[EvidenceSource]:
+    """Evidence the local registry holds for shortlisted products (files a vendor sent)."""
+    out: list[EvidenceSource] = []
+    if registry is None:
+        return out
+    for product in profile.shortlist:
+        found = registry.find(product.name)
+        if found is not None:
+            out += [EvidenceSource(product.name, ref, found.evidence_base) for ref in found.evidence]
+    return out
 
 
 def refstack_client(offline: bool = False, fetcher: Fetcher | None = None) -> RefStackClient:
     return RefStackClient(settings().refstack_url, fetcher or make_fetcher(offline))
 
 
-def load_evidence_ref(
-    ref: str, kind: EvidenceKind, offline: bool = False, declared: dt.date | None = None, base: Path | None = None
-) -> Evidence:
-    """A file path, or ``refstack:<result id>`` for a published RefStack result."""
-    if ref.startswith(REFSTACK_PREFIX):
-        result_id = ref.removeprefix(REFSTACK_PREFIX).strip()
+def load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
+    """Read one piece of evidence, named in reports as it was given (never a folder of this machine)."""
+    ref = source.ref
+    if ref.file.startswith(REFSTACK_PREFIX):
+        result_id = ref.file.removeprefix(REFSTACK_PREFIX).strip()
         if not result_id:
-            raise InputError(ref, "name a RefStack result id after 'refstack:'")
+            raise InputError(ref.file, "name a RefStack result id after 'refstack:'")
         return refstack_client(offline).result(result_id)
-    file = Path(ref).expanduser()
-    if base is None or file.is_absolute():
-        return load_evidence_file(file, kind, declared)
-    # Read from the profile's folder (errors name that path), but recorded as the profile wrote
-    # it: reports then show no folder of the preparer's machine and hash the same elsewhere.
-    evidence = load_evidence_file(base / file, kind, declared)
-    return evidence.with_provenance(replace(evidence.provenance, source=ref))
+    file = Path(ref.file).expanduser()
+    path = file if source.base is None or file.is_absolute() else source.base / file
+    # Errors name the path read; the provenance names the file as the profile wrote it.
+    evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path))
+    return evidence.with_provenance(replace(evidence.provenance, source=ref.file))
 
 
-def load_evidence_args(
-    args: Iterable[str], kind: EvidenceKind = EvidenceKind.SELF_REPORTED, offline: bool = False
-) -> dict[str, list[Evidence]]:
-    out: dict[str, list[Evidence]] = {}
-    for arg in args:
-        product, ref = split_evidence_arg(arg)
-        out.setdefault(product, []).append(load_evidence_ref(ref, kind, offline))
-    return out
+class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):
+    """Each product's evidence, read when scoring asks for it and not kept afterwards: memory
+    stays flat however long the shortlist."""
+
+    def __init__(
+        self,
+        sources: Sequence[EvidenceSource],
+        loaded: Mapping[str, Sequence[Evidence]] | None = None,
+        offline: bool = False,
+    ) -> None:
+        self._sources: dict[str, list[EvidenceSource]] = {}
+        for s in sources:
+            self._sources.setdefault(s.product, []).append(s)
+        self._loaded = {k: list(v) for k, v in (loaded or {}).items()}
+        self._offline = offline
+        self._names = list(dict.fromkeys([*self._sources, *self._loaded]))
+
+    def __getitem__(self, product: str) -> Sequence[Evidence]:
+        if product not in self._sources and product not in self._loaded:
+            raise KeyError(product)
+        read = [load_evidence(s, self._offline) for s in self._sources.get(product, ())]
+        return [*read, *self._loaded.get(product, ())]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
-def merge_evidence(*maps: Mapping[str, list[Evidence]]) -> dict[str, list[Evidence]]:
-    out: dict[str, list[Evidence]] = {}
-    for mapping in maps:
-        for product, items in mapping.items():
-            out.setdefault(product, []).extend(items)
-    return out
+# -- evaluating ----------------------------------------------------------------------------
 
 
-def run_evaluation(
-    profile: Profile,
-    catalogue: Catalogue,
-    evidence: Mapping[str, list[Evidence]],
-    as_of: dt.date,
-    profile_sha256: str = "",
-    registry: Registry | None = None,
-    base: Path | None = None,
-) -> Scorecard:
-    """``base``: the folder a profile's relative paths (evidence, SCS scope) are read from."""
+@dataclass
+class EvaluationRequest:
+    """Everything an evaluation rests on; both faces build one and call ``evaluate``."""
+
+    profile: Profile
+    as_of: dt.date
+    profile_sha256: str = ""
+    profile_source: str = ""  # the profile file as the user named it ("" when built from options)
+    base: Path | None = None  # the folder the profile's relative paths (evidence, scope) are read from
+    evidence: list[EvidenceSource] = field(default_factory=list)
+    loaded: dict[str, list[Evidence]] = field(default_factory=dict)  # already read (live checks)
+    registry: Registry | None = None
+    offline: bool = False
+
+    def with_product(self, name: str) -> EvaluationRequest:
+        """The same request with ``name`` on the shortlist (a checked cloud, a responding vendor)."""
+        if any(p.name == name for p in self.profile.shortlist):
+            return self
+        profile = Profile.model_validate({**self.profile.model_dump(), "shortlist": [
+            *self.profile.model_dump()["shortlist"], Product(name=name).model_dump()
+        ]})  # fmt: skip
+        return replace(self, profile=profile)
+
+
+def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> Scorecard:
+    """The scorecard of a request: requirements resolved against ``catalogue``, evidence read
+    product by product, claims from the registry attached (never part of a verdict)."""
+    profile = request.profile
     requirements = resolve_requirements(profile.interop, catalogue)
-    uses = [catalogue.use(r.guideline.id) for r in requirements]
+    uses = {r.guideline.id: catalogue.use(r.guideline.id) for r in requirements}  # type: ignore[attr-defined]
+    inputs: list[InputUse] = []
+    if request.profile_sha256:
+        inputs.append(InputUse("profile", profile.name, request.profile_source, request.profile_sha256))
     scopes = {}
     if profile.scs is not None:
-        loaded = load_scope(profile.scs.scope, make_fetcher(), base)
+        loaded: LoadedScope = load_scope(profile.scs.scope, make_fetcher(request.offline), request.base)
         scopes[profile.scs.scope] = loaded.scope
-        uses.append(loaded.use)
-    unique = list({u.id: u for u in uses}.values())
+        uses[loaded.use.id] = loaded.use
+    sources = [*request.evidence, *registry_sources(profile, request.registry)]
+    evidence = EvidenceByProduct(sources, request.loaded, request.offline)
     claims = {}
+    registry = request.registry
     if registry is not None:
+        inputs += registry.inputs
         for name in [p.name for p in profile.shortlist] + list(evidence):
             found = registry.find(name)
             if found is not None:
                 claims[name] = list(found.claims)
-    return evaluate(profile, catalogue, evidence, as_of, unique, profile_sha256, claims, scopes)
+    guideline_uses = list(uses.values())
+    for g in guideline_uses:
+        kind = "scs-scope" if g.status == "SCS certificate scope" else "guideline"
+        inputs.append(InputUse(kind, g.id, g.source, g.sha256, g.retrieved_at, g.commit))
+    return score(
+        profile,
+        catalogue,
+        evidence,
+        request.as_of,
+        guideline_uses,
+        request.profile_sha256,
+        claims,
+        scopes,
+        inputs,
+    )
 
 
 def rfp_text(profile: Profile, catalogue: Catalogue) -> str:
@@ -159,16 +331,6 @@ def rfp_text(profile: Profile, catalogue: Catalogue) -> str:
 
     requirements = resolve_requirements(profile.interop, catalogue)
     return rfp_markdown(profile, requirements, [catalogue.use(r.guideline.id) for r in requirements])
-
-
-def registry_evidence(profile: Profile, registry: Registry, offline: bool = False) -> dict[str, list[Evidence]]:
-    """Evidence the local registry holds for shortlisted products (files a vendor sent)."""
-    out: dict[str, list[Evidence]] = {}
-    for product in profile.shortlist:
-        found = registry.find(product.name)
-        if found is not None and found.evidence:
-            out[product.name] = [load_evidence_ref(e.file, e.kind, offline, e.date) for e in found.evidence]
-    return out
 
 
 def load_registry_for(offline: bool = False, local: Path | None = None) -> Registry:

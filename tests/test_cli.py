@@ -172,10 +172,10 @@ def test_evaluate_a_profile_with_extra_evidence(tmp_path, passed_list, capsys):
 
 def test_profile_new_and_check(tmp_path, capsys):
     path = tmp_path / "new.toml"
-    assert main(["profile", "new", str(path), "--guideline", "2030.01", "--add-on", "dns"]) == 0
-    assert main(["profile", "check", str(path)]) == 0
+    assert main(["profile", "new", str(path), "--guideline", "2030.01", "--add-on", "dns", "--source", SOURCE]) == 0
+    assert main(["profile", "check", str(path), "--source", SOURCE]) == 0
     assert "ok — new: interop 2030.01 platform + dns" in capsys.readouterr().out
-    assert main(["profile", "new", str(path), "--guideline", "2030.01"]) == 2  # exists, no --force
+    assert main(["profile", "new", str(path), "--guideline", "2030.01", "--source", SOURCE]) == 2  # exists
 
 
 @pytest.mark.parametrize(

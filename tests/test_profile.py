@@ -9,7 +9,7 @@ import pytest
 
 from buyer import actions
 from buyer._atomic import atomic_write
-from buyer.errors import InputError
+from buyer.errors import InputError, OutputError
 from buyer.formats.toml_models import ProfileErrors, dump_profile, parse_profile
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "requirements_profiles").glob("*.toml"))
@@ -97,7 +97,7 @@ def test_save_is_atomic_and_replaces_whole(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"profile\.toml: not written: disk full"):
         actions.save_profile(profile, target)
     assert target.read_text() == "original\n"
     assert [p.name for p in tmp_path.iterdir()] == ["profile.toml"]  # no temporary file left

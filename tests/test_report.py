@@ -198,7 +198,7 @@ def test_report_cli_writes_atomically(tmp_path):
     done = subprocess.run(base, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     first = out.read_bytes()
-    assert first.startswith(b"%PDF") and "sha256" in done.stdout
+    assert first.startswith(b"%PDF") and "sha256" in done.stderr and not done.stdout
     again = subprocess.run(base, capture_output=True, text=True, env=env, timeout=120)
     assert again.returncode == 0 and out.read_bytes() == first
     # A rendering failure leaves the existing report whole, and no temporary file behind.

@@ -204,7 +204,7 @@ def test_a_profile_mixing_interop_and_scs_evaluates_reports_and_renders(tmp_path
         f'evidence = [{{ file = "{base / "generated" / "reports" / "report-iaas-example-cloud-b.yaml"}" }}]\n'
     )
     src = str(need_shared(SHARED_INTEROP))
-    assert main(["profile", "check", str(tmp_path / "mixed.toml")]) == 0
+    assert main(["profile", "check", str(tmp_path / "mixed.toml"), "--source", src]) == 0
     assert "interop 2020.06 compute; SCS" in capsys.readouterr().out
     code = main(
         [

@@ -24,7 +24,7 @@ from buyer.cli import (
     tui_cmd,
 )
 from buyer.cli._common import EXIT_USAGE
-from buyer.errors import BuyerError
+from buyer.errors import BuyerError, ProfileErrors
 
 EPILOG = """With no COMMAND at a terminal, buyer opens its terminal UI (also: buyer tui).
 
@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args))
+    except ProfileErrors as exc:  # FILE:LINE:COL: message, one problem a line, as linters print them
+        for line in exc.lines():
+            print(printable(line), file=sys.stderr)
+        return EXIT_USAGE
     except BuyerError as exc:
         for line in exc.lines():
             print(f"buyer: error: {printable(line)}", file=sys.stderr)

@@ -1,4 +1,9 @@
-"""Pieces every command shares: exit codes, output formats, the guideline source option."""
+"""Pieces every command shares, each defined once: exit codes, output formats, the options of
+every verb that evaluates (``--program`` among them), their checks, and the request they build.
+
+Every option is checked where it is read: a bad value is one line naming the option (the valid
+values listed where there are few) and exit 2, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,18 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from buyer import actions
+from buyer._text import token
+from buyer.errors import UsageError
+from buyer.model.evidence import EvidenceKind
+from buyer.model.guideline import program_key
+from buyer.model.profile import CORE_PROGRAM_KEYS, MAX_AGE_DAYS, Profile
 from buyer.model.scorecard import Scorecard, Verdict
 from buyer.sources.catalogue import Catalogue, LazyCatalogue
 
@@ -16,6 +30,71 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_NOT_VERIFIED = 3
+
+
+# -- option types: one line, naming the value, for anything argparse would otherwise take ----
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {token(text)}") from None
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """An ISO time, in UTC; one that has no UTC form (9999-12-31T23:59:59-12:00) is refused."""
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+        return stamp.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"not an ISO time that has a UTC form: {token(text)}") from None
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {token(text)}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def core_program(text: str) -> str:
+    key = program_key(text)
+    if key not in CORE_PROGRAM_KEYS:
+        raise argparse.ArgumentTypeError(f"unknown program {token(text)} (choose {', '.join(CORE_PROGRAM_KEYS)})")
+    return key
+
+
+def any_program(text: str) -> str:
+    """A core program or an add-on's name (checked against the guideline when it is opened)."""
+    key = program_key(text)
+    if not key.replace("_", "").isalpha():
+        raise argparse.ArgumentTypeError(f"not a program name: {token(text)}")
+    return key
+
+
+# -- options -------------------------------------------------------------------------------
+
+
+def add_program(parser: argparse.ArgumentParser, add_ons: bool = False, default: str | None = "platform") -> None:
+    """The one ``--program``: core programs (platform, compute, storage; "object" is storage),
+    and with ``add_ons`` an add-on name as well (dns, orchestration, ...)."""
+    what = f"{', '.join(CORE_PROGRAM_KEYS)}" + (" or an add-on (dns, orchestration, …)" if add_ons else "")
+    parser.add_argument(
+        "--program",
+        type=any_program if add_ons else core_program,
+        default=default,
+        metavar="NAME",
+        help=f"{what} (default: {default or 'platform'})",
+    )
 
 
 def add_source(parser: argparse.ArgumentParser) -> None:
@@ -40,9 +119,151 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
 
 
+def add_requirement_options(p: argparse.ArgumentParser) -> None:
+    """Options shared with every verb that evaluates (evaluate, report, check)."""
+    p.add_argument("--profile", metavar="FILE", help="requirements profile (TOML)")
+    p.add_argument("--guideline", metavar="V", help="guideline version, e.g. 2020.06 (without --profile)")
+    add_program(p)
+    p.add_argument("--add-on", action="append", default=[], metavar="NAME", help="add-on program: dns, ...")
+    p.add_argument("--capability", action="append", default=[], metavar="ID", help="extra capability made mandatory")
+    p.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="[PRODUCT=]FILE",
+        help=(
+            "evidence for a product (repeatable): a file, or refstack:<result id> for a published "
+            "RefStack result; without PRODUCT= the file name is the product"
+        ),
+    )
+    p.add_argument(
+        "--evidence-kind",
+        choices=[k.value for k in EvidenceKind],
+        default=EvidenceKind.SELF_REPORTED.value,
+        help="what --evidence files are (default: self-reported)",
+    )
+    p.add_argument(
+        "--max-age-days",
+        type=whole_number(1, MAX_AGE_DAYS),
+        metavar="N",
+        help=f"evidence older than N days does not count (1 to {MAX_AGE_DAYS})",
+    )
+    p.add_argument(
+        "--scope", metavar="FILE|URL", help="an SCS certificate scope (YAML), next to or instead of --guideline"
+    )
+    p.add_argument(
+        "--scope-version",
+        default="effective",
+        metavar="V",
+        help="the scope version required, e.g. v5.1 (default: the one effective on --scope-date)",
+    )
+    p.add_argument(
+        "--scope-date",
+        type=parse_date,
+        metavar="DATE",
+        help="the date 'effective' refers to, e.g. the contract date (default: the evaluation date)",
+    )
+    p.add_argument("--as-of", type=parse_date, metavar="DATE", help="evaluation date (default: today, UTC)")
+    p.add_argument(
+        "--registry",
+        metavar="FILE",
+        type=Path,
+        help="local registry file: claims and vendor evidence for shortlisted products (default: $BUYER_REGISTRY_FILE)",
+    )
+    p.add_argument("--no-registry", action="store_true", help="do not read the registry")
+    add_source(p)
+
+
 def catalogue(args: argparse.Namespace) -> Catalogue:
     """The guideline catalogue, opened when first used."""
     return LazyCatalogue(lambda: actions.open_guidelines(args.source, offline=args.offline))  # type: ignore[return-value]
+
+
+# -- the request every evaluating verb builds ------------------------------------------------
+
+# Which option sets which profile field (for messages about a profile built from options).
+OPTION_FOR: dict[tuple[str, ...], str] = {
+    ("interop", "guideline"): "--guideline",
+    ("interop", "program"): "--program",
+    ("interop", "add_ons"): "--add-on",
+    ("interop", "extra_capabilities"): "--capability",
+    ("evidence_policy", "max_age_days"): "--max-age-days",
+    ("scs", "scope"): "--scope",
+    ("scs", "version"): "--scope-version",
+    ("scs", "on"): "--scope-date",
+}
+
+
+def option_for(loc: tuple[str | int, ...]) -> str:
+    names = tuple(str(part) for part in loc if not isinstance(part, int))
+    for end in range(len(names), 0, -1):
+        if names[:end] in OPTION_FOR:
+            return OPTION_FOR[names[:end]]
+    return "the options"
+
+
+def profile_from_options(data: dict[str, Any], cat: Catalogue | None) -> Profile:
+    """A profile from command-line options, checked as a file would be; problems name options."""
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{option_for(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        raise UsageError("; ".join(dict.fromkeys(lines))) from None
+    found = actions.problem_list(profile, cat, None)
+    if found:
+        raise UsageError("; ".join(f"{option_for(loc)}: {message}" for loc, message in found))
+    return profile
+
+
+def build_request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, Catalogue]:
+    """The evaluation the options describe: a profile (checked against the catalogue, every
+    problem with its line and column) or requirements given as options (every problem naming
+    its option), the --evidence files, and the registry."""
+    cat = catalogue(args)
+    kind = EvidenceKind(args.evidence_kind)
+    extra = actions.evidence_args(args.evidence, kind)
+    as_of = args.as_of or actions.today()
+    registry = None if args.no_registry else actions.load_registry_for(offline=True, local=args.registry)
+    if args.profile:
+        if args.guideline or args.scope:
+            raise UsageError("give either --profile or --guideline/--scope, not both")
+        loaded = actions.load_checked_profile(args.profile, cat, args.offline)
+        profile = loaded.profile
+        if args.max_age_days is not None:
+            policy = {**profile.evidence_policy.model_dump(), "max_age_days": args.max_age_days}
+            profile = profile.model_validate({**profile.model_dump(), "evidence_policy": policy})
+        request = actions.EvaluationRequest(
+            profile,
+            as_of,
+            loaded.sha256,
+            args.profile,
+            loaded.path.parent,
+            [*actions.profile_sources(loaded, profile), *extra],
+            registry=registry,
+            offline=args.offline,
+        )
+        return request, cat
+    if not (args.guideline or args.scope):
+        raise UsageError(
+            "give --profile FILE, or --guideline V and/or --scope FILE (with --program, --add-on, --evidence)"
+        )
+    parts = [f"{args.guideline} {args.program}" if args.guideline else "", "SCS" if args.scope else ""]
+    data: dict[str, Any] = {
+        "name": "ad hoc: " + " + ".join(p for p in parts if p),
+        "evidence_policy": {"max_age_days": args.max_age_days},
+        "shortlist": [{"name": name} for name in dict.fromkeys(s.product for s in extra)],
+    }
+    if args.guideline:
+        data["interop"] = {
+            "guideline": args.guideline,
+            "program": args.program,
+            "add_ons": args.add_on,
+            "extra_capabilities": args.capability,
+        }
+    if args.scope:
+        data["scs"] = {"scope": args.scope, "version": args.scope_version, "on": args.scope_date}
+    profile = profile_from_options(data, cat if args.guideline else None)
+    return actions.EvaluationRequest(profile, as_of, evidence=extra, registry=registry, offline=args.offline), cat
 
 
 def print_json(data: Any) -> None:
@@ -53,13 +274,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     raise TypeError(f"not JSON: {type(value).__name__}")
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): '{text}'") from None
 
 
 def exit_code(card: Scorecard) -> int:

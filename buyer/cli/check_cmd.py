@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from buyer import actions
-from buyer._atomic import atomic_write
-from buyer.cli._common import add_format, exit_code, print_json
-from buyer.cli.evaluate_cmd import add_requirement_options, build_profile
+from buyer._atomic import write_output
+from buyer.cli._common import add_format, add_requirement_options, build_request, exit_code, print_json, whole_number
 from buyer.report.scorecard_json import scorecard_dict
 from buyer.report.table import scorecard_table
 
@@ -46,7 +45,9 @@ def register(commands: Any) -> None:
     )
     _cloud_options(p)
     p.add_argument("--workspace", metavar="DIR", type=Path, help="tempest workspace (default: a folder in the cache)")
-    p.add_argument("--concurrency", type=int, default=2, metavar="N", help="tempest workers (default 2)")
+    p.add_argument(
+        "--concurrency", type=whole_number(1, 64), default=2, metavar="N", help="tempest workers (1 to 64, default 2)"
+    )
     p.add_argument(
         "--run-capability",
         action="append",
@@ -79,8 +80,8 @@ def cmd_discovery(args: argparse.Namespace) -> int:
     report = discover(access, allow_admin=args.allow_admin)
     evidence = report.evidence()
     if args.save:
-        atomic_write(args.save, json.dumps({"format": "buyer.discovery", **report.as_dict()}, indent=2) + "\n")
-    card, requirements = _score_cloud(args, build_profile(args), report.cloud, evidence)
+        write_output(args.save, json.dumps({"format": "buyer.discovery", **report.as_dict()}, indent=2) + "\n")
+    card, requirements = _score_cloud(build_request(args), report.cloud, evidence)
     product = next(p for p in card.products if p.name == report.cloud)
     if args.format == "json":
         services = [
@@ -131,12 +132,12 @@ def cmd_tempest(args: argparse.Namespace) -> int:
     from buyer.model.testlist import run_list
 
     access = open_cloud(args.os_cloud)
-    built = build_profile(args)
-    profile, cat = built[0], built[2]
+    built = build_request(args)
+    request, cat = built
     lines = (
         _read_list(args.test_list)
         if args.test_list
-        else run_list(resolve_requirements(profile.interop, cat), args.run_capability)
+        else run_list(resolve_requirements(request.profile.interop, cat), args.run_capability)
     )
     workspace = args.workspace or tempest_workspace(access.name)
     runner = TempestRunner(access, workspace, allow_admin=args.allow_admin, concurrency=args.concurrency)
@@ -156,7 +157,7 @@ def cmd_tempest(args: argparse.Namespace) -> int:
         f"found in this tempest; subunit {run.subunit}; refstack-client JSON {run.refstack_json}",
     )
     name = access.name
-    card, requirements = _score_cloud(args, built, name, run.evidence)
+    card, requirements = _score_cloud(built, name, run.evidence)
     if args.format == "json":
         verdict = next(p.verdict for p in card.products if p.name == name)
         print_json(
@@ -177,16 +178,14 @@ def cmd_tempest(args: argparse.Namespace) -> int:
 
 
 def _score_cloud(
-    args: argparse.Namespace, built: tuple[Any, str, Any, dict[str, list[Any]]], cloud: str, evidence: Any
+    built: tuple[actions.EvaluationRequest, Any], cloud: str, evidence: Any
 ) -> tuple[Any, list[dict[str, Any]]]:
     """Score a checked cloud as a product of the requirements (with any other --evidence):
     the scorecard, and that product's requirements as the JSON contract writes them."""
-    profile, sha, cat, extra = built
-    if cloud not in [p.name for p in profile.shortlist]:
-        profile = profile.model_copy(update={"shortlist": [*profile.shortlist, _product(cloud)]})
-    items = actions.merge_evidence(extra, {cloud: [evidence]})
-    base = Path(args.profile).resolve().parent if args.profile else None
-    card = actions.run_evaluation(profile, cat, items, args.as_of or actions.today(), sha, base=base)
+    request, cat = built
+    request = request.with_product(cloud)
+    request.loaded.setdefault(cloud, []).append(evidence)
+    card = actions.evaluate(request, cat)
     product = next(p for p in scorecard_dict(card)["products"] if p["name"] == cloud)
     return card, product["requirements"]
 
@@ -200,9 +199,3 @@ def _read_list(path: Path) -> list[str]:
     if not lines:
         raise InputError(str(path), "the test list is empty")
     return lines
-
-
-def _product(name: str) -> Any:
-    from buyer.model.profile import Product
-
-    return Product(name=name)

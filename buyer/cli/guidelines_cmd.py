@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from buyer.cli._common import EXIT_OK, add_format, add_source, catalogue, print_json
+from buyer.cli._common import EXIT_OK, add_format, add_program, add_source, catalogue, print_json
 from buyer.errors import UsageError
 from buyer.model.diff import diff_guidelines
 from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status, program_key
@@ -26,7 +26,7 @@ def register(commands: Any) -> None:
 
     p = sub.add_parser("show", help="the capabilities of a program, by status")
     p.add_argument("version", help="guideline id: 2020.06, or an add-on file id such as dns.2020.06")
-    p.add_argument("--program", help="platform, compute, storage or an add-on (default: platform)")
+    add_program(p, add_ons=True, default=None)
     add_source(p)
     add_format(p)
     p.set_defaults(handler=cmd_show)
@@ -42,7 +42,7 @@ def register(commands: Any) -> None:
         ),
     )
     p.add_argument("version")
-    p.add_argument("--program", help="platform, compute, storage or an add-on (default: platform)")
+    add_program(p, add_ons=True, default=None)
     p.add_argument(
         "--status",
         default=",".join(Status),
@@ -56,7 +56,7 @@ def register(commands: Any) -> None:
     p = sub.add_parser("diff", help="what changes between two guidelines for a program")
     p.add_argument("old")
     p.add_argument("new")
-    p.add_argument("--program", help="platform, compute, storage or an add-on (default: platform)")
+    add_program(p, add_ons=True, default=None)
     add_source(p)
     add_format(p)
     p.set_defaults(handler=cmd_diff)

@@ -13,15 +13,17 @@ from buyer.cli._common import (
     EXIT_USAGE,
     add_format,
     add_offline,
+    add_program,
     add_source,
     exit_code,
     parse_date,
     print_json,
+    profile_from_options,
+    whole_number,
 )
 from buyer.cli._progress import Progress
 from buyer.config import settings
 from buyer.errors import BuyerError
-from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
 from buyer.report.table import scorecard_table
 
 STAGES = ("guidelines", "results", "registry")
@@ -33,7 +35,9 @@ def register(commands: Any) -> None:
 
     p = sub.add_parser("list", help="results on the RefStack server ($BUYER_REFSTACK_URL), newest first")
     _filters(p)
-    p.add_argument("--max-pages", type=int, default=5, metavar="N", help="pages of 20 to read (default 5)")
+    p.add_argument(
+        "--max-pages", type=whole_number(1, 10000), default=5, metavar="N", help="pages of 20 to read (default 5)"
+    )
     add_offline(p)
     add_format(p)
     p.set_defaults(handler=cmd_list)
@@ -41,7 +45,7 @@ def register(commands: Any) -> None:
     p = sub.add_parser("show", help="one result, scored against its guideline (or --guideline/--program)")
     p.add_argument("result_id")
     p.add_argument("--guideline", metavar="V", help="score against this guideline (default: the result's meta)")
-    p.add_argument("--program", help="platform, compute or storage (default: the result's meta target)")
+    add_program(p, add_ons=True, default=None)
     add_source(p)
     add_format(p)
     p.set_defaults(handler=cmd_show)
@@ -57,7 +61,9 @@ def register(commands: Any) -> None:
     p.add_argument("--only", choices=STAGES, action="append", help="sync only this (repeatable)")
     p.add_argument("--source", metavar="DIR|URL", help="guideline source (default: $BUYER_INTEROP_URL or upstream)")
     p.add_argument("--since", type=parse_date, metavar="DATE", help="results created on or after DATE")
-    p.add_argument("--max-pages", type=int, default=50, metavar="N", help="result pages to read (default 50)")
+    p.add_argument(
+        "--max-pages", type=whole_number(1, 10000), default=50, metavar="N", help="result pages to read (default 50)"
+    )
     p.set_defaults(handler=cmd_sync)
 
 
@@ -110,14 +116,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     add_ons = [program] if program in ("dns", "orchestration") else []
     core = "platform" if add_ons else program
-    profile = Profile(
-        name=f"RefStack result {args.result_id}",
-        interop=InteropRequirement(guideline=guideline, program=core, add_ons=add_ons),
-        evidence_policy=EvidencePolicy(max_age_days=None),
-        shortlist=[Product(name=args.result_id)],
-    )
     cat = actions.open_guidelines(args.source, offline=args.offline)
-    card = actions.run_evaluation(profile, cat, {args.result_id: [evidence]}, actions.today())
+    data = {
+        "name": f"RefStack result {args.result_id}",
+        "interop": {"guideline": guideline, "program": core, "add_ons": add_ons},
+        "evidence_policy": {"max_age_days": None},
+        "shortlist": [{"name": args.result_id}],
+    }
+    profile = profile_from_options(data, cat)
+    request = actions.EvaluationRequest(profile, actions.today(), loaded={args.result_id: [evidence]})
+    card = actions.evaluate(request, cat)
     if args.format == "json":
         from buyer.report.scorecard_json import scorecard_json
 

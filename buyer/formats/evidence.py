@@ -10,7 +10,6 @@ Formats, recognised by content (not by file name):
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from buyer._hashing import sha256_hex
 from buyer.errors import InputError
 from buyer.formats._json import Reader, load_json
 from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
@@ -62,10 +62,6 @@ _SUBUNIT_STATUS = {
     "uxsuccess": Outcome.FAILED,
     "inprogress": Outcome.FAILED,  # started, never finished: not passed
 }
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def detect_format(data: bytes, source: str) -> str:

@@ -42,7 +42,7 @@ def parse_toml_model(text: str, source: str, model: type[M]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        positions = _key_positions(text)
+        positions = toml_positions(text)
         errors = [_describe(err, positions, source, model) for err in exc.errors()]
         errors.sort(key=lambda e: (e.line or 0, e.column or 0))
         raise ProfileErrors(errors) from None
@@ -94,7 +94,7 @@ def _position(loc: tuple[Any, ...], positions: dict[tuple[Any, ...], tuple[int, 
     return 1, 1
 
 
-def _key_positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+def toml_positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
     """Map key paths (as pydantic reports them) to the line and column where they are written.
 
     Covers tables, arrays of tables and ``key = value`` lines; keys inside inline tables get the

@@ -11,6 +11,7 @@ from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import program_key
 
 CORE_PROGRAM_KEYS = ("platform", "compute", "storage")
+MAX_AGE_DAYS = 36500  # a hundred years: beyond it a limit means nothing
 
 
 class _Strict(BaseModel):
@@ -46,7 +47,7 @@ class InteropRequirement(_Strict):
 
 class EvidencePolicy(_Strict):
     max_age_days: int | None = Field(
-        365, ge=1, description="evidence older than this many days does not count (none: no limit)"
+        365, ge=1, le=MAX_AGE_DAYS, description="evidence older than this many days does not count (none: no limit)"
     )
     accepted_kinds: list[EvidenceKind] = Field(
         default_factory=lambda: list(EvidenceKind), description="which kinds of evidence count"

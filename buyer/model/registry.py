@@ -48,6 +48,7 @@ class RegistryProduct:
     claims: tuple[Claim, ...] = ()
     evidence: tuple[EvidenceRef, ...] = ()  # local registry only: files a vendor sent
     notes: str = ""
+    evidence_base: str = ""  # the folder those files are named relative to (the registry file's)
 
     @property
     def key(self) -> str:
@@ -74,6 +75,7 @@ def merge_products(products: list[RegistryProduct]) -> list[RegistryProduct]:
             claims=old.claims + p.claims,
             evidence=old.evidence + p.evidence,
             notes=old.notes or p.notes,
+            evidence_base=old.evidence_base or p.evidence_base,
         )
     return sorted(merged.values(), key=lambda p: p.key)
 
@@ -111,7 +113,7 @@ class LocalProduct(_Strict):
 class LocalRegistry(_Strict):
     product: list[LocalProduct] = Field(default_factory=list)
 
-    def products(self, url: str) -> list[RegistryProduct]:
+    def products(self, url: str, base: str = "") -> list[RegistryProduct]:
         return [
             RegistryProduct(
                 name=p.name,
@@ -119,6 +121,7 @@ class LocalRegistry(_Strict):
                 category=p.category,
                 notes=p.notes,
                 evidence=tuple(p.evidence),
+                evidence_base=base,
                 claims=tuple(
                     Claim("local", c.standard, c.status, c.program, c.guideline, tuple(c.add_ons), c.expires, url)
                     for c in p.claim

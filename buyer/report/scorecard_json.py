@@ -5,8 +5,10 @@ Additive changes keep ``version``; anything that removes or renames a field bump
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import io
+from typing import Any, TextIO
+
+import msgspec
 
 from buyer.model.scorecard import (
     CapabilityResult,
@@ -22,6 +24,10 @@ VERSION = 1
 
 
 def scorecard_dict(card: Scorecard) -> dict[str, Any]:
+    return {**_header(card), "products": [_product(p) for p in card.products]}
+
+
+def _header(card: Scorecard) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -32,13 +38,58 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
             {"id": g.id, "status": g.status, "schema": g.schema, "source": g.source, "sha256": g.sha256}
             for g in card.guidelines
         ],
+        "requirements": [
+            {
+                "kind": str(r.kind),
+                "guideline": r.guideline,
+                "program": r.program,
+                "capability": r.capability,
+                "scope": r.scope,
+                "title": r.title,
+                "required_tests": r.required_tests,
+            }
+            for r in card.requirements
+        ],
+        "inputs": [
+            {
+                "kind": i.kind,
+                "name": i.name,
+                "source": i.source,
+                "sha256": i.sha256,
+                "date": i.date.isoformat() if i.date else None,
+                "detail": i.detail or None,
+            }
+            for i in card.inputs
+        ],
         "verdict": str(card.verdict),
-        "products": [_product(p) for p in card.products],
     }
 
 
-def scorecard_json(card: Scorecard) -> str:
-    return json.dumps(scorecard_dict(card), indent=2, ensure_ascii=False) + "\n"
+def scorecard_json(card: Scorecard, indent: bool = True) -> str:
+    out = io.StringIO()
+    write_scorecard_json(card, out, indent=indent)
+    return out.getvalue()
+
+
+def write_scorecard_json(card: Scorecard, stream: TextIO, indent: bool = False) -> None:
+    """The scorecard to ``stream`` one product at a time: memory stays flat however many products
+    there are. Compact unless ``indent`` (pretty-printing is not part of the contract)."""
+    head = _header(card)
+    head["products"] = []
+    text = _encode(head, indent)
+    cut = text.rindex("[]")  # the products go between the brackets
+    stream.write(text[: cut + 1])
+    for n, product in enumerate(card.products):
+        body = _encode(_product(product), indent)
+        if indent:
+            body = "\n    " + body.replace("\n", "\n    ")
+        stream.write(("," if n else "") + body)
+    stream.write(("\n  " if indent and card.products else "") + text[cut + 1 :] + "\n")
+
+
+def _encode(data: dict[str, Any], indent: bool) -> str:
+    raw = msgspec.json.encode(data)
+    return (msgspec.json.format(raw, indent=2) if indent else raw).decode("utf-8")
 
 
 def _product(product: ProductScore) -> dict[str, Any]:
@@ -79,6 +130,10 @@ def _evidence(use: EvidenceUse) -> dict[str, Any]:
         "passed_tests": use.passed,
         "eligible": use.eligible,
         "reason": use.reason or None,
+        "used": use.used,
+        "counts": use.counts,
+        "unused_reason": use.unused_reason or None,
+        "warnings": list(use.warnings),
         "error": use.error,
     }
 
@@ -112,6 +167,8 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
             "passed": r.advisory.passed,
         },
         "id_only_matches": list(r.id_only_matches),
+        "needs_review": r.needs_review,
+        "review": [{"test": test, "passed_as": other} for test, other in r.review],
         "capabilities": [_capability(c) for c in r.capabilities],
     }
 
@@ -132,6 +189,7 @@ def _capability(c: CapabilityResult) -> dict[str, Any]:
                 "idempotent_id": t.idempotent_id,
                 "passed": t.passed,
                 "matched_by": str(t.matched_by) if t.matched_by else None,
+                "stand_in": t.stand_in,
                 "flagged": t.flag_reason is not None,
                 "flag_reason": t.flag_reason,
                 "evidence": t.evidence,

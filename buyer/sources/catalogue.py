@@ -16,10 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
+from buyer._hashing import sha256_hex
 from buyer.config import settings, source_url
 from buyer.errors import ConfigError, InputError
 from buyer.formats._json import Reader, load_json
-from buyer.formats.evidence import sha256_hex
 from buyer.formats.guideline_json import parse_guideline
 from buyer.model.guideline import Guideline
 from buyer.model.scorecard import GuidelineUse

@@ -91,7 +91,7 @@ def _cap(kind: Kind, limit: int) -> str:
 
 
 def _why(exc: OSError) -> str:
-    return (exc.strerror or type(exc).__name__).lower()
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
 def load_evidence_file(

@@ -4,16 +4,18 @@ registry file (``$BUYER_REGISTRY_FILE``, else registry.toml in platformdirs' use
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from buyer._hashing import sha256_hex
 from buyer.config import BuyerSettings, settings
-from buyer.errors import BuyerError
+from buyer.errors import BuyerError, InputError
 from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
 from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
+from buyer.model.scorecard import InputUse
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import read_text
+from buyer.sources.files import read_input
 from buyer.sources.http import NotCached
 from buyer.sources.marketplace import MarketplaceClient, fetch_all
 from buyer.sources.refstack import RefStackClient
@@ -27,31 +29,26 @@ class Registry:
     products: list[RegistryProduct]
     problems: list[str] = field(default_factory=list)  # sources that could not be read, one line each
     unsynced: list[str] = field(default_factory=list)  # sources never synced (offline, nothing cached)
+    inputs: list[InputUse] = field(default_factory=list)  # files a report using this registry rests on
 
     def find(self, name: str) -> RegistryProduct | None:
         key = registry_key(name)
         return next((p for p in self.products if p.key == key), None)
 
 
-def load_local(path: Path) -> list[RegistryProduct]:
+def load_local(path: Path) -> tuple[list[RegistryProduct], list[InputUse]]:
+    """The local registry's products (evidence named relative to the file) and the file as an
+    input of any report that uses it."""
     if not path.exists():
-        return []
-    text = read_text(path)
-    products = parse_toml_model(text, str(path), LocalRegistry).products(str(path))
-    base = path.parent
-    # Evidence paths in the registry file are relative to it.
-    return [
-        replace(
-            p,
-            evidence=tuple(
-                e
-                if e.file.startswith("refstack:") or Path(e.file).is_absolute()
-                else e.model_copy(update={"file": str(base / e.file)})
-                for e in p.evidence
-            ),
-        )
-        for p in products
-    ]
+        return [], []
+    data = read_input(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8 text (is this a registry TOML file?)") from None
+    products = parse_toml_model(text, str(path), LocalRegistry).products(str(path.name), str(path.parent))
+    use = InputUse("registry", "local registry", str(path.name), sha256_hex(data), detail=f"{len(products)} products")
+    return products, [use]
 
 
 def _refstack_products(client: RefStackClient, refresh: bool) -> list[RegistryProduct]:
@@ -79,7 +76,7 @@ def _remote(fetcher: Fetcher, config: BuyerSettings) -> list[tuple[str, Callable
 
 def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = False) -> Registry:
     """Everything known, from the cache where possible; a source that fails becomes a problem line."""
-    products = load_local(local or registry_file())
+    products, inputs = load_local(local or registry_file())
     problems, unsynced = [], []
     for name, read in _remote(fetcher, settings()):
         try:
@@ -88,7 +85,7 @@ def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = F
             unsynced.append(name)
         except BuyerError as exc:
             problems.append(f"{name}: {exc}")
-    return Registry(merge_products(products), problems, unsynced)
+    return Registry(merge_products(products), problems, unsynced, inputs)
 
 
 def sync_registry(fetcher: Fetcher, progress: Callable[[int, int], None] | None = None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from buyer._hashing import sha256_hex
 from buyer.errors import InputError
-from buyer.formats.evidence import sha256_hex
 from buyer.formats.scs_scope import parse_scope
 from buyer.model.scorecard import GuidelineUse
 from buyer.model.scs import Scope

@@ -86,8 +86,8 @@ class Workbench:
 
     def add_evidence(self, product: str, file: str, kind: EvidenceKind, date: dt.date | None = None) -> None:
         """Record a file (or refstack:<id>) for a product; it is read now so a bad file says so."""
-        actions.load_evidence_ref(file, kind, declared=date, base=self.base_dir)
         ref = EvidenceRef(file=file, kind=kind, date=date)
+        actions.load_evidence(actions.EvidenceSource(product, ref, self.base_dir))
         shortlist = [
             p.model_copy(update={"evidence": [*p.evidence, ref]}) if p.name == product else p
             for p in self.profile.shortlist
@@ -107,17 +107,18 @@ class Workbench:
     # -- evaluation -----------------------------------------------------------------------
 
     def evaluate(self) -> Scorecard:
-        loaded = actions.LoadedProfile(self.profile, self.path or self.base_dir / "unsaved.toml", self.sha256)
-        evidence = actions.merge_evidence(actions.profile_evidence(loaded), self.live_evidence)
-        registry = self.registry()
-        evidence = actions.merge_evidence(evidence, actions.registry_evidence(self.profile, registry))
-        self.scorecard = actions.run_evaluation(
+        sources = [
+            actions.EvidenceSource(p.name, ref, self.base_dir) for p in self.profile.shortlist for ref in p.evidence
+        ]
+        request = actions.EvaluationRequest(
             self.profile,
-            self.catalogue(),
-            evidence,
             self.as_of or actions.today(),
             self.sha256,
-            registry,
+            str(self.path or ""),
             self.base_dir,
+            sources,
+            {k: list(v) for k, v in self.live_evidence.items()},
+            self.registry(),
         )
+        self.scorecard = actions.evaluate(request, self.catalogue())
         return self.scorecard

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from buyer._atomic import atomic_write
+from buyer._atomic import write_output
+from buyer._hashing import sha256_hex
 from buyer.errors import BuyerError
-from buyer.formats.evidence import sha256_hex
 from buyer.report.export import render
 from buyer.tui.workbench import Workbench
 
@@ -76,7 +76,7 @@ class ExportScreen(Screen[None]):
     def export(self, fmt: str, path: Path, prepared_by: str) -> None:
         try:
             data = self.export_bytes(fmt, prepared_by)
-            atomic_write(path, data)
+            write_output(path, data)
         except (BuyerError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", title="Export")
             self.app.call_from_thread(self.query_one("#result", Static).update, f"Not written: {exc}")
