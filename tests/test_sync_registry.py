@@ -74,7 +74,7 @@ def test_second_sync_makes_only_conditional_requests(server, capsys):
     err = capsys.readouterr().err
     assert "guidelines: 26 files" in err and "(0 unchanged)" in err
     assert "results: 25 results with details" in err
-    assert "registry: 4 from Marketplace, 0 from RefStack products, 3 from SCS compliance monitor" in err
+    assert "registry: 16 from Marketplace, 0 from RefStack products, 3 from SCS compliance monitor" in err
     first = len(server.upstream.hits)
     assert server.upstream.count(conditional=True) == 0
     server.upstream.hits.clear()
