@@ -34,6 +34,20 @@ class Fault:
     hang_seconds: float = 5.0
 
 
+FAULT_STATUS = {
+    "500": 500,
+    "hang": 500,
+    "404": 404,
+    "400": 400,
+    "412": 412,
+    "truncate": 200,
+    "html": 200,
+    "huge": 200,
+    "redirect-away": 302,
+    "redirect-here": 302,
+}
+
+
 @dataclass
 class Hit:
     path: str
@@ -52,6 +66,8 @@ class Upstream:
     # summit-api's newest CompanyServiceSerializer expands a relation only when ``relations=`` names it
     # too; older versions expand whatever ``expand=`` names. False serves the older behaviour.
     marketplace_relations_gate: bool = True
+    # envelope keys to overwrite on every listing page, so a test can make a page contradict itself
+    marketplace_envelope: dict[str, object] = field(default_factory=dict)
     refstack_results: list[dict] = field(default_factory=list)  # newest first, as RefStack lists
     refstack_details: dict[str, dict] = field(default_factory=dict)
     refstack_vendors: list[dict] = field(default_factory=list)
@@ -151,6 +167,7 @@ class Upstream:
                 "last_page": -(-len(items) // per_page),  # PagingInfo::getLastPage: 0 for an empty listing
                 "data": data,
             }
+            | self.marketplace_envelope
         ).encode()
         # ETagsMiddleware: md5 of the body; quotes and "-gzip" dropped from the first If-None-Match.
         etag = hashlib.md5(body).hexdigest()
@@ -230,9 +247,10 @@ class _Handler(BaseHTTPRequestHandler):
         if up.delay:
             time.sleep(up.delay)
         if fault is not None:
-            status = self._inject(fault, split.path)
+            # Counted before the answer goes out, so a client that has its answer sees its request counted.
             with up.lock:
-                up.hits.append(Hit(split.path, conditional, status, split.query))
+                up.hits.append(Hit(split.path, conditional, FAULT_STATUS[fault.kind], split.query))
+            self._inject(fault, split.path)
             return
         status, ctype, body, headers = up.answer(
             split.path, parse_qs(split.query), self.headers.get("Accept", ""), self.headers.get("If-None-Match", "")
@@ -263,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return fault
         return None
 
-    def _inject(self, fault: Fault, path: str) -> int:
+    def _inject(self, fault: Fault, path: str) -> None:
         kind = fault.kind
         if kind == "hang":
             time.sleep(fault.hang_seconds)
@@ -271,7 +289,7 @@ class _Handler(BaseHTTPRequestHandler):
         if kind in ("500", "404"):
             body = b'{"code": %s, "title": "injected"}' % kind.encode()
             self._send(int(kind), "application/json", body)
-            return int(kind)
+            return
         if kind in ("400", "412"):  # summit-api's JsonController::error400 and error412 bodies
             doc = (
                 {"message": "Bad Request"}
@@ -279,10 +297,10 @@ class _Handler(BaseHTTPRequestHandler):
                 else {"message": "Validation Failed", "errors": {"per_page": ["injected"]}, "code": 0}
             )
             self._send(int(kind), "application/json", json.dumps(doc).encode())
-            return int(kind)
+            return
         if kind == "html":
             self._send(200, "text/html", b"<html><body>Sign in to the captive portal</body></html>")
-            return 200
+            return
         if kind == "truncate":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -291,7 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b'{"results": [')
             self.wfile.flush()
             self.close_connection = True
-            return 200
+            return
         if kind == "huge":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -302,7 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b" " * 65536)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            return 200
+            return
         if kind in ("redirect-away", "redirect-here"):
             host = "127.0.0.2" if kind == "redirect-away" else "127.0.0.1"
             self.send_response(302)
@@ -311,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if kind == "redirect-here":
                 self.upstream.faults.pop(path, None)  # the redirected request is then answered
-            return 302
+            return
         raise ValueError(kind)
 
     def _send(self, status: int, ctype: str, body: bytes) -> None:
