@@ -101,8 +101,8 @@ def _remote(fetcher: Fetcher, settings: Settings) -> list[RemoteSource]:
 
 
 def problem(name: str, exc: BuyerError) -> str:
-    """One line naming the source once: a SourceError already carries its client's label, which is
-    replaced by the registry's name for the source; other errors (a bad local file) name their file."""
+    """One line naming the source once: a SourceError carries its client's label ("RefStack"), which
+    gives way to the registry's name for the source; other errors (a malformed answer) name their URL."""
     if isinstance(exc, SourceError):
         return f"{name}: {exc.reason} ({exc.url})"
     return f"{name}: {exc}"
