@@ -9,7 +9,7 @@ import pytest
 from buyer.cli import main
 from buyer.model.guideline import Status
 from buyer.sources.catalogue import Catalogue
-from tests.conftest import FIXTURES, SHARED, SHARED_INTEROP, need_shared
+from tests.conftest import CLOSED, FIXTURES, SHARED, SHARED_INTEROP, need_shared
 from tests.servers.upstream import GITEA, Fault, Upstream, UpstreamServer
 
 RESULT_IDS = [f"00000000-0000-4000-8000-{n:012d}" for n in range(25)]
@@ -74,7 +74,7 @@ def test_second_sync_makes_only_conditional_requests(server, capsys):
     err = capsys.readouterr().err
     assert "guidelines: 26 files" in err and "(0 unchanged)" in err
     assert "results: 25 results with details" in err
-    assert "registry: 4 from Marketplace, 0 from RefStack products, 3 from SCS compliance monitor" in err
+    assert "registry: Marketplace 16 products; RefStack products 0 products; SCS compliance monitor 3 subjects" in err
     first = len(server.upstream.hits)
     assert server.upstream.count(conditional=True) == 0
     server.upstream.hits.clear()
@@ -149,12 +149,80 @@ def test_a_failing_registry_source_is_a_warning_not_a_stop(server, capsys):
     assert main(["registry", "list"]) == 0
     captured = capsys.readouterr()
     assert "Acme Public Cloud" in captured.out
-    assert "buyer: warning: SCS compliance monitor: SCS compliance monitor: HTTP 500" in captured.err
+    status = f"{server.url}/scs/status"
+    assert captured.err == f"buyer: warning: SCS compliance monitor: HTTP 500: injected after 3 attempts ({status})\n"
     assert main(["sync", "--only", "registry"]) == 2
-    assert "registry: failed:" in capsys.readouterr().err
+    # every source is still synced and said; the one that failed says why, once
+    assert capsys.readouterr().err == (
+        "registry: Marketplace 16 products; RefStack products 0 products; "
+        f"SCS compliance monitor failed: HTTP 500: injected after 3 attempts ({status})\n"
+    )
 
 
 def test_broken_local_registry_names_line_and_column(server, tmp_path, capsys):
     (tmp_path / "registry.toml").write_text('[[product]]\nname = "X"\nvendr = "typo"\n')
     assert main(["registry", "list"]) == 2
     assert "registry.toml:3:1: unknown key 'vendr' (did you mean 'vendor'?)" in capsys.readouterr().err
+
+
+def test_registry_with_every_source_down_exits_2_with_a_line_per_source(tmp_path, monkeypatch, capsys):
+    # conftest points every source at the closed port 9; no local registry file
+    monkeypatch.setenv("BUYER_REGISTRY_FILE", str(tmp_path / "registry.toml"))
+    assert main(["registry", "list"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    labels = ["Marketplace", "RefStack products", "SCS compliance monitor"]
+    assert len(lines) == 3, lines
+    for line, label, url in zip(
+        lines,
+        labels,
+        [
+            f"{CLOSED}/marketplace/public-clouds?expand=company&relations=company&page=1&per_page=100",
+            f"{CLOSED}/api/v1/vendors",
+            f"{CLOSED}/scs/status",
+        ],
+        strict=True,
+    ):
+        assert line.startswith(f"buyer: error: {label}: cannot connect: "), line
+        assert line.endswith(f" after 3 attempts ({url})"), line
+        assert sum(line.count(other) for other in labels) == 1, line  # named once, and only its own name
+
+
+def test_registry_show_with_every_source_failing_exits_2_unless_the_local_file_has_products(server, tmp_path, capsys):
+    server.upstream.faults["/marketplace/"] = Fault("412")
+    server.upstream.faults["/refstack/"] = Fault("400")
+    server.upstream.faults["/scs/"] = Fault("404")
+    assert main(["registry", "show", "Acme Public Cloud"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    market = f"{server.url}/marketplace/public-clouds?expand=company&relations=company&page=1&per_page=100"
+    assert err == [
+        f"buyer: error: Marketplace: HTTP 412: Validation Failed ({market})",
+        f"buyer: error: RefStack products: HTTP 400: Bad Request ({server.url}/refstack/v1/vendors)",
+        f"buyer: error: SCS compliance monitor: HTTP 404: injected ({server.url}/scs/status)",
+    ]
+    # a local product is something to list: the failures become warnings
+    (tmp_path / "registry.toml").write_text('[[product]]\nname = "Borealis Cloud"\n')
+    assert main(["registry", "list"]) == 0
+    captured = capsys.readouterr()
+    assert "Borealis Cloud" in captured.out
+    assert [line.split(": ")[:2] for line in captured.err.splitlines()] == [
+        ["buyer", "warning"],
+        ["buyer", "warning"],
+        ["buyer", "warning"],
+    ]
+
+
+def test_a_sync_the_cache_answered_for_is_still_a_failed_sync(server, capsys):
+    assert main(["sync", "--only", "registry"]) == 0
+    capsys.readouterr()
+    server.upstream.faults["/marketplace/"] = Fault("412")
+    assert main(["sync", "--only", "registry"]) == 2
+    market = f"{server.url}/marketplace/public-clouds?expand=company&relations=company&page=1&per_page=100"
+    assert capsys.readouterr().err == (
+        f"registry: Marketplace failed: HTTP 412: Validation Failed ({market}); "
+        "RefStack products 0 products; SCS compliance monitor 3 subjects\n"
+    )
+    # what the first sync cached still answers
+    assert main(["registry", "show", "Gamma Cloud"]) == 0
+    assert "OpenStack Powered Compute 2019.11: expired" in capsys.readouterr().out

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from buyer import actions
-from buyer.cli._common import EXIT_OK, add_format, add_offline, print_json
+from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, print_json
 from buyer.errors import UsageError
 from buyer.report.inputs import describe_age
-from buyer.sources.registry import load_registry
+from buyer.sources.registry import Registry, load_registry
 
 
 def register(commands: Any) -> None:
@@ -38,8 +38,14 @@ def _common(p: argparse.ArgumentParser) -> None:
     add_format(p)
 
 
-def _registry(args: argparse.Namespace) -> Any:
+def _registry(args: argparse.Namespace) -> Registry | None:
+    """The registry, its problems said on stderr; None when no source could be read at all."""
     registry = load_registry(actions.make_fetcher(args.offline), args.registry)
+    if registry.unreachable:
+        # Nothing to list is not an answer: one line per source, and exit 2.
+        for problem in registry.problems:
+            print(f"buyer: error: {problem}", file=sys.stderr)
+        return None
     for problem in registry.problems:
         print(f"buyer: warning: {problem}", file=sys.stderr)
     if registry.unsynced:
@@ -58,6 +64,8 @@ def _age(claim: Any) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     registry = _registry(args)
+    if registry is None:
+        return EXIT_USAGE
     products = registry.products
     if args.search:
         needle = args.search.casefold()
@@ -86,6 +94,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     registry = _registry(args)
+    if registry is None:
+        return EXIT_USAGE
     product = registry.find(args.name)
     if product is None:
         raise UsageError(f"no product named '{args.name}' in the registry")

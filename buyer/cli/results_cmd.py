@@ -153,6 +153,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             continue
         try:
             summary = SYNCS[stage](args, fetcher, progress)
+        except PartlyFailed as exc:
+            failed += 1
+            progress.finish(stage, str(exc))  # says itself which parts failed
         except BuyerError as exc:
             failed += 1
             progress.finish(stage, f"failed: {exc}")
@@ -189,10 +192,17 @@ def _sync_results(args: argparse.Namespace, fetcher: Any, progress: Progress) ->
     return f"{len(summaries)} results with details from {client.base} ({fetcher.http.requests - before} requests)"
 
 
+class PartlyFailed(BuyerError):
+    """A stage that ran every part; its message says what each part read and which failed."""
+
+
 def _sync_registry(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
     from buyer.sources.registry import sync_registry
 
-    return sync_registry(fetcher, lambda d, t: progress.update("registry", d, t))
+    report = sync_registry(fetcher, lambda d, t: progress.update("registry", d, t))
+    if report.failed:
+        raise PartlyFailed(str(report))
+    return str(report)
 
 
 SYNCS = {"guidelines": _sync_guidelines, "results": _sync_results, "registry": _sync_registry}

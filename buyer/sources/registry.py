@@ -14,9 +14,9 @@ from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
 from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
 from buyer.model.scorecard import InputUse
-from buyer.sources.fetch import Fetcher
+from buyer.sources.fetch import JSON_TYPES, Document, Fetcher
 from buyer.sources.files import read_input
-from buyer.sources.http import NotCached
+from buyer.sources.http import NotCached, SourceError
 from buyer.sources.marketplace import MarketplaceClient, fetch_all
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.scs_monitor import ScsMonitorClient
@@ -30,6 +30,12 @@ class Registry:
     problems: list[str] = field(default_factory=list)  # sources that could not be read, one line each
     unsynced: list[str] = field(default_factory=list)  # sources never synced (offline, nothing cached)
     inputs: list[InputUse] = field(default_factory=list)  # files a report using this registry rests on
+    remote: int = 0  # remote sources asked
+
+    @property
+    def unreachable(self) -> bool:
+        """Every remote source failed (so none answered from the cache) and the local file adds nothing."""
+        return self.remote > 0 and len(self.problems) == self.remote and not self.products
 
     def find(self, name: str) -> RegistryProduct | None:
         key = registry_key(name)
@@ -63,41 +69,80 @@ def _refstack_products(client: RefStackClient, refresh: bool) -> list[RegistryPr
     return out
 
 
-def _remote(fetcher: Fetcher, config: BuyerSettings) -> list[tuple[str, Callable[[bool], list[RegistryProduct]]]]:
+@dataclass(frozen=True)
+class RemoteSource:
+    name: str
+    noun: str  # what its products are called in a sync summary
+    read: Callable[[bool], list[RegistryProduct]]
+
+
+def _remote(fetcher: Fetcher, config: BuyerSettings) -> list[RemoteSource]:
     market = MarketplaceClient(config.marketplace_url, fetcher)
     refstack = RefStackClient(config.refstack_url, fetcher)
     scs = ScsMonitorClient(config.scs_monitor_url, fetcher)
     return [
-        ("Marketplace", lambda refresh: fetch_all(market, refresh)),
-        ("RefStack products", lambda refresh: _refstack_products(refstack, refresh)),
-        ("SCS compliance monitor", scs.products),
+        RemoteSource("Marketplace", "products", lambda refresh: fetch_all(market, refresh)),
+        RemoteSource("RefStack products", "products", lambda refresh: _refstack_products(refstack, refresh)),
+        RemoteSource("SCS compliance monitor", "subjects", scs.products),
     ]
+
+
+def problem(name: str, exc: BuyerError) -> str:
+    """One line naming the source once: a SourceError carries its client's label ("RefStack"), which
+    gives way to the registry's name for the source; other errors (a malformed answer) name their URL."""
+    if isinstance(exc, SourceError):
+        return f"{name}: {exc.reason} ({exc.url})"
+    return f"{name}: {exc}"
 
 
 def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = False) -> Registry:
     """Everything known, from the cache where possible; a source that fails becomes a problem line."""
     products, inputs = load_local(local or registry_file())
     problems, unsynced = [], []
-    for name, read in _remote(fetcher, settings()):
-        try:
-            products += read(refresh)
-        except NotCached:
-            unsynced.append(name)
-        except BuyerError as exc:
-            problems.append(f"{name}: {exc}")
-    return Registry(merge_products(products), problems, unsynced, inputs)
-
-
-def sync_registry(fetcher: Fetcher, progress: Callable[[int, int], None] | None = None) -> str:
     sources = _remote(fetcher, settings())
-    counts, failures = [], []
-    for n, (name, read) in enumerate(sources, start=1):
+    for source in sources:
         try:
-            counts.append(f"{len(read(True))} from {name}")
+            products += source.read(refresh)
+        except NotCached:
+            unsynced.append(source.name)
         except BuyerError as exc:
-            failures.append(str(exc))
+            problems.append(problem(source.name, exc))
+    return Registry(merge_products(products), problems, unsynced, inputs, remote=len(sources))
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    parts: list[str]  # per source, in order: what it gave, or why it failed
+    failed: int
+
+    def __str__(self) -> str:
+        return "; ".join(self.parts)
+
+
+class _FreshOnly(Fetcher):
+    """The same cache and client, but a refresh the server did not answer is an error: elsewhere the
+    cached copy stands in, which would let a sync report success while a source is down."""
+
+    def __init__(self, inner: Fetcher) -> None:
+        super().__init__(inner.http, inner.cache, inner.offline, inner.clock)
+
+    def get(self, url: str, source: str, accept: tuple[str, ...] = JSON_TYPES, refresh: bool = True) -> Document:
+        doc = super().get(url, source, accept, refresh)
+        if doc.stale_reason:
+            raise SourceError(source, url, doc.stale_reason)
+        return doc
+
+
+def sync_registry(fetcher: Fetcher, progress: Callable[[int, int], None] | None = None) -> SyncReport:
+    """Refresh every remote source; each one that fails is reported and the others still run."""
+    sources = _remote(_FreshOnly(fetcher), settings())
+    parts, failed = [], 0
+    for n, source in enumerate(sources, start=1):
+        try:
+            parts.append(f"{source.name} {len(source.read(True))} {source.noun}")
+        except BuyerError as exc:
+            failed += 1
+            parts.append(problem(f"{source.name} failed", exc))
         if progress:
             progress(n, len(sources))
-    if failures:
-        raise BuyerError("; ".join(failures))
-    return ", ".join(counts)
+    return SyncReport(parts, failed)

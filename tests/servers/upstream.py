@@ -3,7 +3,7 @@
 - the interop repository as Gitea does: ``/api/v1/repos/openinfra/interop/contents/<dir>?ref=``
   and ``/api/v1/repos/openinfra/interop/raw/<path>?ref=`` (and ``raw/commit/<sha>/<path>``);
 - the SCS compliance monitor's ``/scs/status``;
-- Marketplace listings under ``/marketplace/<kind>`` (summit-api's paging envelope);
+- Marketplace listings under ``/marketplace/<kind>`` as summit-api answers them (see ``_marketplace``);
 - a RefStack-shaped results API under ``/refstack/v1/results`` for the sync benchmark.
 
 ETags make conditional requests real (304), every request is counted on the server side, and
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,9 +29,23 @@ PINNED_REF = "2a71585700b4141910dbd4139805e2c0e9c49a8e"
 
 @dataclass
 class Fault:
-    kind: str  # 500 | hang | truncate | html | huge | redirect-away | redirect-here | 404
+    kind: str  # 500 | hang | truncate | html | huge | redirect-away | redirect-here | 404 | 400 | 412
     times: int | None = None  # how many requests it hits; None: all
     hang_seconds: float = 5.0
+
+
+FAULT_STATUS = {
+    "500": 500,
+    "hang": 500,
+    "404": 404,
+    "400": 400,
+    "412": 412,
+    "truncate": 200,
+    "html": 200,
+    "huge": 200,
+    "redirect-away": 302,
+    "redirect-here": 302,
+}
 
 
 @dataclass
@@ -38,13 +53,21 @@ class Hit:
     path: str
     conditional: bool
     status: int
+    query: str = ""  # the raw query string, so tests can say what was asked
 
 
 @dataclass
 class Upstream:
     data: Path
     ref: str = PINNED_REF
+    # kind -> items as summit-api serializes them, each with ``company_id`` and the ``company`` object
+    # that ``expand=company`` puts in its place.
     marketplace: dict[str, list[dict]] = field(default_factory=dict)
+    # summit-api's newest CompanyServiceSerializer expands a relation only when ``relations=`` names it
+    # too; older versions expand whatever ``expand=`` names. False serves the older behaviour.
+    marketplace_relations_gate: bool = True
+    # envelope keys to overwrite on every listing page, so a test can make a page contradict itself
+    marketplace_envelope: dict[str, object] = field(default_factory=dict)
     refstack_results: list[dict] = field(default_factory=list)  # newest first, as RefStack lists
     refstack_details: dict[str, dict] = field(default_factory=dict)
     refstack_vendors: list[dict] = field(default_factory=list)
@@ -56,7 +79,9 @@ class Upstream:
 
     # -- routing -------------------------------------------------------------------------
 
-    def answer(self, path: str, query: dict[str, list[str]], accept: str) -> tuple[int, str, bytes, dict[str, str]]:
+    def answer(
+        self, path: str, query: dict[str, list[str]], accept: str, if_none_match: str = ""
+    ) -> tuple[int, str, bytes, dict[str, str]]:
         if path.startswith(f"{GITEA}/contents/"):
             return self._contents(path.removeprefix(f"{GITEA}/contents/"), query)
         if path.startswith(f"{GITEA}/raw/commit/"):
@@ -69,7 +94,7 @@ class Upstream:
                 return 406, "application/json", b'{"detail": "Not Acceptable"}', {}
             return 200, "application/json", (self.data / "scs/generated/monitor-views/status.json").read_bytes(), {}
         if path.startswith("/marketplace/"):
-            return self._marketplace(path.removeprefix("/marketplace/"), query)
+            return self._marketplace(path.removeprefix("/marketplace/"), query, if_none_match)
         if path.startswith("/refstack/v1/results"):
             return self._refstack(path.removeprefix("/refstack/v1/results"), query)
         if path in ("/refstack/v1/vendors", "/refstack/v1/products"):
@@ -102,21 +127,54 @@ class Upstream:
             return 404, "application/json", b'{"message": "not found"}', {}
         return 200, "text/plain; charset=utf-8", file.read_bytes(), {}
 
-    def _marketplace(self, kind: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:
+    def _marketplace(
+        self, kind: str, query: dict[str, list[str]], if_none_match: str
+    ) -> tuple[int, str, bytes, dict[str, str]]:
+        """A listing as summit-api's ``AbstractCompanyServiceApiController::getAll`` answers it."""
         items = self.marketplace.get(kind.strip("/"))
         if items is None:
             return 404, "application/json", b'{"message": "not found"}', {}
-        per_page = int(_one(query, "per_page") or 10)
+        errors = _paging_errors(query)
+        if errors:  # RequestProcessor: ValidationException -> JsonController::error412
+            body = {"message": "Validation Failed", "errors": errors, "code": 0}
+            return 412, "application/json", json.dumps(body).encode(), {}
         page = int(_one(query, "page") or 1)
-        last = max(1, -(-len(items) // per_page))
-        body = {
-            "total": len(items),
-            "per_page": per_page,
-            "current_page": page,
-            "last_page": last,
-            "data": items[(page - 1) * per_page : page * per_page],
-        }
-        return 200, "application/json", json.dumps(body).encode(), {}
+        per_page = int(_one(query, "per_page") or PER_PAGE_MIN)
+        rows = items[(page - 1) * per_page : page * per_page]
+        relations = [r for r in _one(query, "relations").split(",") if r]
+        data = []
+        for row in rows:
+            item = {k: v for k, v in row.items() if k != "company"}
+            for name in (n.strip() for n in _one(query, "expand").split(",")):
+                if self.marketplace_relations_gate and name not in relations:
+                    continue
+                if name == "company":
+                    item.pop("company_id", None)
+                    item["company"] = row.get("company")
+                elif name == "type":
+                    # SerializerRegistry has no serializer for MarketPlaceType: getSerializer throws, and
+                    # RequestProcessor answers any other exception with JsonController::error500.
+                    return 500, "application/json", json.dumps({"message": "server error"}).encode(), {}
+                elif name == "reviews":
+                    item["reviews"] = []
+                # any other name: no case in the serializers' switch, skipped
+            data.append(item)
+        body = json.dumps(
+            {
+                "total": len(items),
+                "per_page": per_page,
+                "current_page": page,
+                "last_page": -(-len(items) // per_page),  # PagingInfo::getLastPage: 0 for an empty listing
+                "data": data,
+            }
+            | self.marketplace_envelope
+        ).encode()
+        # ETagsMiddleware: md5 of the body; quotes and "-gzip" dropped from the first If-None-Match.
+        etag = hashlib.md5(body).hexdigest()
+        asked = if_none_match.split(",")[0].strip().replace('"', "").replace("-gzip", "")
+        if asked == etag:
+            return 304, "application/json", b"", {"ETag": f'"{etag}"'}
+        return 200, "application/json", body, {"ETag": f'"{etag}"'}
 
     def _refstack(self, rest: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict[str, str]]:
         if rest.strip("/"):
@@ -147,6 +205,32 @@ def _one(query: dict[str, list[str]], key: str) -> str:
     return (query.get(key) or [""])[0]
 
 
+# summit-api's PaginationValidationRules: page 'integer|min:1',
+# per_page 'required_with:page|integer|min:5|max:500'; 5 is also the default page size.
+PER_PAGE_MIN, PER_PAGE_MAX = 5, 500
+
+
+def _paging_errors(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Laravel's validator messages for the paging parameters, keyed by field."""
+    errors: dict[str, list[str]] = {}
+    page, per_page = _one(query, "page"), _one(query, "per_page")
+    if page:
+        if not re.fullmatch(r"[+-]?\d+", page):
+            errors["page"] = ["The page field must be an integer."]
+        elif int(page) < 1:
+            errors["page"] = ["The page field must be at least 1."]
+        if not per_page:
+            errors["per_page"] = ["The per page field is required when page is present."]
+    if per_page:
+        if not re.fullmatch(r"[+-]?\d+", per_page):
+            errors["per_page"] = ["The per page field must be an integer."]
+        elif int(per_page) < PER_PAGE_MIN:
+            errors["per_page"] = [f"The per page field must be at least {PER_PAGE_MIN}."]
+        elif int(per_page) > PER_PAGE_MAX:
+            errors["per_page"] = [f"The per page field must not be greater than {PER_PAGE_MAX}."]
+    return errors
+
+
 class _Handler(BaseHTTPRequestHandler):
     upstream: Upstream
     protocol_version = "HTTP/1.1"
@@ -163,20 +247,24 @@ class _Handler(BaseHTTPRequestHandler):
         if up.delay:
             time.sleep(up.delay)
         if fault is not None:
-            status = self._inject(fault, split.path)
+            # Counted before the answer goes out, so a client that has its answer sees its request counted.
             with up.lock:
-                up.hits.append(Hit(split.path, conditional, status))
+                up.hits.append(Hit(split.path, conditional, FAULT_STATUS[fault.kind], split.query))
+            self._inject(fault, split.path)
             return
-        status, ctype, body, headers = up.answer(split.path, parse_qs(split.query), self.headers.get("Accept", ""))
-        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-        if status == 200 and self.headers.get("If-None-Match") == etag:
-            status, body = 304, b""
+        status, ctype, body, headers = up.answer(
+            split.path, parse_qs(split.query), self.headers.get("Accept", ""), self.headers.get("If-None-Match", "")
+        )
+        if "ETag" not in headers:  # routes that do not make their own
+            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+            if status == 200 and self.headers.get("If-None-Match") == etag:
+                status, body = 304, b""
+            if status in (200, 304):
+                headers = {**headers, "ETag": etag}
         with up.lock:
-            up.hits.append(Hit(split.path, conditional, status))
+            up.hits.append(Hit(split.path, conditional, status, split.query))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
-        if status in (200, 304):
-            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         for key, value in headers.items():
             self.send_header(key, value)
@@ -193,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return fault
         return None
 
-    def _inject(self, fault: Fault, path: str) -> int:
+    def _inject(self, fault: Fault, path: str) -> None:
         kind = fault.kind
         if kind == "hang":
             time.sleep(fault.hang_seconds)
@@ -201,10 +289,18 @@ class _Handler(BaseHTTPRequestHandler):
         if kind in ("500", "404"):
             body = b'{"code": %s, "title": "injected"}' % kind.encode()
             self._send(int(kind), "application/json", body)
-            return int(kind)
+            return
+        if kind in ("400", "412"):  # summit-api's JsonController::error400 and error412 bodies
+            doc = (
+                {"message": "Bad Request"}
+                if kind == "400"
+                else {"message": "Validation Failed", "errors": {"per_page": ["injected"]}, "code": 0}
+            )
+            self._send(int(kind), "application/json", json.dumps(doc).encode())
+            return
         if kind == "html":
             self._send(200, "text/html", b"<html><body>Sign in to the captive portal</body></html>")
-            return 200
+            return
         if kind == "truncate":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -213,7 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b'{"results": [')
             self.wfile.flush()
             self.close_connection = True
-            return 200
+            return
         if kind == "huge":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -224,7 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b" " * 65536)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            return 200
+            return
         if kind in ("redirect-away", "redirect-here"):
             host = "127.0.0.2" if kind == "redirect-away" else "127.0.0.1"
             self.send_response(302)
@@ -233,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if kind == "redirect-here":
                 self.upstream.faults.pop(path, None)  # the redirected request is then answered
-            return 302
+            return
         raise ValueError(kind)
 
     def _send(self, status: int, ctype: str, body: bytes) -> None:
