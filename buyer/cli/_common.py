@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from buyer import actions
-from buyer._text import token
+from buyer._text import printable, token
 from buyer.errors import UsageError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import program_key
@@ -264,6 +264,16 @@ def build_request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, 
         data["scs"] = {"scope": args.scope, "version": args.scope_version, "on": args.scope_date}
     profile = profile_from_options(data, cat if args.guideline else None)
     return actions.EvaluationRequest(profile, as_of, evidence=extra, registry=registry, offline=args.offline), cat
+
+
+def write_text(text: str) -> None:
+    """Text for a person at a terminal: every control character from outside data shown escaped."""
+    sys.stdout.write(printable(text, multiline=True))
+
+
+def say(line: str) -> None:
+    """One line to standard output, sanitised (names and reasons come from outside)."""
+    write_text(line + "\n")
 
 
 def print_json(data: Any) -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from buyer import actions
 from buyer._atomic import write_output
-from buyer.cli._common import add_format, add_requirement_options, build_request, exit_code, print_json, whole_number
+from buyer.cli._common import (
+    add_format,
+    add_requirement_options,
+    build_request,
+    exit_code,
+    print_json,
+    whole_number,
+    write_text,
+)
 from buyer.report.scorecard_json import scorecard_dict
 from buyer.report.table import scorecard_table
 
@@ -119,7 +126,7 @@ def cmd_discovery(args: argparse.Namespace) -> int:
         for s in report.services:
             versions = ", ".join(v.id for v in s.versions) or "-"
             print(f"  {s.type:<20} {s.status:<12} {versions:<16} {s.endpoint}  {s.detail}")
-        sys.stdout.write(scorecard_table(card))
+        write_text(scorecard_table(card))
     return exit_code(card)
 
 
@@ -173,7 +180,7 @@ def cmd_tempest(args: argparse.Namespace) -> int:
             }
         )
     else:
-        sys.stdout.write(scorecard_table(card))
+        write_text(scorecard_table(card))
     return exit_code(card)
 
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from buyer import actions
-from buyer.cli._common import add_format, add_requirement_options, build_request, exit_code
+from buyer.cli._common import add_format, add_requirement_options, build_request, exit_code, write_text
 from buyer.model.scorecard import Scorecard
 
 
@@ -43,5 +43,5 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         from buyer.report.table import scorecard_table
 
-        sys.stdout.write(scorecard_table(card))
+        write_text(scorecard_table(card))
     return exit_code(card)

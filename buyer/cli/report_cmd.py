@@ -13,10 +13,9 @@ from buyer._hashing import sha256_hex
 from buyer._text import printable
 from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, parse_timestamp
 from buyer.cli.evaluate_cmd import build_scorecard
-from buyer.report.export import render
+from buyer.report.export import EXPORTS, export_format, for_suffix
 
 DEFAULT_FOLDER = Path("reports")
-EXTENSIONS = {"pdf": ".pdf", "json": ".json", "csv": ".csv", "md": ".md"}
 
 
 def register(commands: Any) -> None:
@@ -36,7 +35,9 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="where to write; - is standard output (default: reports/<profile>-<date>.<ext>)",
     )
-    p.add_argument("--format", choices=list(EXTENSIONS), help="default: from the output file's extension, else pdf")
+    p.add_argument(
+        "--format", choices=[e.key for e in EXPORTS], help="default: from the output file's extension, else pdf"
+    )
     p.add_argument("--generated-at", type=parse_timestamp, metavar="ISO", help="generation time to print (UTC)")
     p.add_argument("--prepared-by", default="", metavar="NAME", help="name for the sign-off block")
     p.add_argument("--title", default="OpenStack compliance scorecard", help="report title")
@@ -51,12 +52,13 @@ def register(commands: Any) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
-    fmt = args.format or (output.suffix.lstrip(".") if output and output.suffix.lstrip(".") in EXTENSIONS else "pdf")
+    by_suffix = for_suffix(output.suffix) if output else None
+    fmt = export_format(args.format) if args.format else (by_suffix or export_format("pdf"))
     card = build_scorecard(args)
     if output is None:
         stem = Path(args.profile).stem if args.profile else f"scorecard-{args.guideline}"
-        output = DEFAULT_FOLDER / f"{stem}-{card.as_of.isoformat()}{EXTENSIONS[fmt]}"
-    data = render(card, fmt, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
+        output = DEFAULT_FOLDER / f"{stem}-{card.as_of.isoformat()}{fmt.suffix}"
+    data = fmt.render(card, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
     where = write_output(output, data)
     if where != STDOUT:
         print(printable(f"wrote {where} ({len(data)} bytes, sha256 {sha256_hex(data)})"), file=sys.stderr)

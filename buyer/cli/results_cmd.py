@@ -20,6 +20,7 @@ from buyer.cli._common import (
     print_json,
     profile_from_options,
     whole_number,
+    write_text,
 )
 from buyer.cli._progress import Progress
 from buyer.config import settings
@@ -131,7 +132,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         sys.stdout.write(scorecard_json(card))
     else:
-        sys.stdout.write(scorecard_table(card))
+        write_text(scorecard_table(card))
     return exit_code(card)
 
 

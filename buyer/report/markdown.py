@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from buyer.model.scorecard import CapabilityState, Scorecard
-from buyer.report.glyphs import VERDICT_GLYPH
 from buyer.report.inputs import data_age_line
+from buyer.report.phrases import evidence_line, rating_label, verdict_label
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -33,7 +33,7 @@ def scorecard_markdown(card: Scorecard) -> str:
     for p in card.products:
         met, total = p.mandatory_met
         gap = p.gaps[0] if p.gaps else (p.exceptions[0] if p.exceptions else "none")
-        lines.append(f"| {md(p.name)} | {VERDICT_GLYPH[p.verdict]} {p.rating} | {met} of {total} | {md(gap)} |")
+        lines.append(f"| {md(p.name)} | {rating_label(p.rating)} | {met} of {total} | {md(gap)} |")
     lines += ["", "## Requirements", ""]
     for r in card.requirements:
         lines.append(f"- {md(r.title)} (guideline file {r.guideline}, status {r.guideline_status or 'unknown'})")
@@ -44,12 +44,12 @@ def scorecard_markdown(card: Scorecard) -> str:
         "",
     ]
     for p in card.products:
-        lines += [f"## {md(p.name)}", "", f"**{VERDICT_GLYPH[p.verdict]} {p.rating}**", ""]
+        lines += [f"## {md(p.name)}", "", f"**{rating_label(p.rating)}**", ""]
         lines += ["| Requirement | Verdict | Non-flagged passed | Reason |", "| --- | --- | --- | --- |"]
         for r in p.requirements:
             t = r.required
             lines.append(
-                f"| {md(r.title)} | {VERDICT_GLYPH[r.verdict]} {r.verdict} | "
+                f"| {md(r.title)} | {verdict_label(r.verdict)} | "
                 f"{t.non_flagged_passed}/{t.non_flagged_tests} | {md(r.reason)} |"
             )
         failing = [(r, c) for r in p.requirements for c in r.capabilities if c.state is CapabilityState.FAIL]
@@ -60,10 +60,7 @@ def scorecard_markdown(card: Scorecard) -> str:
                 lines.append(f"- {md(c.id)} ({md(r.title)}): {names}")
         lines += ["", "Evidence:", ""]
         for u in p.evidence:
-            pv = u.provenance
-            when = pv.date.date().isoformat() if pv.date else "undated"
-            counts = "counts" if u.eligible else f"does not count: {md(u.reason)}"
-            lines.append(f"- {md(pv.source)} ({pv.kind}, {pv.format}, {when}, sha256 `{pv.sha256}`): {counts}")
+            lines.append(f"- {md(evidence_line(u, digest_chars=64))}")
         if not p.evidence:
             lines.append("- none")
         lines.append("")

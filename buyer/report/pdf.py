@@ -42,8 +42,8 @@ from buyer.model.scorecard import (
     Verdict,
 )
 from buyer.report.fonts import FontSet, load_fonts
-from buyer.report.glyphs import STATE_GLYPH, VERDICT_GLYPH
 from buyer.report.inputs import ReportMeta, data_age_line, report_id
+from buyer.report.phrases import STATE_GLYPH, VERDICT_GLYPH
 
 PAGE = A4
 MARGIN = 16 * mm

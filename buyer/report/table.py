@@ -1,12 +1,15 @@
-"""The Scorecard as plain text for a terminal: one block per product."""
+"""The Scorecard as plain text for a terminal: one block per product.
+
+Every string from outside (names, reasons, sources) is shown through ``printable`` by the
+caller, which writes the whole text (the CLI's ``write_text``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from buyer.model.scorecard import Scorecard, Verdict
-from buyer.report.glyphs import VERDICT_GLYPH, VERDICT_WORDS
 from buyer.report.inputs import describe_age
+from buyer.report.phrases import evidence_line, rating_label, verdict_label
 
 
 def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
@@ -22,21 +25,20 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
     width = max((len(r.title) for p in card.products for r in p.requirements), default=10)
     for product in card.products:
         lines.append("")
-        lines.append(f"{product.name}: {VERDICT_GLYPH[product.verdict]} {VERDICT_WORDS[product.verdict]}")
+        lines.append(f"{product.name}: {rating_label(product.rating)}")
         for r in product.requirements:
             t = r.required
             counts = f"{t.non_flagged_passed}/{t.non_flagged_tests} non-flagged"
-            lines.append(f"  {VERDICT_GLYPH[r.verdict]} {r.verdict!s:<12} {r.title:<{width}}  {counts:<18}  {r.reason}")
+            lines.append(f"  {verdict_label(r.verdict):<14} {r.title:<{width}}  {counts:<18}  {r.reason}")
             if r.advisory.capabilities and r.verdict in (Verdict.PASS, Verdict.FAIL):
                 a = r.advisory
                 lines.append(f"    advisory (next guideline): {a.ready}/{a.capabilities} capabilities ready")
-            if r.id_only_matches:
-                lines.append(f"    {len(r.id_only_matches)} tests matched only by idempotent id")
+            if r.id_only_matches and not r.needs_review:
+                lines.append(
+                    f"    {len(r.id_only_matches)} tests matched only by idempotent id (not counted as passed)"
+                )
         for use in product.evidence:
-            p = use.provenance
-            when = p.date.date().isoformat() if p.date else "undated"
-            status = "counts" if use.eligible else f"does not count: {use.reason}"
-            lines.append(f"  evidence: {p.source} ({p.kind}, {p.format}, {when}, sha256 {p.sha256[:12]}…) {status}")
+            lines.append(f"  evidence: {evidence_line(use)}")
         if not product.evidence:
             lines.append("  evidence: none")
     return "\n".join(lines) + "\n"

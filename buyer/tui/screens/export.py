@@ -13,16 +13,10 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from buyer._atomic import write_output
 from buyer._hashing import sha256_hex
 from buyer.errors import BuyerError
-from buyer.report.export import render
+from buyer.report.export import BY_KEY, EXPORTS, render
 from buyer.tui.workbench import Workbench
 
-FORMATS = [
-    ("PDF scorecard", "pdf"),
-    ("JSON scorecard", "json"),
-    ("CSV scorecard", "csv"),
-    ("Markdown scorecard", "md"),
-    ("RFP clauses (Markdown)", "rfp"),
-]
+FORMATS = [*((e.label, e.key) for e in EXPORTS), ("RFP clauses (Markdown)", "rfp")]
 
 
 class ExportScreen(Screen[None]):
@@ -58,7 +52,7 @@ class ExportScreen(Screen[None]):
     def suggest(self) -> None:
         fmt = str(self.query_one("#format", Select).value)
         stem = self.bench.path.stem if self.bench.path else "scorecard"
-        suffix = {"rfp": "-rfp.md", "md": ".md"}.get(fmt, f".{fmt}")
+        suffix = "-rfp.md" if fmt == "rfp" else BY_KEY[fmt].suffix
         from buyer import actions
 
         self.query_one("#output", Input).value = str(Path("reports") / f"{stem}-{actions.today()}{suffix}")

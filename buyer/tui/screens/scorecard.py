@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from buyer.errors import BuyerError
 from buyer.model.scorecard import CapabilityResult, CapabilityState, ProductScore, RequirementResult, Verdict
-from buyer.report.glyphs import STATE_GLYPH, VERDICT_GLYPH
+from buyer.report.phrases import STATE_GLYPH, VERDICT_GLYPH
 from buyer.tui.workbench import Workbench
 
 # Colour adds to the glyph and the word; it never carries the meaning alone.
