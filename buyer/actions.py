@@ -25,7 +25,7 @@ from buyer.model.scorecard import InputUse, Scorecard
 from buyer.model.scoring import evaluate as score
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import load_evidence_file, read_input
+from buyer.sources.files import load_evidence_file, read_input, shown
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
 from buyer.sources.scs_scopes import LoadedScope, load_scope
@@ -224,7 +224,7 @@ def load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
     path = file if source.base is None or file.is_absolute() else source.base / file
     # Errors name the path read; the provenance names the file as the profile wrote it.
     evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path))
-    return evidence.with_provenance(replace(evidence.provenance, source=ref.file))
+    return evidence.with_provenance(replace(evidence.provenance, source=shown(ref.file, source.base)))
 
 
 class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):
@@ -292,7 +292,8 @@ def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> 
     uses = {r.guideline.id: catalogue.use(r.guideline.id) for r in requirements}  # type: ignore[attr-defined]
     inputs: list[InputUse] = []
     if request.profile_sha256:
-        inputs.append(InputUse("profile", profile.name, request.profile_source, request.profile_sha256))
+        shown_as = shown(request.profile_source) if request.profile_source else ""
+        inputs.append(InputUse("profile", profile.name, shown_as, request.profile_sha256))
     scopes = {}
     if profile.scs is not None:
         loaded: LoadedScope = load_scope(profile.scs.scope, make_fetcher(request.offline), request.base)

@@ -24,7 +24,7 @@ from buyer.formats.guideline_json import parse_guideline
 from buyer.model.guideline import Guideline
 from buyer.model.scorecard import GuidelineUse
 from buyer.sources.fetch import JSON_TYPES, TEXT_OR_JSON, Fetcher
-from buyer.sources.files import read_input
+from buyer.sources.files import read_input, shown
 
 FOLDERS = ("guidelines", "add-ons/guidelines")
 # Upstream keeps only files named like these; anything else in the folders is not a guideline.
@@ -45,8 +45,9 @@ class Loaded:
 @dataclass(frozen=True)
 class GuidelineFile:
     id: str
-    location: str  # a path or a URL
+    location: str  # a path or a URL: where it is read
     read: Callable[[], Loaded]
+    shown: str = ""  # how reports name it: its path inside the data source, or its URL
 
 
 class Catalogue(Mapping[str, Guideline]):
@@ -99,7 +100,7 @@ class Catalogue(Mapping[str, Guideline]):
             id=gid,
             status=guideline.status,
             schema=guideline.schema,
-            source=self.files[gid].location,
+            source=self.files[gid].shown or self.files[gid].location,
             sha256=sha256_hex(loaded.data),
             commit=self.commit,
             retrieved_at=loaded.checked_at,
@@ -142,7 +143,7 @@ def _local_files(root: Path) -> dict[str, GuidelineFile]:
         for path in sorted(directory.iterdir()):
             if pattern.match(path.name) and path.is_file():
                 gid = path.name.removesuffix(".json")
-                files[gid] = GuidelineFile(gid, str(path), _reader(path))
+                files[gid] = GuidelineFile(gid, str(path), _reader(path), f"{folder}/{path.name}")
     return files
 
 
@@ -212,4 +213,4 @@ def open_catalogue(
         raise ConfigError(f"guideline source {source}: use a folder, a file:// URL or an http(s) URL")
     if not root.is_dir():
         raise ConfigError(f"guideline source {source} is not a folder")
-    return Catalogue(root, label=source)
+    return Catalogue(root, label=shown(source))

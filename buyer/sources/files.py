@@ -85,6 +85,23 @@ def read_text(path: str | os.PathLike[str], label: str | None = None) -> str:
         raise InputError(name, f"not UTF-8 text (byte {exc.start} is not)") from None
 
 
+def shown(name: str, base: Path | None = None) -> str:
+    """How a file a user named appears in reports: as they wrote it when relative; an absolute
+    path relative to ``base`` (a profile's folder) or the working folder when inside them, else
+    by its file name alone. No folder of the machine that renders a report reaches it."""
+    path = Path(name)
+    if not path.is_absolute():
+        return name
+    for root in (base, Path.cwd()):
+        if root is None:
+            continue
+        try:
+            return str(path.relative_to(root.resolve() if root.is_absolute() else root.absolute()))
+        except ValueError:
+            continue
+    return path.name
+
+
 def _cap(kind: Kind, limit: int) -> str:
     setting = "BUYER_MAX_EVIDENCE_MIB" if kind is Kind.EVIDENCE else "BUYER_MAX_DOCUMENT_MIB"
     return f"{kind.value} files over {limit // (1024 * 1024)} MiB are refused ({setting} raises the cap)"

@@ -11,7 +11,7 @@ from buyer.formats.scs_scope import parse_scope
 from buyer.model.scorecard import GuidelineUse
 from buyer.model.scs import Scope
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import read_input
+from buyer.sources.files import read_input, shown
 
 YAML_TYPES = (
     "application/yaml",
@@ -39,8 +39,8 @@ def load_scope(ref: str, fetcher: Fetcher | None, base: Path | None = None) -> L
         path = Path(ref).expanduser()
         if base is not None and not path.is_absolute():
             path = base / path
-        data, source, when = read_input(path), str(path), None
-    scope = parse_scope(data, source)
+        data, source, when = read_input(path), shown(ref, base), None
+    scope = parse_scope(data, str(path))
     use = GuidelineUse(
         id=scope.slug,
         status="SCS certificate scope",
