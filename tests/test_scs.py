@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -283,3 +285,65 @@ def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
             assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not-verified", "✓ pass"]
 
     asyncio.run(run())
+
+
+def test_a_single_subject_report_counts_for_the_product_it_is_given_for(capsys):
+    """Evidence named for a product is that product's: the report's subject need not be its name."""
+    base = scs()
+    head = str(base / "scopes" / "scs-compatible-iaas.yaml")
+    reports = base / "generated" / "reports"
+    args = ["--scope", head, "--scope-version", "v5.1", "--as-of", "2026-11-22"]
+    code, doc = evaluate_json(
+        capsys,
+        *args,
+        "--evidence",
+        f"a={reports / 'report-iaas-example-cloud-a.yaml'}",
+        "--evidence",
+        f"Cloud B GmbH={reports / 'report-iaas-example-cloud-b.yaml'}",
+    )
+    a, b = scs_requirement(doc, "a"), scs_requirement(doc, "Cloud B GmbH")
+    assert a["verdict"] == "error" and b["verdict"] == "pass"  # as their contents say
+    assert b["required"]["passed"] == b["required"]["tests"] == 54
+    for product in doc["products"]:
+        (use,) = product["evidence"]
+        assert use["counts"] and use["used"]
+    assert code == 3
+
+
+def test_a_report_of_several_subjects_must_name_the_product(tmp_path):
+    """Several subjects and none of them the product: exit 2, one line naming the subjects."""
+    base = scs()
+    head = str(base / "scopes" / "scs-compatible-iaas.yaml")
+    multi = base / "generated" / "reports" / "report-iaas-multi-document.yaml"
+    status = base / "generated" / "monitor-views" / "status.json"
+    for evidence in (multi, status):
+        done = subprocess.run(
+            [sys.executable, "-m", "buyer", "evaluate", "--scope", head, "--evidence", f"Cloud X={evidence}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        (line,) = done.stderr.strip().splitlines()
+        assert "several subjects" in line and "example-cloud-a" in line and "example-cloud-b" in line
+        assert "scs_subject" in line and "Traceback" not in done.stderr
+
+
+def test_evidence_that_no_requirement_uses_is_never_said_to_count(tmp_path, capsys):
+    """An SCS report given for an interop-only evaluation is accepted but used by nothing."""
+    report = scs() / "generated" / "reports" / "report-iaas-example-cloud-b.yaml"
+    code, doc = evaluate_json(
+        capsys,
+        "--guideline",
+        "2020.06",
+        "--source",
+        str(need_shared(SHARED_INTEROP)),
+        "--as-of",
+        "2026-11-22",
+        "--evidence",
+        f"b={report}",
+    )
+    (use,) = doc["products"][0]["evidence"]
+    assert use["eligible"] and not use["used"] and not use["counts"]
+    assert "requires no SCS scope" in use["unused_reason"]
+    assert doc["products"][0]["requirements"][0]["verdict"] == "not-verified" and code == 3

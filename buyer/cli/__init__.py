@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from buyer import __version__
 from buyer._text import printable
@@ -35,8 +36,15 @@ exit codes:
 Guidelines are read from --source DIR or $BUYER_INTEROP_URL (a folder in upstream's layout)."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its complaints on one line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="buyer",
         description="Procurement compliance assistant for OpenStack clouds.",
         epilog=EPILOG,

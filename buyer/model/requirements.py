@@ -82,7 +82,7 @@ class CompiledRequirement:
     required_pairs: tuple[int, ...] = field(init=False)  # a test index per required (capability, test) pair
     flagged_pairs: tuple[int, ...] = field(init=False)  # the same, flagged tests only
     unflagged_pairs: tuple[int, ...] = field(init=False)  # the same, non-flagged tests only
-    primary: dict[str, int] = field(init=False)  # a test's own name -> its index
+    primary: dict[str, tuple[int, ...]] = field(init=False)  # a test's own name -> its entries
     primary_names: frozenset[str] = field(init=False)
     aliased: frozenset[int] = field(init=False)  # tests that have aliases
     pair_counts: dict[int, int] = field(init=False)  # test -> required (capability, test) pairs it is in
@@ -104,7 +104,9 @@ class CompiledRequirement:
                 counts[i] = counts.get(i, 0) + 1
                 holders.setdefault(i, []).append(position)
                 (flagged if self.tests[i].flagged else unflagged).append(i)
-        primary = {t.name: i for i, t in enumerate(self.tests)}
+        primary: dict[str, tuple[int, ...]] = {}
+        for i, t in enumerate(self.tests):
+            primary[t.name] = (*primary.get(t.name, ()), i)
         object.__setattr__(self, "primary", primary)
         object.__setattr__(self, "primary_names", frozenset(primary))
         object.__setattr__(self, "aliased", frozenset(i for i, t in enumerate(self.tests) if t.aliases))
@@ -129,22 +131,24 @@ class CompiledRequirement:
 
 def compile_requirement(req: Requirement) -> CompiledRequirement:
     caps = tuple(req.plan())
-    index: dict[str, int] = {}
+    # One index per distinct test entry: the same name under two capabilities is one test when
+    # the entries agree, two when they differ (their own aliases or flag), as RefStack reads each.
+    index: dict[Test, int] = {}
     tests: list[Test] = []
     cap_tests = []
     for planned in caps:
         indices = []
         for test in planned.capability.tests:
-            at = index.get(test.name)
+            at = index.get(test)
             if at is None:
-                at = index[test.name] = len(tests)
+                at = index[test] = len(tests)
                 tests.append(test)
             indices.append(at)
         cap_tests.append(tuple(indices))
     lookup: dict[str, list[int]] = {}
     by_id: dict[str, list[int]] = {}
     for i, test in enumerate(tests):
-        for name in (test.name, *test.aliases):
+        for name in dict.fromkeys((test.name, *test.aliases)):
             lookup.setdefault(name, []).append(i)
         if test.idempotent_id:
             by_id.setdefault(test.idempotent_id, []).append(i)

@@ -248,7 +248,7 @@ def _score_one(plan: CompiledRequirement, index: int, ev: Evidence) -> _Scored |
     not_by_name = plan.primary_names - passed
     if len(not_by_name) == len(plan.primary_names) and not _touched(plan, ev):
         return None
-    missing = {plan.primary[n] for n in not_by_name}
+    missing = {i for n in not_by_name for i in plan.primary[n]}
     by_alias = frozenset(i for i in missing & plan.aliased if any(a in passed for a in plan.tests[i].aliases))
     missing -= by_alias
     tests, counts = plan.tests, plan.pair_counts
@@ -386,11 +386,15 @@ def _best(scored: list[_Scored]) -> _Scored | None:
 
 def _stand_ins(plan: CompiledRequirement, best: _Scored, missing: Sequence[int]) -> dict[int, str]:
     """Tests not passed whose idempotent id passed under another name, and that name."""
-    wanted = {plan.tests[i].idempotent_id: i for i in missing if plan.tests[i].idempotent_id}
+    wanted: dict[str, list[int]] = {}
+    for i in missing:
+        test_id = plan.tests[i].idempotent_id
+        if test_id:
+            wanted.setdefault(test_id, []).append(i)  # twins share an id: each gets the stand-in
     if not wanted:
         return {}
-    found = best.evidence.names_for_ids(frozenset(k for k in wanted if k))
-    return {wanted[test_id]: name for test_id, name in found.items()}
+    found = best.evidence.names_for_ids(frozenset(wanted))
+    return {i: name for test_id, name in found.items() for i in wanted[test_id]}
 
 
 def _detail(
