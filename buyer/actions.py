@@ -326,12 +326,19 @@ def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> 
     )
 
 
-def rfp_text(profile: Profile, catalogue: Catalogue) -> str:
+def rfp_text(profile: Profile, catalogue: Catalogue, base: Path | None = None, offline: bool = False) -> str:
     """The RFP clauses and vendor response sheet of a profile (Markdown)."""
+    from buyer.model.requirements import compile_requirement, resolve_scs
     from buyer.report.rfp import rfp_markdown
 
     requirements = resolve_requirements(profile.interop, catalogue)
-    return rfp_markdown(profile, requirements, [catalogue.use(r.guideline.id) for r in requirements])
+    uses = [catalogue.use(r.guideline.id) for r in requirements]
+    scs = None
+    if profile.scs is not None:
+        loaded = load_scope(profile.scs.scope, make_fetcher(offline), base)
+        uses.append(loaded.use)
+        scs = resolve_scs(profile.scs, {profile.scs.scope: loaded.scope}, today())
+    return rfp_markdown(profile, [compile_requirement(r) for r in requirements], uses, scs)
 
 
 def load_registry_for(offline: bool = False, local: Path | None = None) -> Registry:

@@ -97,7 +97,8 @@ def test_tempest_run_of_identity_capabilities_scores(tempest, clouds_yaml, tmp_p
         )
         == 1
     )
-    assert "identity" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "buyer-run.refstack.json (self-reported, refstack-client-json" in out and "✗ fail" in out
     assert_secret_not_written(ADMIN_PASSWORD, workspace)
 
 

@@ -11,7 +11,7 @@ from buyer.errors import UsageError
 from buyer.model.diff import diff_guidelines
 from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status, program_key
 from buyer.model.requirements import lookup_add_on, lookup_guideline
-from buyer.model.testlist import refstack_test_lines
+from buyer.model.testlist import capability_test_lines, refstack_test_lines
 from buyer.sources.catalogue import Catalogue
 
 
@@ -38,11 +38,12 @@ def register(commands: Any) -> None:
             "Print a program's test list exactly as RefStack's tests endpoint does: sorted, "
             "not de-duplicated, name[idempotent_id]. Defaults follow RefStack (every status, "
             "aliases and flagged tests included); the list a vendor must pass is "
-            "--status required --no-flagged."
+            "--status required --no-flagged (with --capability ID: the tests of an extra capability)."
         ),
     )
     p.add_argument("version")
     add_program(p, add_ons=True, default=None)
+    p.add_argument("--capability", metavar="ID", help="only this capability's tests (an extra capability)")
     p.add_argument(
         "--status",
         default=",".join(Status),
@@ -168,7 +169,10 @@ def cmd_tests(args: argparse.Namespace) -> int:
             statuses.append(Status(word))
         except ValueError:
             raise UsageError(f"--status: unknown status '{word}' (use {', '.join(Status)})") from None
-    lines = refstack_test_lines(g, key, statuses, aliases=not args.no_aliases, flagged=not args.no_flagged)
+    if args.capability:
+        lines = capability_test_lines(g, args.capability, aliases=not args.no_aliases, flagged=not args.no_flagged)
+    else:
+        lines = refstack_test_lines(g, key, statuses, aliases=not args.no_aliases, flagged=not args.no_flagged)
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     return EXIT_OK
 

@@ -68,7 +68,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_rfp(args: argparse.Namespace) -> int:
     cat = catalogue(args)
     loaded = actions.load_checked_profile(args.profile, cat, args.offline)
-    text = actions.rfp_text(loaded.profile, cat)
+    text = actions.rfp_text(loaded.profile, cat, loaded.path.parent, args.offline)
     where = write_output(args.output or STDOUT, text)
     if where != STDOUT:
         print(printable(f"wrote {where}"), file=sys.stderr)

@@ -1,64 +1,116 @@
-"""RFP text from a profile: requirement clauses an architect pastes in, and the vendor response
-sheet that says which evidence each vendor must supply. Markdown."""
+"""RFP text from a profile: numbered requirement clauses an architect pastes into a tender, and
+the response sheet that says which evidence each vendor must supply. Markdown.
+
+One number per requirement everywhere: a clause states the count the scorecard uses (RefStack
+counts one test per capability and test, flagged tests left out), names the distinct tests too,
+and points at exactly the list that is scored (``model.testlist.scored_lines``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from buyer.model.guideline import Status
 from buyer.model.profile import Profile
-from buyer.model.requirements import Requirement
+from buyer.model.requirements import CompiledRequirement, ScsPlan
 from buyer.model.scorecard import GuidelineUse, RequirementKind
+from buyer.model.testlist import scored_lines
 from buyer.report.markdown import md
 
+RULE = (
+    "A requirement is met when one test run (one piece of evidence the buyer accepts) reports every "
+    "listed non-flagged test as passed, by its name or one of its listed older names (aliases), as "
+    "RefStack scored results. Tests passed in different runs are not added together, and a test "
+    "reported only under another test's idempotent id does not count as passed. Flagged tests may fail."
+)
 
-def rfp_markdown(profile: Profile, requirements: Sequence[Requirement], uses: Sequence[GuidelineUse]) -> str:
+
+@dataclass(frozen=True)
+class Clause:
+    number: str  # M1, M2, ... (mandatory), D1, ... (desirable)
+    title: str
+    text: str
+    command: str = ""  # how to print the scored test list
+    lines: tuple[str, ...] = ()  # the scored test list, as RefStack prints it
+    guideline: str = ""  # the guideline file the clause rests on
+    count: int = 0  # required tests as the scorecard counts them
+
+
+def clauses(
+    profile: Profile, plans: Sequence[CompiledRequirement], scs: ScsPlan | None, uses: Sequence[GuidelineUse]
+) -> tuple[list[Clause], list[Clause]]:
+    """(mandatory, desirable) clauses, numbered as the RFP prints them."""
     sha = {u.id: u.sha256 for u in uses}
-    title = f"Interoperability requirements: {md(profile.name)}"
-    lines = [f"# {title}", ""]
-    if profile.rfp_reference:
-        lines += [f"RFP reference: {md(profile.rfp_reference)}", ""]
-    lines += ["## Mandatory requirements", ""]
-    for n, req in enumerate(requirements, start=1):
-        g = req.guideline
-        plan = req.plan()
-        required = [(cap, st) for cap, st, counts in plan if counts]
-        tests = len({t.name for cap, _ in required for t in cap.tests if not t.flagged})
+    mandatory = []
+    for n, plan in enumerate(plans, start=1):
+        req, g = plan.requirement, plan.requirement.guideline
+        pairs = len(plan.unflagged_pairs)
+        distinct = len({plan.tests[i].name for i in plan.unflagged_pairs})
+        lines = tuple(scored_lines(plan))
         where = f"guideline file `{g.id}.json` (SHA-256 `{sha.get(g.id, 'unknown')}`)"
+        counted = (
+            f"{pairs} required tests, counted as RefStack counts them (one per capability and test, "
+            f"flagged tests left out; {distinct} distinct test names)"
+        )
         if req.kind is RequirementKind.CAPABILITY:
             text = (
                 f"The offered cloud SHALL provide the capability `{req.capability}` as defined in {where}: "
-                f"every one of its {tests} non-flagged tests passes."
+                f"all {counted} pass."
             )
+            command = f"buyer guidelines tests {g.id} --capability {req.capability} --no-flagged"
         else:
             prog = g.program(req.program)
             what = f"the {prog.title} add-on" if req.kind is RequirementKind.ADD_ON else prog.title
+            caps = sum(1 for p in plan.caps if p.required)
             text = (
-                f"The offered cloud SHALL meet {what} as defined in {where}: every non-flagged test of "
-                f"its {len(required)} required capabilities ({tests} tests) passes, scored as RefStack "
-                "scored results (name or alias match; flagged tests are optional)."
+                f"The offered cloud SHALL meet {what} as defined in {where}: {caps} required capabilities, {counted}."
             )
-        lines += [f"**M{n}.** {text}", ""]
-    advisory = [
-        (req, cap.id)
-        for req in requirements
-        if req.kind is not RequirementKind.CAPABILITY
-        for cap, status, counts in req.plan()
-        if status is Status.ADVISORY and cap.id not in (profile.interop.extra_capabilities if profile.interop else [])
-    ]
+            command = f"buyer guidelines tests {g.id} --program {req.program} --status required --no-flagged"
+        mandatory.append(Clause(f"M{n}", plan.title, text, command, lines, g.id, pairs))
+    if scs is not None:
+        version = scs.scope.versions[scs.version]
+        when = f"on {scs.on.isoformat()}" if profile.scs and profile.scs.on else "on the evaluation date"
+        text = (
+            f"The offered cloud SHALL comply with {scs.title} (the version effective {when}): all "
+            f"{len(version.mandatory)} mandatory testcases passed with results that have not expired."
+        )
+        number = f"M{len(mandatory) + 1}"
+        mandatory.append(Clause(number, scs.title, text, "", version.mandatory, scs.version, len(version.mandatory)))
+    extras = set(profile.interop.extra_capabilities if profile.interop else [])
+    desirable = []
+    for plan in plans:
+        if plan.requirement.kind is RequirementKind.CAPABILITY:
+            continue
+        for planned in plan.caps:
+            if planned.status is Status.ADVISORY and planned.capability.id not in extras:
+                g = plan.requirement.guideline
+                text = (
+                    f"The offered cloud SHOULD provide the advisory capability `{planned.capability.id}` of "
+                    f"`{g.id}`, expected to become required in the next guideline."
+                )
+                desirable.append(Clause(f"D{len(desirable) + 1}", planned.capability.id, text, guideline=g.id))
+    return mandatory, desirable
+
+
+def rfp_markdown(
+    profile: Profile, plans: Sequence[CompiledRequirement], uses: Sequence[GuidelineUse], scs: ScsPlan | None = None
+) -> str:
+    mandatory, desirable = clauses(profile, plans, scs, uses)
+    lines = [f"# Interoperability requirements: {md(profile.name)}", ""]
+    if profile.rfp_reference:
+        lines += [f"RFP reference: {md(profile.rfp_reference)}", ""]
+    lines += ["## Mandatory requirements", ""]
+    for c in mandatory:
+        lines += [f"**{c.number}.** {c.text}", ""]
+    if plans:
+        lines += [RULE, ""]
     lines += ["## Desirable requirements", ""]
-    if advisory:
-        for n, (req, cap_id) in enumerate(advisory, start=1):
-            lines += [
-                f"**D{n}.** The offered cloud SHOULD provide the advisory capability `{cap_id}` of "
-                f"`{req.guideline.id}`, expected to become required in the next guideline.",
-                "",
-            ]
+    if desirable:
+        for c in desirable:
+            lines += [f"**{c.number}.** {c.text}", ""]
     else:
-        lines += [
-            "None beyond the mandatory requirements: the chosen guideline has no advisory capabilities.",
-            "",
-        ]
+        lines += ["None beyond the mandatory requirements: the chosen guidelines have no advisory capabilities.", ""]
     policy = profile.evidence_policy
     age = f"no older than {policy.max_age_days} days on the evaluation date" if policy.max_age_days else "of any age"
     lines += [
@@ -70,24 +122,25 @@ def rfp_markdown(profile: Profile, requirements: Sequence[Requirement], uses: Se
         "",
         "## Vendor response sheet",
         "",
-        "For each mandatory requirement, the vendor supplies the results of a tempest run of the listed",
-        "tests against the offered cloud, dated, in one of the accepted formats.",
+        "For each mandatory requirement, the vendor supplies the results of one tempest run of its test",
+        "list against the offered cloud, dated, in one of the accepted formats. The lists are exactly the",
+        "tests that are scored; renamed tests appear under their older names too, which is why a list has",
+        "more lines than the requirement has tests.",
         "",
-        "| # | Requirement | Test list (command) | Guideline file (SHA-256) |",
-        "| --- | --- | --- | --- |",
+        "| # | Requirement | Tests scored | Test list | Guideline file (SHA-256) |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    for n, req in enumerate(requirements, start=1):
-        g = req.guideline
-        if req.kind is RequirementKind.CAPABILITY:
-            command = f"the tests of `{req.capability}` in `buyer guidelines show {g.id}`"
-        else:
-            command = f"`buyer guidelines tests {g.id} --program {req.program} --status required --no-flagged`"
-        lines.append(f"| M{n} | {md(req.title)} | {command} | `{g.id}.json` (`{sha.get(g.id, 'unknown')[:16]}…`) |")
+    sha = {u.id: u.sha256 for u in uses}
+    for c in mandatory:
+        listing = f"{len(c.lines)} lines: `{c.command}`" if c.command else f"{len(c.lines)} testcases of the scope"
+        digest = sha.get(c.guideline, "")
+        file = f"`{c.guideline}.json` (`{digest[:16]}…`)" if digest else md(c.guideline)
+        lines.append(f"| {c.number} | {md(c.title)} | {c.count} | {listing} | {file} |")
     lines += [
         "",
         'Accepted formats: refstack-client JSON (`{"cpid", "duration_seconds", "results": [{"name", "uuid"}]}`),',
-        "the subunit v2 stream of the run (`stestr last --subunit`), a RefStack result id, or a list of",
-        "passed test ids. State the date of the run and the tempest version used.",
+        "the subunit v2 stream of the run (`stestr last --subunit`), a RefStack result id, a list of",
+        "passed test ids, or an SCS compliance report. State the date of the run and the tempest version used.",
         "",
         "| Vendor | Product | Evidence files | Date of run | Contact |",
         "| --- | --- | --- | --- | --- |",
