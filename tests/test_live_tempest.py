@@ -176,3 +176,38 @@ def test_an_scs_test_list_runs_instead_of_a_guideline(tempest, clouds_yaml, tmp_
     missing = tmp_path / "absent.lst"
     assert main(tempest_check("admin", tmp_path / "ws2", "--test-list", str(missing))) == 2
     assert "absent.lst: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["volumev2", "block-store"])
+def test_a_volume_service_under_any_catalog_name_tells_tempest_cinder_is_there(
+    tempest, keystone_server, tmp_path, monkeypatch, kind
+):
+    """The tempest runner asks the model which catalog types provide a service, as scoring does:
+    a cloud whose volume service is `volumev2` or `block-store` gets cinder = true."""
+    from buyer.live.clouds import open_cloud
+    from buyer.live.tempest import TempestRunner
+
+    region = f"Region-{kind}"
+    keystone_server.add_region(region)
+    keystone_server.add_service(kind, f"cinder-{kind}", "http://127.0.0.1:9/v2", region=region)
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(
+        "clouds:\n  only-volume:\n    auth:\n"
+        f"      auth_url: {keystone_server.auth_url}\n      username: admin\n      project_name: admin\n"
+        f"      user_domain_name: Default\n      project_domain_name: Default\n      password: {ADMIN_PASSWORD}\n"
+        f"    region_name: {region}\n    identity_api_version: 3\n"
+    )
+    for key in [k for k in os.environ if k.startswith("OS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
+    runner = TempestRunner(open_cloud("only-volume"), tmp_path / "ws", allow_admin=True)
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    conf, _ = runner.prepare(secrets)
+    import configparser
+
+    parsed = configparser.ConfigParser()
+    parsed.read(conf)
+    available = dict(parsed["service_available"])
+    assert available["cinder"] == "true"
+    assert available["nova"] == "false"  # nothing else has an endpoint in that region

@@ -38,6 +38,7 @@ from buyer.formats.evidence import parse_evidence
 from buyer.live.clouds import CloudAccess
 from buyer.live.errors import LiveError
 from buyer.model.evidence import Evidence, EvidenceKind, Outcome, split_test_id
+from buyer.model.services import tempest_flags
 
 
 @dataclass
@@ -175,23 +176,23 @@ class TempestRunner:
         return conf, env
 
     def _services(self) -> list[str]:
-        types = set()
+        """[service_available] from the catalog as this cloud's region and interface see it; which
+        catalog types provide a service is the model's answer, the one scoring uses."""
         try:
             auth = self.access.session.auth.get_access(self.access.session)
-            types = {str(e.get("type")) for e in auth.service_catalog.catalog or []}
+            catalog = auth.service_catalog.catalog or []
         except Exception as exc:
             raise self.access.fail("cannot read the catalog before the run", exc) from None
-        flags = {
-            "nova": "compute" in types,
-            "glance": "image" in types,
-            "neutron": "network" in types,
-            "cinder": bool(types & {"volume", "volumev3", "block-storage"}),
-            "swift": "object-store" in types,
-            "placement": "placement" in types,
-            "designate": "dns" in types,
-            "heat": "orchestration" in types,
-        }
-        return [f"{k} = {str(v).lower()}" for k, v in flags.items()]
+        region = self.access.region_name
+        types = frozenset(
+            str(entry.get("type"))
+            for entry in catalog
+            if any(
+                ep.get("interface") == "public" and (not region or region in (ep.get("region"), ep.get("region_id")))
+                for ep in entry.get("endpoints") or []
+            )
+        )
+        return [f"{flag} = {str(on).lower()}" for flag, on in tempest_flags(types).items()]
 
     def list_tests(self, conf: Path, env: dict[str, str]) -> list[str]:
         out = self._run(

@@ -26,11 +26,24 @@ PREFIX_SERVICE = {
     "stack": "orchestration",
     "shares": "shared-file-system",
 }
-# Catalog types that provide the same service.
+# Catalog types that provide the same service (service-types-authority's aliases included).
 SYNONYMS = {
     "volume": {"volume", "volumev2", "volumev3", "block-storage", "block-store"},
     "shared-file-system": {"shared-file-system", "share", "sharev2"},
     "object-store": {"object-store", "object"},
+    "placement": {"placement"},
+}
+# tempest.conf's [service_available] flags, by the service each one stands for.
+TEMPEST_FLAGS = {
+    "nova": "compute",
+    "glance": "image",
+    "neutron": "network",
+    "cinder": "volume",
+    "swift": "object-store",
+    "placement": "placement",
+    "designate": "dns",
+    "heat": "orchestration",
+    "manila": "shared-file-system",
 }
 
 
@@ -41,4 +54,10 @@ def capability_service(cap: Capability) -> str | None:
 
 
 def provided(service: str, catalog_types: frozenset[str]) -> bool:
+    """Whether a catalog with these service types provides ``service`` (under any of its names)."""
     return bool(SYNONYMS.get(service, {service}) & catalog_types)
+
+
+def tempest_flags(catalog_types: frozenset[str]) -> dict[str, bool]:
+    """tempest's [service_available] flags for a catalog: the same answer scoring gives."""
+    return {flag: provided(service, catalog_types) for flag, service in TEMPEST_FLAGS.items()}

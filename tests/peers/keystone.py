@@ -54,7 +54,10 @@ class KeystonePeer:
         response.raise_for_status()
         return response.json() if response.content else {}
 
-    def add_service(self, kind: str, name: str, url: str) -> None:
+    def add_region(self, region: str) -> None:
+        self.api("POST", "/regions", {"region": {"id": region}})
+
+    def add_service(self, kind: str, name: str, url: str, region: str = "RegionOne") -> None:
         service = self.api("POST", "/services", {"service": {"type": kind, "name": name, "enabled": True}})
         self.api(
             "POST",
@@ -63,7 +66,7 @@ class KeystonePeer:
                 "endpoint": {
                     "service_id": service["service"]["id"],
                     "interface": "public",
-                    "region_id": "RegionOne",
+                    "region_id": region,
                     "url": url,
                 }
             },
