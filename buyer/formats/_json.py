@@ -25,7 +25,7 @@ def load_json(data: bytes | str, source: str) -> Any:
     except msgspec.DecodeError as exc:
         line, column = _position(raw, str(exc))
         reason = str(exc).split(" (byte", 1)[0].removeprefix("JSON is malformed: ")
-        if not _is_utf8(raw):
+        if not is_utf8(raw):
             reason = "not UTF-8 text"
         raise InputError(source, f"not valid JSON: {reason}", line=line, column=column) from None
     except msgspec.ValidationError:  # a number too large for any machine type
@@ -45,7 +45,7 @@ def _position(raw: bytes, message: str) -> tuple[int | None, int | None]:
     return line, offset - (head.rfind(b"\n") + 1) + 1
 
 
-def _is_utf8(data: bytes) -> bool:
+def is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -21,7 +21,7 @@ import msgspec
 
 from buyer._hashing import sha256_hex
 from buyer.errors import InputError
-from buyer.formats._json import Reader, load_json
+from buyer.formats._json import Reader, is_utf8, load_json
 from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
 from buyer.formats.scs_scope import load_yaml_documents
 from buyer.model.evidence import (
@@ -73,7 +73,7 @@ def detect_format(data: bytes, source: str) -> str:
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         return "json"
-    if b"\x00" in data[:8192] or not _is_utf8(data):
+    if b"\x00" in data[:8192] or not is_utf8(data):
         raise InputError(source, f"a binary file, not evidence ({_EXPECTED})")
     if _SUBUNIT_V1_LINE.search(data[:65536]):
         return "subunit-v1"
@@ -181,14 +181,6 @@ def _discovery(doc: dict[str, Any], source: str, digest: str) -> Evidence:
         reference=str(doc.get("cloud", "")),
     )
     return Evidence(prov, (), services=types)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # -- JSON: refstack-client output and RefStack API result detail ---------------------------

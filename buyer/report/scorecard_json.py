@@ -15,6 +15,7 @@ from buyer.model.scorecard import (
     EvidenceUse,
     ProductScore,
     RequirementResult,
+    RequirementSpec,
     Scorecard,
     Tally,
 )
@@ -38,18 +39,7 @@ def _header(card: Scorecard) -> dict[str, Any]:
             {"id": g.id, "status": g.status, "schema": g.schema, "source": g.source, "sha256": g.sha256}
             for g in card.guidelines
         ],
-        "requirements": [
-            {
-                "kind": str(r.kind),
-                "guideline": r.guideline,
-                "program": r.program,
-                "capability": r.capability,
-                "scope": r.scope,
-                "title": r.title,
-                "required_tests": r.required_tests,
-            }
-            for r in card.requirements
-        ],
+        "requirements": [{**_identity(r), "required_tests": r.required_tests} for r in card.requirements],
         "inputs": [
             {
                 "kind": i.kind,
@@ -148,7 +138,8 @@ def _tally(t: Tally) -> dict[str, Any]:
     }
 
 
-def _requirement(r: RequirementResult) -> dict[str, Any]:
+def _identity(r: RequirementResult | RequirementSpec) -> dict[str, Any]:
+    """What names a requirement, the same in the header's list and in each product."""
     return {
         "kind": str(r.kind),
         "guideline": r.guideline,
@@ -156,6 +147,12 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         "capability": r.capability,
         "scope": r.scope,
         "title": r.title,
+    }
+
+
+def _requirement(r: RequirementResult) -> dict[str, Any]:
+    return {
+        **_identity(r),
         "verdict": str(r.verdict),
         "reason": r.reason,
         "required": _tally(r.required),
