@@ -127,6 +127,8 @@ class Readiness:
 class CapabilityDetail(Protocol):
     """What a requirement result knows about its capabilities, derived when asked."""
 
+    scored: bool  # evidence with results for the requirement was scored (its numbers mean something)
+
     def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]: ...
 
     def id_only(self) -> tuple[str, ...]: ...
@@ -137,6 +139,7 @@ class FixedCapabilities:
     """Capabilities computed up front (SCS testcases are few)."""
 
     items: tuple[CapabilityResult, ...] = ()
+    scored: bool = True
 
     def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]:
         return self.items
@@ -244,6 +247,11 @@ class RequirementResult:
     @property
     def id_only_matches(self) -> tuple[str, ...]:
         return self.detail.id_only()
+
+    @property
+    def scored(self) -> bool:
+        """Whether evidence was scored for it: when not, its counts say nothing (never "0 of N")."""
+        return self.detail.scored
 
     @property
     def needs_review(self) -> bool:

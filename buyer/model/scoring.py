@@ -301,7 +301,8 @@ def _score_interop(
 
     def result(verdict: Verdict, reason: str, best: _Scored | None = None, **extra: object) -> RequirementResult:
         detail = _detail(plan, best, absent, untested, catalog is not None)
-        tally = best.tally if best else Tally(len(plan.required_pairs), 0, len(plan.flagged_pairs))
+        flagged = len(plan.flagged_pairs)
+        tally = best.tally if best else Tally(len(plan.required_pairs), 0, flagged, 0, flagged)
         return RequirementResult(
             kind=req.kind,
             guideline=req.guideline.id,

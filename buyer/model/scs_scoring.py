@@ -115,7 +115,7 @@ def score_scs(
         required=tally,
         refstack=tally,
         advisory=Readiness(),
-        detail=FixedCapabilities(tuple(caps)),
+        detail=FixedCapabilities(tuple(caps), scored=bool(accepted)),
         scope=scope.uuid,
     )
 

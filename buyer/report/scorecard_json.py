@@ -164,6 +164,7 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
             "passed": r.advisory.passed,
         },
         "id_only_matches": list(r.id_only_matches),
+        "scored": r.scored,
         "needs_review": r.needs_review,
         "review": [{"test": test, "passed_as": other} for test, other in r.review],
         "capabilities": [_capability(c) for c in r.capabilities],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from buyer.model.scorecard import Scorecard, Verdict
+from buyer.model.scorecard import RequirementKind, Scorecard, Verdict
 from buyer.report.inputs import describe_age
 from buyer.report.phrases import evidence_line, rating_label, verdict_label
 
@@ -19,7 +19,8 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
     for g in card.guidelines:
         where = f"{g.source} @ {g.commit[:12]}" if g.commit else g.source
         checked = f", checked {describe_age(now - g.retrieved_at)}" if g.retrieved_at else ""
-        lines.append(f"Guideline {g.id}: {where}{checked}")
+        what = "Scope" if g.status == "SCS certificate scope" else "Guideline"
+        lines.append(f"{what} {g.id}: {where}{checked}")
     if not card.products:
         lines.append("No products: name a shortlist in the profile or give --evidence PRODUCT=FILE.")
     width = max((len(r.title) for p in card.products for r in p.requirements), default=10)
@@ -28,7 +29,8 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
         lines.append(f"{product.name}: {rating_label(product.rating)}")
         for r in product.requirements:
             t = r.required
-            counts = f"{t.non_flagged_passed}/{t.non_flagged_tests} non-flagged"
+            unit = "testcases" if r.kind is RequirementKind.SCS else "non-flagged"
+            counts = f"{t.non_flagged_passed}/{t.non_flagged_tests} {unit}" if r.scored else "not scored"
             lines.append(f"  {verdict_label(r.verdict):<14} {r.title:<{width}}  {counts:<18}  {r.reason}")
             if r.advisory.capabilities and r.verdict in (Verdict.PASS, Verdict.FAIL):
                 a = r.advisory
