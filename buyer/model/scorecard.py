@@ -7,18 +7,18 @@ not pass, the evidence that was scored): a scorecard of hundreds of products sta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from buyer.model.evidence import Provenance
 from buyer.model.guideline import Status
 from buyer.model.registry import Claim
 
 if TYPE_CHECKING:
-    from buyer.model.requirements import CompiledRequirement
+    from buyer.model.requirements import CompiledRequirement, PlannedCapability
 
 
 class Verdict(StrEnum):
@@ -165,20 +165,31 @@ class InteropDetail:
     discovered: bool = False  # accepted live-discovery evidence was consulted
 
     def capabilities(self, verdict: Verdict) -> tuple[CapabilityResult, ...]:
-        plan = self.plan
-        out = []
-        for planned, indices in zip(plan.caps, plan.cap_tests, strict=True):
-            cap = planned.capability
-            results = tuple(self._result(i) for i in indices)
-            passed = sum(r.passed for r in results)
-            flagged = sum(r.flag_reason is not None for r in results)
-            state, note = self._state(cap.id, results, verdict)
-            out.append(
-                CapabilityResult(
-                    cap.id, planned.status, state, len(results), passed, flagged, results, cap.defined, note
-                )
+        return tuple(
+            CapabilityResult(
+                row.planned.capability.id,
+                row.planned.status,
+                row.state,
+                len(row.indices),
+                row.passed,
+                row.flagged,
+                tuple(self.result(i) for i in row.indices),
+                row.planned.capability.defined,
+                row.note,
             )
-        return tuple(out)
+            for row in self.rows(verdict)
+        )
+
+    def rows(self, verdict: Verdict) -> Iterator[CapabilityRow]:
+        """Each capability's state and counts, without a test result object per test: what a
+        renderer of hundreds of products walks (the JSON writer)."""
+        plan, missing = self.plan, self.missing if self.scored else None
+        for planned, indices in zip(plan.caps, plan.cap_tests, strict=True):
+            lost = [i for i in indices if i in missing] if missing else []
+            passed = len(indices) - len(lost) if missing is not None else 0
+            flagged = sum(1 for i in indices if plan.tests[i].flagged)
+            state, note = self._state(planned.capability.id, indices if missing is None else lost, verdict)
+            yield CapabilityRow(planned, indices, state, note, passed, flagged)
 
     def id_only(self) -> tuple[str, ...]:
         """Tests not passed whose idempotent id passed under another name, once per (capability, test)."""
@@ -186,7 +197,7 @@ class InteropDetail:
             return ()
         return tuple(self.plan.tests[i].name for indices in self.plan.cap_tests for i in indices if i in self.stand_ins)
 
-    def _result(self, i: int) -> TestResult:
+    def result(self, i: int) -> TestResult:
         test = self.plan.tests[i]
         flag = (test.flag.reason or "flagged") if test.flag is not None else None
         if not self.scored or i in self.missing:
@@ -196,7 +207,8 @@ class InteropDetail:
         matched = MatchedBy.ALIAS if i in self.by_alias else MatchedBy.NAME
         return TestResult(test.name, test.idempotent_id, True, matched, flag, self.evidence)
 
-    def _state(self, cap_id: str, results: tuple[TestResult, ...], verdict: Verdict) -> tuple[CapabilityState, str]:
+    def _state(self, cap_id: str, lost: Sequence[int], verdict: Verdict) -> tuple[CapabilityState, str]:
+        """``lost``: the capability's tests that did not pass (all of them when nothing was scored)."""
         if cap_id in self.absent_services:
             return CapabilityState.FAIL, f"service {self.absent_services[cap_id]} is missing from the catalog"
         if self.untested is not None and cap_id in self.untested:
@@ -207,15 +219,26 @@ class InteropDetail:
                 return CapabilityState.ERROR, ""
             note = "present, not yet tested" if self.discovered else ""
             return CapabilityState.NOT_VERIFIED, note
-        unflagged = [r for r in results if not r.passed and r.flag_reason is None]
-        if any(r.stand_in is None for r in unflagged):
+        tests = self.plan.tests
+        unflagged = [i for i in lost if not tests[i].flagged]
+        if any(i not in self.stand_ins for i in unflagged):
             return CapabilityState.FAIL, ""
         if unflagged:
-            shown = ", ".join(f"{_tail(r.name)} passed only as {_tail(r.stand_in or '')}" for r in unflagged[:2])
+            pairs = (f"{_tail(tests[i].name)} passed only as {_tail(self.stand_ins[i])}" for i in unflagged[:2])
+            shown = ", ".join(pairs)
             return CapabilityState.NOT_VERIFIED, f"needs review: {shown} (same idempotent id)"
-        if any(not r.passed for r in results):
+        if lost:
             return CapabilityState.FLAGGED_ONLY, ""
         return CapabilityState.PASS, ""
+
+
+class CapabilityRow(NamedTuple):
+    planned: PlannedCapability
+    indices: tuple[int, ...]  # the capability's tests (indices into the plan's tests)
+    state: CapabilityState
+    note: str
+    passed: int
+    flagged: int
 
 
 def _tail(name: str) -> str:

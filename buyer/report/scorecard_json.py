@@ -10,14 +10,17 @@ from typing import Any, TextIO
 
 import msgspec
 
+from buyer.model.requirements import CompiledRequirement
 from buyer.model.scorecard import (
     CapabilityResult,
     EvidenceUse,
+    InteropDetail,
     ProductScore,
     RequirementResult,
     RequirementSpec,
     Scorecard,
     Tally,
+    TestResult,
 )
 
 FORMAT = "buyer.scorecard"
@@ -167,31 +170,89 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         "scored": r.scored,
         "needs_review": r.needs_review,
         "review": [{"test": test, "passed_as": other} for test, other in r.review],
-        "capabilities": [_capability(c) for c in r.capabilities],
+        "capabilities": _capabilities(r),
     }
 
 
 def _capability(c: CapabilityResult) -> dict[str, Any]:
+    return {**_capability_head(c.id, c.status, c.state, c.defined, c.note, c.tests, c.passed, c.flagged),
+            "results": [_test(t) for t in c.results]}  # fmt: skip
+
+
+def _capability_head(
+    cap_id: str, status: str, state: str, defined: bool, note: str, tests: int, passed: int, flagged: int
+) -> dict[str, Any]:
     return {
-        "id": c.id,
-        "status": str(c.status),
-        "state": str(c.state),
-        "defined": c.defined,
-        "note": c.note or None,
-        "tests": c.tests,
-        "passed": c.passed,
-        "flagged": c.flagged,
-        "results": [
-            {
-                "name": t.name,
-                "idempotent_id": t.idempotent_id,
-                "passed": t.passed,
-                "matched_by": str(t.matched_by) if t.matched_by else None,
-                "stand_in": t.stand_in,
-                "flagged": t.flag_reason is not None,
-                "flag_reason": t.flag_reason,
-                "evidence": t.evidence,
-            }
-            for t in c.results
-        ],
+        "id": cap_id,
+        "status": str(status),
+        "state": str(state),
+        "defined": defined,
+        "note": note or None,
+        "tests": tests,
+        "passed": passed,
+        "flagged": flagged,
     }
+
+
+def _test(t: TestResult) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "idempotent_id": t.idempotent_id,
+        "passed": t.passed,
+        "matched_by": str(t.matched_by) if t.matched_by else None,
+        "stand_in": t.stand_in,
+        "flagged": t.flag_reason is not None,
+        "flag_reason": t.flag_reason,
+        "evidence": t.evidence,
+    }
+
+
+def _capabilities(r: RequirementResult) -> Any:
+    """The capabilities of a requirement, encoded. An interop requirement's tests are written from
+    fragments encoded once per test (a scorecard of hundreds of products repeats the same few
+    hundred tests): the same JSON as ``_capability`` gives, without an object per test."""
+    detail = r.detail
+    if not isinstance(detail, InteropDetail):
+        return [_capability(c) for c in r.capabilities]
+    frags = _fragments(detail.plan)
+    passed_as = {None: b"null", 0: b"0"}
+    out = []
+    for row in detail.rows(r.verdict):
+        cap = row.planned.capability
+        head = _capability_head(cap.id, row.planned.status, row.state, cap.defined, row.note, len(row.indices),
+                                row.passed, row.flagged)  # fmt: skip
+        results = []
+        for i in row.indices:
+            if detail.scored and i not in detail.missing:
+                ev = passed_as.get(detail.evidence) or str(detail.evidence).encode()
+                results.append(frags[i][1 if i in detail.by_alias else 0] + ev + b"}")
+            elif i in detail.stand_ins:
+                results.append(msgspec.json.encode(_test(detail.result(i))))
+            else:
+                results.append(frags[i][2])
+        head["results"] = msgspec.Raw(b"[" + b",".join(results) + b"]")
+        out.append(head)
+    return out
+
+
+_FRAGMENTS: dict[int, tuple[CompiledRequirement, list[tuple[bytes, bytes, bytes]]]] = {}
+
+
+def _fragments(plan: CompiledRequirement) -> list[tuple[bytes, bytes, bytes]]:
+    """Per test: (passed by name, passed by alias) up to the evidence index, and not passed, whole."""
+    held = _FRAGMENTS.get(id(plan))
+    if held is not None and held[0] is plan:
+        return held[1]
+    out = []
+    for test in plan.tests:
+        flag = (test.flag.reason or "flagged") if test.flag is not None else None
+        base = {"name": test.name, "idempotent_id": test.idempotent_id}
+        tail = {"stand_in": None, "flagged": flag is not None, "flag_reason": flag}
+        by_name = msgspec.json.encode({**base, "passed": True, "matched_by": "name", **tail, "evidence": 0})
+        by_alias = msgspec.json.encode({**base, "passed": True, "matched_by": "alias", **tail, "evidence": 0})
+        missed = msgspec.json.encode({**base, "passed": False, "matched_by": None, **tail, "evidence": None})
+        out.append((by_name[: -len(b"0}")], by_alias[: -len(b"0}")], missed))
+    if len(_FRAGMENTS) >= 32:  # a scorecard has a few plans; a long-lived TUI must not grow without end
+        _FRAGMENTS.pop(next(iter(_FRAGMENTS)))
+    _FRAGMENTS[id(plan)] = (plan, out)  # the plan is held, so its id stays its own
+    return out
