@@ -147,13 +147,15 @@ class Evidence:
         Asked for the few tests that did not pass by name; lower-casing is enough for the
         canonical form, so the full id map is built only for ids written otherwise."""
         if self._canonical_ids:
-            # Canonical ids are compared as written: a scan of the tuple, no set to build.
-            found = [w for w in wanted if w in self._uuids]
-            if not found:
-                return {}
+            # Canonical ids are compared as written: no normalising, one set made once.
+            found = wanted & self._written_ids
             return {w: self.passed[self._uuids.index(w)] for w in found}
         ids = self.id_names
         return {i: ids[i] for i in wanted if i in ids}
+
+    @cached_property
+    def _written_ids(self) -> frozenset[str | None]:
+        return frozenset(self._uuids)
 
     @cached_property
     def _canonical_ids(self) -> bool:

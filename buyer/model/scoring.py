@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from buyer.errors import InputError
 from buyer.model.evidence import Evidence
 from buyer.model.guideline import Guideline
-from buyer.model.profile import EvidencePolicy, Profile
+from buyer.model.profile import EvidencePolicy, Product, Profile
 from buyer.model.registry import Claim
 from buyer.model.requirements import (
     CompiledRequirement,
@@ -131,10 +131,18 @@ def evaluate(
     claims never changes its verdict, which rests on evidence alone. ``evidence`` may load
     lazily: each product's evidence is read when it is scored and not kept afterwards."""
     plans = Plans.of(profile, guidelines, scopes or {}, as_of)
-    names = [p.name for p in profile.shortlist]
-    names += [n for n in evidence if n not in names]
+    shortlist = {p.name: p for p in profile.shortlist}
+    names = [*shortlist, *(n for n in evidence if n not in shortlist)]
     products = tuple(
-        score_product(name, evidence.get(name, ()), profile, plans, as_of, tuple((claims or {}).get(name, ())))
+        score_product(
+            name,
+            evidence.get(name, ()),
+            profile,
+            plans,
+            as_of,
+            tuple((claims or {}).get(name, ())),
+            shortlist.get(name),
+        )
         for name in names
     )
     return Scorecard(
@@ -153,6 +161,10 @@ def evaluate(
     )
 
 
+def _claims(claims: Mapping[str, Sequence[Claim]] | None, name: str) -> tuple[Claim, ...]:
+    return tuple((claims or {}).get(name, ()))
+
+
 def score_product(
     name: str,
     evidence: Sequence[Evidence],
@@ -160,12 +172,12 @@ def score_product(
     plans: Plans,
     as_of: date,
     claims: tuple[Claim, ...] = (),
+    product: Product | None = None,
 ) -> ProductScore:
     items = list(evidence)
     reasons = [eligibility(ev, profile.evidence_policy, as_of) for ev in items]
     accepted = [(i, ev) for i, ev in enumerate(items) if not reasons[i]]
     used: dict[int, str] = {}  # evidence index -> "" (used) or why it was not
-    product = next((p for p in profile.shortlist if p.name == name), None)
     results = [_score_interop(plan, items, accepted, reasons, used) for plan in plans.interop]
     if plans.scs is not None:
         subject = (product.scs_subject if product else "") or name
