@@ -1,0 +1,56 @@
+"""Line breaks for words wider than their column: test names, capability ids, hashes, a name of
+5,000 characters without a space. ReportLab would split such a word anywhere (``volu|mes``);
+here it breaks after a separator (``.``, ``-``, ``_``, ``/``, ``:``, ``,``), and a piece still too
+wide is split with a visible hyphen. Nothing is cut or dropped: joined again, the pieces are the word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+# A break may follow one of these (the separator stays at the end of the line, visible).
+_AFTER = re.compile(r"(?<=[-./_:,;)\]|+=@\\])")
+HYPHEN = "-"
+
+
+def pieces(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``word`` as lines that each fit ``width``: greedy, breaking after separators first."""
+    if measure(word) <= width:
+        return [word]
+    lines: list[str] = []
+    line = ""
+    for part in (p for p in _AFTER.split(word) if p):
+        if measure(line + part) <= width:
+            line += part
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        if measure(part) <= width:
+            line = part
+            continue
+        head, line = _hard(part, width, measure)
+        lines += head
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _hard(part: str, width: float, measure: Callable[[str], float]) -> tuple[list[str], str]:
+    """A piece with no separator, wider than the line: split it, a hyphen marking each break
+    (none between ideographs, which break anywhere in print)."""
+    lines: list[str] = []
+    line = ""
+    for ch in part:
+        if line and measure(line + ch + HYPHEN) > width:
+            mark = "" if _wide(line[-1]) or _wide(ch) else HYPHEN
+            lines.append(line + mark)
+            line = ""
+        line += ch
+    return lines, line
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
