@@ -84,7 +84,8 @@ def reproduce_command(card: Scorecard, meta: ReportMeta) -> tuple[str, ...]:
     words += source_words(card)
     registry = next((i for i in card.inputs if i.kind == "registry"), None)
     words += ["--registry", registry.source] if registry else ["--no-registry"]
-    return (*words, *meta_words(meta))
+    stamp = None if meta.generated_from_inputs else meta.generated_at
+    return (*words, *meta_words(stamp, meta.title, meta.prepared_by))
 
 
 def source_words(card: Scorecard) -> list[str]:
@@ -99,15 +100,15 @@ def source_words(card: Scorecard) -> list[str]:
     return ["--source", LOCAL_SOURCE]
 
 
-def meta_words(meta: ReportMeta) -> list[str]:
+def meta_words(generated_at: datetime | None, title: str, prepared_by: str) -> list[str]:
     """The options that change what the PDF prints besides the Scorecard."""
     words = []
-    if not meta.generated_from_inputs:
-        words += ["--generated-at", meta.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")]
-    if meta.title != ReportMeta.title:
-        words += ["--title", meta.title]
-    if meta.prepared_by:
-        words += ["--prepared-by", meta.prepared_by]
+    if generated_at is not None:
+        words += ["--generated-at", generated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    if title != ReportMeta.title:
+        words += ["--title", title]
+    if prepared_by:
+        words += ["--prepared-by", prepared_by]
     return words
 
 

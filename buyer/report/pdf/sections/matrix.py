@@ -110,30 +110,27 @@ def _rows(card: Scorecard, indices: list[int], kit: Kit) -> list[_Row]:
     rows: list[_Row] = []
     for i in indices:
         spec = card.requirements[i]
-        first = True
+        block: dict[str, _Row] | None = None
         for p in card.products:
             caps = result_for(p, i, spec).capabilities
-            if first:
-                start = len(rows)
+            if block is None:
+                block = {}
                 for cap in caps:
-                    if spec.kind is RequirementKind.CAPABILITY:
-                        mark = f"mandatory; {cap.status} in {spec.guideline}"
-                    elif spec.kind is RequirementKind.SCS:
-                        mark = ""
-                    elif cap.status is Status.ADVISORY:
-                        mark = kit.term("advisory")
-                    else:
-                        mark = ""
-                    listed = spec.kind in (RequirementKind.SCS, RequirementKind.CAPABILITY) or cap.status in SHOWN
-                    if not listed:
-                        continue
-                    rows.append(_Row(cap.id, mark, []))
-                ids = {row.label: n for n, row in enumerate(rows[start:], start=start)}
-                first = False
+                    if spec.kind in (RequirementKind.SCS, RequirementKind.CAPABILITY) or cap.status in SHOWN:
+                        block[cap.id] = _Row(cap.id, _mark(spec, cap.status, kit), [])
+                rows += block.values()
             found = {cap.id: cap.state for cap in caps}
-            for label, n in ids.items():
-                rows[n].states.append(found.get(label, CapabilityState.NOT_VERIFIED))
+            for cap_id, row in block.items():
+                row.states.append(found.get(cap_id, CapabilityState.NOT_VERIFIED))
     return rows
+
+
+def _mark(spec: RequirementSpec, status: Status, kit: Kit) -> str:
+    if spec.kind is RequirementKind.CAPABILITY:
+        return f"{kit.term('mandatory')}; {status} in {spec.guideline}"
+    if spec.kind is not RequirementKind.SCS and status is Status.ADVISORY:
+        return kit.term("advisory")
+    return ""
 
 
 def _capability_matrix(card: Scorecard, indices: list[int], kit: Kit, title: str, key: str) -> list[Any]:

@@ -188,7 +188,7 @@ def _readiness(p: ProductScore, caps: dict[int, tuple[CapabilityResult, ...]], k
     return story
 
 
-EVIDENCE_COLUMNS = (7 * mm, 46 * mm, 30 * mm, 24 * mm, 25 * mm)  # the status takes the rest
+EVIDENCE_COLUMNS = (7 * mm, 45 * mm, 29 * mm, 23 * mm, 27.5 * mm)  # the status takes the rest
 
 
 def _evidence(p: ProductScore, kit: Kit) -> list[Any]:

@@ -15,7 +15,7 @@ from buyer.report.pdf.kit import Anchor, Kit
 from buyer.report.pdf.styles import WIDTH
 from buyer.report.phrases import DEFINITIONS, VERDICT_WORD
 
-COLUMNS = (36 * mm, 22 * mm, 18 * mm, 30 * mm, 19 * mm)  # the gaps take the rest
+COLUMNS = (35 * mm, 22 * mm, 20 * mm, 30 * mm, 19 * mm)  # the gaps take the rest
 NOT_VERIFIED = VERDICT_WORD[Verdict.NOT_VERIFIED]
 GAPS_SHOWN = 3  # per product; its page lists them all
 
