@@ -64,7 +64,7 @@ def _row(
     gaps = list(p.gaps or p.exceptions)
     lines = [kit.esc(g, style, widths[5] - 6) for g in gaps[:shown]] or ["none"]
     if len(gaps) > shown:
-        lines.append(kit.link(f"and {len(gaps) - shown} more on page P{index}", key))
+        lines.append(kit.link(f"and {len(gaps) - shown} more: see P{index}", key))
     return [
         kit.rich(name, kit.s.cell_bold),
         kit.rich(kit.rating(p.rating), style),
