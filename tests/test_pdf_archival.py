@@ -8,7 +8,6 @@ import os
 import shlex
 import shutil
 import subprocess
-from pathlib import Path
 
 import pikepdf
 import pytest
@@ -116,7 +115,7 @@ def test_outline_has_every_section_and_every_product_on_its_page(committee):
     assert [t for t, _ in products] == [f"P{i}. {name}" for i, name in enumerate(VENDORS, start=1)]
     for title, page in products:
         assert texts[page].startswith(title)  # the heading opens the page
-    matrices = [title for level, title, _ in entries if level == 1 and "apabilit" in title or "Testcases" in title]
+    matrices = [title for level, title, _ in entries if level == 1]
     assert "Capabilities of DNS add-on 2018.11" in matrices and "Extra capabilities (mandatory)" in matrices
     assert "Testcases of SCS-compatible IaaS v5.1" in matrices
 
@@ -157,7 +156,7 @@ def test_same_inputs_same_bytes_and_the_reproduce_line_renders_them(committee, t
     line = next(x for x in text.splitlines() if x.startswith("buyer report "))
     words = shlex.split(line)
     assert words[:4] == ["buyer", "report", "--profile", "committee.toml"]
-    assert ["--as-of", AS_OF.isoformat()] == words[4:6] and ["--source", LOCAL_SOURCE] == words[6:8]
+    assert ["--as-of", AS_OF.isoformat()] == words[4:6] and words[6:8] == ["--source", LOCAL_SOURCE]
     assert words[8:] == ["--registry", "registry.toml"]
     monkeypatch.chdir(committee["profile"].parent)
     monkeypatch.setenv("BUYER_CACHE_DIR", str(tmp_path / "cache"))
