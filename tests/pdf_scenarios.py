@@ -112,3 +112,24 @@ def committee_argv(profile: Path, out: Path, *extra: str) -> list[str]:
         str(out),
         *extra,
     ]
+
+
+def committee_card(profile: Path):
+    """The committee's Scorecard, evaluated as ``buyer report`` evaluates it."""
+    from buyer import actions
+    from buyer.model.registry import merge_products
+    from buyer.sources.registry import Registry, load_local
+
+    cat = Catalogue(SHARED_INTEROP)
+    loaded = actions.load_checked_profile(profile, cat)
+    products, inputs = load_local(profile.parent / "registry.toml")
+    request = actions.EvaluationRequest(
+        loaded.profile,
+        AS_OF,
+        loaded.sha256,
+        profile.name,
+        profile.parent,
+        actions.profile_sources(loaded, loaded.profile),
+        registry=Registry(merge_products(products), inputs=inputs),
+    )
+    return actions.evaluate(request, cat)

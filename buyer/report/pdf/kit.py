@@ -95,7 +95,7 @@ class Kit:
                 out.append(self.fonts.markup(token))  # surely fits: DejaVu's widest Latin letters are ~0.6 em
                 continue
             lines = wrap.pieces(token, width, lambda t: self.fonts.width(t, size, face))
-            out.append("<br/>".join(self.fonts.markup(line) for line in lines))
+            out.append("<br/>".join(self.fonts.markup(str(line)) for line in lines))
         return "".join(out)
 
     def para(self, text: str, style: Any = None, width: float = WIDTH) -> Paragraph:

@@ -9,24 +9,33 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 
 # A break may follow one of these (the separator stays at the end of the line, visible).
 _AFTER = re.compile(r"(?<=[-./_:,;)\]|+=@\\])")
 HYPHEN = "-"
 
 
-def pieces(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """``word`` as lines that each fit ``width``: greedy, breaking after separators first."""
+class Piece(NamedTuple):
+    text: str  # a part of the word; the parts joined are the word
+    mark: str = ""  # printed after it: a hyphen where a part without separators was split
+
+    def __str__(self) -> str:
+        return self.text + self.mark
+
+
+def pieces(word: str, width: float, measure: Callable[[str], float]) -> list[Piece]:
+    """``word`` as lines that each fit ``width`` (with their mark): greedy, breaking after separators first."""
     if measure(word) <= width:
-        return [word]
-    lines: list[str] = []
+        return [Piece(word)]
+    lines: list[Piece] = []
     line = ""
     for part in (p for p in _AFTER.split(word) if p):
         if measure(line + part) <= width:
             line += part
             continue
         if line:
-            lines.append(line)
+            lines.append(Piece(line))
             line = ""
         if measure(part) <= width:
             line = part
@@ -34,19 +43,18 @@ def pieces(word: str, width: float, measure: Callable[[str], float]) -> list[str
         head, line = _hard(part, width, measure)
         lines += head
     if line:
-        lines.append(line)
+        lines.append(Piece(line))
     return lines
 
 
-def _hard(part: str, width: float, measure: Callable[[str], float]) -> tuple[list[str], str]:
+def _hard(part: str, width: float, measure: Callable[[str], float]) -> tuple[list[Piece], str]:
     """A piece with no separator, wider than the line: split it, a hyphen marking each break
     (none between ideographs, which break anywhere in print)."""
-    lines: list[str] = []
+    lines: list[Piece] = []
     line = ""
     for ch in part:
         if line and measure(line + ch + HYPHEN) > width:
-            mark = "" if _wide(line[-1]) or _wide(ch) else HYPHEN
-            lines.append(line + mark)
+            lines.append(Piece(line, "" if _wide(line[-1]) or _wide(ch) else HYPHEN))
             line = ""
         line += ch
     return lines, line
