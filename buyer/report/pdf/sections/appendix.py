@@ -10,7 +10,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from buyer.model.scorecard import Scorecard
+from buyer.model.scorecard import InputUse, Scorecard
 from buyer.report.inputs import LOCAL_SOURCE, ReportMeta, reproduce_command
 from buyer.report.pdf.kit import DIGEST_WIDTH as DIGEST
 from buyer.report.pdf.kit import Anchor, Kit
@@ -31,7 +31,7 @@ def build(card: Scorecard, meta: ReportMeta, kit: Kit) -> list[Any]:
 def _inputs(card: Scorecard, kit: Kit) -> list[Any]:
     widths = [*COLUMNS, WIDTH - sum(COLUMNS) - DIGEST, DIGEST]
     rows: list[list[Any]] = [kit.heads(("Input", "Source", "Date", "Used for", "SHA-256"), widths)]
-    for i in card.inputs:
+    for i in declared(card):
         what = f"{i.kind}: {i.name}"
         when = _utc(i.date) if i.date else ("local file" if i.kind != "profile" else f"evaluated {card.as_of}")
         used = {
@@ -79,6 +79,20 @@ def _inputs(card: Scorecard, kit: Kit) -> list[Any]:
         Spacer(1, 2 * mm),
         kit.table(rows, widths),
     ]
+
+
+def declared(card: Scorecard) -> list[InputUse]:
+    """The Scorecard's inputs, and any guideline file or profile it used that they do not list
+    (a Scorecard evaluated without its inputs recorded still names what it rests on)."""
+    out = list(card.inputs)
+    hashes = {i.sha256 for i in out}
+    if card.profile_sha256 and card.profile_sha256 not in hashes:
+        out.insert(0, InputUse("profile", card.profile_name, "", card.profile_sha256))
+    for g in card.guidelines:
+        if g.sha256 not in hashes:
+            kind = "scs-scope" if g.status == "SCS certificate scope" else "guideline"
+            out.append(InputUse(kind, g.id, g.source, g.sha256, g.retrieved_at, g.commit))
+    return out
 
 
 def _reproduce(card: Scorecard, meta: ReportMeta, kit: Kit) -> list[Any]:
