@@ -159,3 +159,23 @@ def test_long_words_break_after_separators_or_visibly_never_cut(word):
             assert sum(p.mark == wrap.HYPHEN for p in lines) < len(lines) / 2
         elif len(lines) > 1:
             assert all(p.mark == ("" if token[0] == "云" else wrap.HYPHEN) for p in lines[:-1])  # visibly
+
+
+def test_long_flagged_lists_go_to_the_appendix_with_a_link(card, monkeypatch):
+    import io
+
+    import pikepdf
+
+    from tests.pdf_reading import links, outline
+
+    monkeypatch.setattr(product_section, "FLAGGED_ON_PAGE", 5)
+    data = render_pdf(card, ReportMeta.for_card(card))
+    texts = [" ".join(t.split()) for t in page_texts(data)]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        entries = outline(pdf)
+        lists = [(title, page) for level, title, page in entries if level == 2]
+        aurora = next(page for _, title, page in entries if title == "P1. Aurora Cloud")
+        assert lists and lists[0][1] in links(pdf, aurora)  # the product page links to its list
+    assert lists[0][0] == "P1. Aurora Cloud: OpenStack Powered Platform 2018.11"
+    assert "The list, with reasons, is in the appendix." in texts[aurora]
+    assert f"{lists[0][0]}: 11 flagged tests" in texts[lists[0][1]]

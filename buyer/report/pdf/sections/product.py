@@ -119,10 +119,14 @@ def _not_verified(p: ProductScore, caps: dict[int, tuple[CapabilityResult, ...]]
     story: list[Any] = [kit.para("Not verified", kit.s.h2)]
     for r in open_:
         story.append(_line(r, kit))
-        noted = [c for c in caps[id(r)] if c.note and c.state is not CapabilityState.PASS and counts(r, c)]
-        if noted:
+        counted = [c for c in caps[id(r)] if counts(r, c)]
+        noted = [c for c in counted if c.note and c.state is not CapabilityState.PASS]
+        noun = "testcase" if r.kind is RequirementKind.SCS else "capability"
+        if noted and len(noted) == len(counted) and len({c.note for c in noted}) == 1:
+            story.append(kit.para(f"Every {noun} ({len(noted)}): {noted[0].note}.", kit.s.small))
+        elif noted:
             first = 70 * mm
-            rows: list[list[Any]] = [kit.heads(("Capability", "State"), (first, WIDTH - first))]
+            rows: list[list[Any]] = [kit.heads((noun.capitalize(), "State"), (first, WIDTH - first))]
             rows += [[kit.code(c.id, first), kit.cell(c.note, WIDTH - first)] for c in noted]
             story.append(kit.table(rows, [first, WIDTH - first]))
         story.append(Spacer(1, 1 * mm))
