@@ -41,7 +41,7 @@ def srgb_profile() -> bytes:
     return files(package).joinpath(name).read_bytes()
 
 
-def _canvas_class(kit: Kit, meta: ReportMeta) -> type[Canvas]:
+def _canvas_class(kit: Kit) -> type[Canvas]:
     class ReportCanvas(Canvas):
         """Pages go out as they are laid out (so bookmarks and links point at the right page);
         the page count, known only at the end, is a form every footer draws."""
@@ -112,7 +112,7 @@ def layout(story: list[Any], card: Scorecard, meta: ReportMeta, kit: Kit) -> byt
         MARGIN, MARGIN, WIDTH, HEIGHT, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_decorate(kit, meta))])
-    doc.build(story, canvasmaker=_canvas_class(kit, meta))
+    doc.build(story, canvasmaker=_canvas_class(kit))
     return buffer.getvalue()
 
 
