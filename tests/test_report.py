@@ -152,7 +152,7 @@ def test_report_cli_writes_atomically(tmp_path):
     assert done.returncode == 0, done.stderr
     first = out.read_bytes()
     assert first.startswith(b"%PDF") and "sha256" in done.stderr and not done.stdout
-    command = " ".join(" ".join(text_of(first).split()).split("Reproduce ")[1].split()[:13])
+    command = " ".join(" ".join(text_of(first).split()).split("Reproduce ")[1].split()[:14])
     assert command == (  # the options as given, files as reports name them, the local source as DATA
         "buyer report --guideline 2030.01 --program platform --evidence Acme=acme.txt --as-of 2030-01-01 "
         "--source DATA Run from"
