@@ -1,15 +1,18 @@
-"""Time and peak memory to render the PDF for a 30-product shortlist
-(2020.06 Platform + DNS + Orchestration). Run: python benchmarks/report.py [--shared DIR]"""
+"""Time, peak memory and pages of the PDF for shortlists of 30 and 300 products
+(2020.06 Platform + DNS + Orchestration). Run: python benchmarks/report.py [--shared DIR] [--sizes 30 300]"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import random
 import resource
 import time
 import tracemalloc
 from pathlib import Path
+
+import pikepdf
 
 from buyer.model.evidence import Evidence, EvidenceKind, Outcome, Provenance, TestRecord
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
@@ -23,7 +26,7 @@ AS_OF = dt.date(2026, 11, 22)
 ODD_NAMES = ["<b>Acme & Co</b>", "Облако", "云 Cloud", "Long " + "very-long-name-" * 33]
 
 
-def thirty_product_card(cat: Catalogue, products: int = 30) -> Scorecard:
+def shortlist_card(cat: Catalogue, products: int = 30) -> Scorecard:
     """A realistic shortlist: most vendors pass most tests; some fail, one is stale, names vary."""
     ids = ("2020.06", "dns.2020.06", "orchestration.2020.06")
     tests = sorted({(t.name, t.idempotent_id) for gid in ids for c in cat[gid].capabilities.values() for t in c.tests})
@@ -42,9 +45,9 @@ def thirty_product_card(cat: Catalogue, products: int = 30) -> Scorecard:
         )
         evidence[name] = [Evidence(prov, records)]
     profile = Profile(
-        name="Benchmark shortlist of 30",
+        name=f"Benchmark shortlist of {products}",
         buyer="Benchmark Authority",
-        rfp_reference="BENCH-30",
+        rfp_reference=f"BENCH-{products}",
         interop=InteropRequirement(guideline="2020.06", add_ons=["dns", "orchestration"]),
         evidence_policy=EvidencePolicy(max_age_days=365),
         shortlist=[Product(name=n) for n in names],
@@ -52,17 +55,11 @@ def thirty_product_card(cat: Catalogue, products: int = 30) -> Scorecard:
     return evaluate(profile, cat, evidence, AS_OF, [cat.use(g) for g in ids], "cd" * 32)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    cat = Catalogue(args.shared / "interop")
-    card = thirty_product_card(cat)
+def measure(cat: Catalogue, products: int, repeat: int) -> None:
+    card = shortlist_card(cat, products)
     meta = ReportMeta.for_card(card)
-    render_pdf(card, meta)  # warm up: font loading happens once per process
     times = []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         start = time.perf_counter()
         pdf = render_pdf(card, meta)
         times.append(time.perf_counter() - start)
@@ -70,12 +67,26 @@ def main() -> None:
     render_pdf(card, meta)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"products: {len(card.products)}  requirements each: {len(card.products[0].requirements)}")
-    print(f"PDF size: {len(pdf) / 1024:.0f} KiB, pages: {pdf.count(b'/Type /Page') - pdf.count(b'/Type /Pages')}")
-    print(f"render time (best of {args.repeat}): {min(times):.2f} s")
-    print(f"peak Python memory while rendering: {peak / 2**20:.1f} MiB")
+    pages = len(pikepdf.open(io.BytesIO(pdf)).pages)
+    print(f"{products} products ({len(card.products[0].requirements)} requirements each):")
+    print(f"  PDF: {len(pdf) / 1024:.0f} KiB, {pages} pages ({pages / products:.1f} per product)")
+    print(f"  render time (best of {repeat}): {min(times):.2f} s ({min(times) / pages * 1000:.0f} ms per page)")
+    print(f"  peak Python memory while rendering: {peak / 2**20:.1f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[30, 300])
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    cat = Catalogue(args.shared / "interop")
+    warm = shortlist_card(cat, 3)
+    render_pdf(warm, ReportMeta.for_card(warm))  # font loading happens once per process
+    for size in args.sizes:
+        measure(cat, size, args.repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process peak RSS (fonts, catalogue, scorecard, PDF): {rss:.0f} MiB")
+    print(f"process peak RSS (fonts, catalogue, scorecards, PDFs): {rss:.0f} MiB")
 
 
 if __name__ == "__main__":

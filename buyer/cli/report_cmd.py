@@ -13,7 +13,9 @@ from buyer._hashing import sha256_hex
 from buyer._text import printable
 from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, parse_timestamp
 from buyer.cli.evaluate_cmd import build_scorecard
+from buyer.model.scorecard import Scorecard
 from buyer.report.export import EXPORTS, export_format, for_suffix
+from buyer.sources.files import shown
 
 DEFAULT_FOLDER = Path("reports")
 
@@ -58,11 +60,63 @@ def cmd_report(args: argparse.Namespace) -> int:
     if output is None:
         stem = Path(args.profile).stem if args.profile else f"scorecard-{args.guideline}"
         output = DEFAULT_FOLDER / f"{stem}-{card.as_of.isoformat()}{fmt.suffix}"
-    data = fmt.render(card, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
+    if fmt.key == "pdf":  # the PDF prints the command that renders it again: only the CLI knows its options
+        from buyer.report.inputs import ReportMeta
+        from buyer.report.pdf import render_pdf
+
+        meta = ReportMeta.for_card(
+            card, args.generated_at, reproduce_words(args, card), prepared_by=args.prepared_by, title=args.title
+        )
+        data = render_pdf(card, meta)
+    else:
+        data = fmt.render(card, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
     where = write_output(output, data)
     if where != STDOUT:
         print(printable(f"wrote {where} ({len(data)} bytes, sha256 {sha256_hex(data)})"), file=sys.stderr)
     return EXIT_OK
+
+
+def reproduce_words(args: argparse.Namespace, card: Scorecard) -> tuple[str, ...]:
+    """``buyer report`` with the options that decided these bytes; files named as the reports name
+    them (never a folder of this machine), a local guideline folder as DATA."""
+    from buyer.report.inputs import meta_words, source_words
+
+    words = ["buyer", "report"]
+    if args.profile:
+        words += ["--profile", shown(args.profile)]
+    else:
+        words += ["--guideline", args.guideline] if args.guideline else []
+        words += ["--program", args.program] if args.guideline else []
+        words += [w for a in args.add_on for w in ("--add-on", a)]
+        words += [w for c in args.capability for w in ("--capability", c)]
+        if args.scope:
+            scope = next((i.source for i in card.inputs if i.kind == "scs-scope"), shown(args.scope))
+            words += ["--scope", scope, "--scope-version", args.scope_version]
+            words += ["--scope-date", args.scope_date.isoformat()] if args.scope_date else []
+    words += [w for e in args.evidence for w in ("--evidence", _shown_evidence(e))]
+    if args.evidence and args.evidence_kind != "self-reported":
+        words += ["--evidence-kind", args.evidence_kind]
+    if args.max_age_days is not None:
+        words += ["--max-age-days", str(args.max_age_days)]
+    words += ["--as-of", card.as_of.isoformat()]
+    source = source_words(card)
+    if source and args.source and "://" in args.source and not args.source.startswith("file:"):
+        source = ["--source", args.source]
+    words += source
+    registry = next((i for i in card.inputs if i.kind == "registry"), None)
+    if args.no_registry:
+        words.append("--no-registry")
+    elif registry is not None:
+        words += ["--registry", registry.source]
+    words += meta_words(args.generated_at, args.title, args.prepared_by)
+    return tuple(words)
+
+
+def _shown_evidence(arg: str) -> str:
+    product, sep, file = arg.rpartition("=")
+    if file.startswith("refstack:"):
+        return arg
+    return f"{product}{sep}{shown(file)}"
 
 
 def cmd_rfp(args: argparse.Namespace) -> int:

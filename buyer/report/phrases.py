@@ -61,6 +61,31 @@ DEFINITIONS: dict[str, str] = {
     "check error": "a check behind the evidence could not run, and nothing failed",
     "needs review": "a test was not reported passed, but another test with the same idempotent id was; "
     "RefStack counts it as not passed",
+    # Terms of the standards, defined where a report uses them.
+    "mandatory": "part of a requirement the profile fixed: it decides the verdict",
+    "required capability": "a capability the guideline lists as required for the program; every non-flagged test "
+    "of it must pass",
+    "advisory": "a capability expected to become required in a later guideline; it never affects a verdict and "
+    "is reported as readiness",
+    "flagged test": "a test the guideline lets fail without failing the capability, with a reason code",
+    "extra capability": "a capability the profile makes mandatory on its own, whatever its status in the guideline",
+    "add-on": "an OpenStack Powered add-on program (DNS, Orchestration) scored against its own guideline file",
+    "scope": "an SCS certificate scope (e.g. SCS-compatible IaaS): versions, each listing the testcases it needs",
+    "scope version": "one version of an SCS certificate scope (e.g. v5.1); the profile names one, or 'effective' "
+    "on a date",
+    "testcase": "an SCS check with its own lifetime; a result older than the lifetime has expired",
+    "mandatory testcase": "a testcase of the scope version's 'main' target: every one must pass with a current result",
+}
+
+# Flag reason codes of the interop guidelines (interop HACKING.rst), for glossaries.
+FLAG_CODES: dict[str, str] = {
+    "D400": "flagged because the test fails the scoring criteria",
+    "D401": "flagged because of a bug in the test",
+    "D402": "flagged because of a bug in the project's code",
+    "D403": "flagged because the test needs capabilities that are not required",
+    "D404": "flagged because the test is a placeholder or no test fits the capability",
+    "D405": "flagged because the test depends on an implementation choice that is not widely deployed",
+    "D406": "flagged because the test was removed from the test suite",
 }
 
 

@@ -1,4 +1,6 @@
-"""Fonts for the PDF: a Unicode TrueType family plus a fallback for scripts it lacks (CJK).
+"""Fonts for the PDF: a Unicode TrueType family, a monospaced TrueType for hashes and test names,
+and a fallback for scripts they lack (CJK). Every one is embedded (PDF/A): no standard PDF font
+(Helvetica, Courier) is ever used.
 
 ReportLab embeds TrueType outlines only and does no per-glyph fallback, so text is split into
 runs and each run that the main font cannot draw is wrapped in the fallback font. Outside text
@@ -18,6 +20,7 @@ from buyer.errors import ConfigError
 
 REGULAR = "BuyerSans"
 BOLD = "BuyerSans-Bold"
+MONO = "BuyerMono"
 FALLBACK = "BuyerFallback"
 
 # Looked for in this order; the environment variables override them.
@@ -33,6 +36,13 @@ _BOLD_CANDIDATES = (
     "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
     "C:/Windows/Fonts/arialbd.ttf",
+)
+# DejaVu Sans Mono comes with DejaVu Sans (Debian: fonts-dejavu-core); without it the regular face is used.
+_MONO_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
+    "C:/Windows/Fonts/consola.ttf",
 )
 _FALLBACK_CANDIDATES = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
@@ -50,6 +60,23 @@ class FontSet:
     fallback: str | None
     covered: frozenset[int]  # code points the regular font draws
     fallback_covered: frozenset[int]
+    mono: str = REGULAR  # the monospaced face (hashes, test names); the regular one when none is installed
+
+    def width(self, text: str, size: float, face: str | None = None) -> float:
+        """The width of ``text`` set in ``face`` at ``size``, each character measured in the font that
+        draws it (the fallback for what the face lacks), as ``markup`` sets it."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        face = face or self.regular
+        if not self.fallback_covered or all(ord(ch) in self.covered for ch in text):
+            return stringWidth(text, face, size)
+        return sum(
+            stringWidth(ch, self.fallback if self._needs_fallback(ch) else face, size)  # type: ignore[arg-type]
+            for ch in text
+        )
+
+    def _needs_fallback(self, ch: str) -> bool:
+        return ord(ch) not in self.covered and ord(ch) in self.fallback_covered
 
     def markup(self, text: str) -> str:
         """Escape ``text`` for a Paragraph and switch to the fallback font where needed."""
@@ -59,7 +86,7 @@ class FontSet:
         run: list[str] = []
         run_fallback = False
         for ch in text:
-            use_fallback = ord(ch) not in self.covered and ord(ch) in self.fallback_covered
+            use_fallback = self._needs_fallback(ch)
             if use_fallback != run_fallback and run:
                 out.append(self._wrap("".join(run), run_fallback))
                 run = []
@@ -86,9 +113,24 @@ def _ttf(name: str, path: str) -> Any:
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     try:
-        return TTFont(name, path)
+        font = TTFont(name, path)
     except (TTFError, OSError, ValueError) as exc:
         raise ConfigError(f"cannot use {path} as a PDF font: {exc}") from None
+    _unscale_trailing_metrics(font.face)
+    return font
+
+
+def _unscale_trailing_metrics(face: Any) -> None:
+    """ReportLab (5.1) reads the glyphs after hhea.numberOfHMetrics, which share the last advance
+    width, with that width already scaled to 1000 units, and writes it so into the subsets it
+    embeds: a monospaced font (DejaVu Sans Mono lists 3 widths) then carries advances that disagree
+    with the PDF's /Widths, which PDF/A forbids (ISO 19005-2, 6.2.11.5). Put the font's own units back."""
+    last = None
+    for i, (advance, lsb) in enumerate(face.hmetrics):
+        if isinstance(advance, int):
+            last = advance
+        elif last is not None:
+            face.hmetrics[i] = (last, lsb)
 
 
 @cache
@@ -105,9 +147,15 @@ def load_fonts() -> FontSet:
         )
     bold = _first("BUYER_PDF_FONT_BOLD", _BOLD_CANDIDATES) or regular
     fallback = _first("BUYER_PDF_FALLBACK_FONT", _FALLBACK_CANDIDATES)
+    mono = next((c for c in _MONO_CANDIDATES if Path(c).is_file()), None)
     regular_font = _ttf(REGULAR, regular)
     pdfmetrics.registerFont(regular_font)
     pdfmetrics.registerFont(_ttf(BOLD, bold))
+    if mono:
+        pdfmetrics.registerFont(_ttf(MONO, mono))
+        for bold_flag in (0, 1):
+            for italic_flag in (0, 1):
+                addMapping(MONO, bold_flag, italic_flag, MONO)
     # Italic slots first: the last mapping of a face decides which (bold, italic) it reports,
     # and the bold face must report (1, 0) or a font change inside bold text looks for italics.
     addMapping(REGULAR, 0, 1, REGULAR)
@@ -128,4 +176,5 @@ def load_fonts() -> FontSet:
         FALLBACK if fallback else None,
         frozenset(regular_font.face.charToGlyph),
         fallback_covered,
+        MONO if mono else REGULAR,
     )
