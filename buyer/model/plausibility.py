@@ -84,7 +84,7 @@ def shared_findings(products: Sequence[tuple[str, Sequence[Provenance]]]) -> dic
             if what == "bytes":
                 text = f"the same file (sha256 {value[:12]}…) was given for {_names(products, others)}"
             else:
-                text = f"the same {what} ({token(value, 24)}) as evidence given for {_names(products, others)}"
+                text = f"the same {what} ({token(value)}) as evidence given for {_names(products, others)}"
             out.setdefault((pi, ei), []).append(Finding(text, duplicate=True))
     return out
 

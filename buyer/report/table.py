@@ -28,7 +28,9 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
     claim_width = max((len(claim_label(p, r)) for p in card.products for r in p.requirements), default=0)
     for product in card.products:
         lines.append("")
-        lines.append(f"{product.name}: {rating_label(product.rating)}")
+        warned = sum(len(u.warnings) for u in product.evidence)
+        flag = f"  ·  {warned} evidence warning{'s' if warned != 1 else ''}" if warned else ""
+        lines.append(f"{product.name}: {rating_label(product.rating)}{flag}")
         if answered:
             lines.append(f"  response: {response_line(product)}")
         for r in product.requirements:
