@@ -469,11 +469,9 @@ class LoadedResponse:
         """Its evidence, read relative to the form's folder; problems told at the form's lines."""
         out = []
         for i, e in enumerate(self.parsed.response.evidence):
-            at = self.parsed.at(("evidence", i, "file"), "")
+            line, column = self.parsed.position(("evidence", i, "file"))
             ref = EvidenceRef(file=e.file, kind=e.kind, date=e.date)
-            out.append(
-                EvidenceSource(self.product, ref, self.path.parent, (str(self.path), at.line or 1, at.column or 1))
-            )
+            out.append(EvidenceSource(self.product, ref, self.path.parent, (str(self.path), line, column)))
         return out
 
 
@@ -522,12 +520,8 @@ def read_responses(
             found += response_errors(label, text, parts, clauses, rfp_reference, shortlist)
             if parts.product is not None:
                 if parts.product in answered:
-                    where = located(
-                        label,
-                        text,
-                        [(("vendor", "product"), f"{answered[parts.product]} answers for the same product")],
-                    )
-                    found += where
+                    twice = f"{answered[parts.product]} answers for the same product"
+                    found += located(label, text, [(("vendor", "product"), twice)])
                 answered.setdefault(parts.product, path)
             found += _evidence_errors(label, text, parts, path.parent, parse_evidence)
         errors += found

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from buyer.cli import main
-from tests.conftest import SHARED_INTEROP, need_shared
+from tests.conftest import SHARED, SHARED_INTEROP, need_shared
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "requirements_profiles"
@@ -163,6 +163,37 @@ def test_a_package_is_not_overwritten_without_force_and_force_replaces_only_a_pa
     code, _, err = buyer(capsys, *args, str(mine), "--force")
     assert code == 2 and "did not write" in err and (mine / "contract.odt").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-documents", "rfp-package"]  # no temp folders left
+
+
+@pytest.mark.shared
+def test_an_open_call_gets_one_blank_form_and_an_scs_clause_says_what_report_to_send(tmp_path, capsys):
+    scope = need_shared(SHARED) / "scs" / "scopes" / "scs-compatible-iaas.yaml"
+    profile = tmp_path / "scs.toml"
+    profile.write_text(f'name = "Open call"\nrfp_reference = "OPEN-1"\n[scs]\nscope = "{scope}"\nversion = "v5.1"\n')
+    folder = tmp_path / "pkg"
+    code, _, err = buyer(capsys, "rfp", "--profile", str(profile), "--package", str(folder))
+    assert code == 0, err
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) == [
+        "HOW-TO-RESPOND.md", "SHA256SUMS", "requirements.md", "responses/response.toml",
+    ]  # fmt: skip
+    how = (folder / "HOW-TO-RESPOND.md").read_text()
+    assert "This RFP has no tempest test lists." in how and "-V v5.1 -o report.yaml" in how
+    assert "The 54 mandatory testcases: `scs-0100-syntax-check`" in how
+    # the blank form names no product: a vendor must, and check says so until it does
+    blank = (folder / "responses" / "response.toml").read_text()
+    form = tmp_path / "answer.toml"
+    form.write_text(blank.replace('claim = ""', 'claim = "comply"'))
+    code, _, err = buyer(capsys, "response", "check", str(form), "--profile", str(profile))
+    assert (
+        code == 2
+        and "vendor.company: name the company that answers" in err
+        and "vendor.product: name the product" in err
+    )
+    filled = blank.replace('claim = ""', 'claim = "comply"').replace('company = ""', 'company = "Echo AG"')
+    form.write_text(filled.replace('product = ""', 'product = "Echo Cloud"'))
+    code, out, err = buyer(capsys, "response", "check", str(form), "--profile", str(profile))
+    assert code == 0, err
+    assert "ok: Echo AG, Echo Cloud (not on the shortlist: adds it); answers 1 of 1 clauses" in out
 
 
 # -- answers read back ---------------------------------------------------------------------------

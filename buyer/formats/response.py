@@ -29,9 +29,9 @@ class ParsedResponse:
     def parts(self) -> Parts:
         return Parts.of(self.response)
 
-    def at(self, loc: tuple[str | int, ...], message: str) -> InputError:
-        """An error about the field ``loc``, at the line and column where the form writes it."""
-        return located(self.source, self.text, [(loc, message)])[0]
+    def position(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
+        """The line and column where the form writes the field ``loc``."""
+        return _position(loc, toml_positions(self.text))
 
 
 def parse_response(text: str, source: str) -> ParsedResponse:
@@ -101,6 +101,9 @@ class FormClause:
     test_list: str = ""  # the package's test list for it, if any
 
 
+_PRODUCT_NAMED = "as the RFP's shortlist names it; another name offers another product"
+
+
 def _value(value: str) -> str:
     return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
 
@@ -126,7 +129,7 @@ def response_form(
         "",
         "[vendor]",
         f"company = {_value(company)}",
-        f"product = {_value(product)}   # as the RFP's shortlist names it; another name offers another product",
+        f"product = {_value(product)}   # {_PRODUCT_NAMED if product else 'the product you offer'}",
         'contact = ""   # who answers questions about this response (e-mail)',
         "",
         "# One [[evidence]] table per file you send, each file beside this one. For example:",

@@ -122,7 +122,7 @@ def response_line(product: ProductScore, digest_chars: int = 12) -> str:
     """One line about a product's response form: file, who answered, digest, contradictions."""
     r = product.response
     if r is None:
-        return "no response"
+        return "none"
     digest = r.sha256 if digest_chars >= 64 else r.sha256[:digest_chars] + "…"
     who = ", ".join(x for x in (r.company, r.contact) if x)
     n = len(product.contradictions)

@@ -29,6 +29,7 @@ from buyer.report.rfp import Clause, clauses, rfp_markdown
 REQUIREMENTS = "requirements.md"
 HOW_TO = "HOW-TO-RESPOND.md"
 SUMS = "SHA256SUMS"
+BLANK_FORM = "responses/response.toml"
 _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
@@ -47,6 +48,9 @@ def rfp_package(
         files[forms[product.name]] = response_form(
             product.name, product.vendor, profile.rfp_reference, profile.name, asked
         )
+    if not profile.shortlist:  # an open call: one blank form for any vendor
+        forms = {"": BLANK_FORM}
+        files[BLANK_FORM] = response_form("", "", profile.rfp_reference, profile.name, asked)
     files[HOW_TO] = how_to_respond(profile, mandatory, desirable, forms)
     out = {path: text.encode("utf-8") for path, text in files.items()}
     out[SUMS] = sha256sums(out)
@@ -106,7 +110,9 @@ def how_to_respond(
         "file the form names, all in one folder (the form names its files relative to itself).",
         "",
     ]
-    if forms:
+    if list(forms) == [""]:
+        lines += [f"The form is `{BLANK_FORM}`: copy it for each product you offer and name the product in it.", ""]
+    elif forms:
         lines += ["| Product | Form |", "| --- | --- |"]
         lines += [f"| {md(name)} | `{path}` |" for name, path in forms.items()]
         lines += [""]
@@ -218,8 +224,9 @@ def how_to_respond(
                 f"## {c.number}: {md(c.title)}",
                 "",
                 "Run the Sovereign Cloud Stack compliance check for this scope against the offered cloud and",
-                "send its YAML report (`scs-compliance-check.py -s <subject> -a os_cloud=<cloud> -o report.yaml",
-                "<scope.yaml>`), or the report the SCS compliance monitor publishes for the cloud.",
+                "send its YAML report (`scs-compliance-check.py -s <subject> -a os_cloud=<cloud>",
+                f"-V {c.guideline} -o report.yaml <scope.yaml>`), or the report the SCS compliance monitor",
+                "publishes for the cloud.",
                 f"The {len(c.lines)} mandatory testcases: {', '.join(f'`{t}`' for t in c.lines)}.",
                 "",
             ]
