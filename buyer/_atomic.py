@@ -8,6 +8,8 @@ A leaf module (imports only the error family), so every edge layer can use it.
   output; a symlink stays a link (its target is replaced); a FIFO or a character device is
   written through, never replaced; a folder or a socket is refused; any failure is one
   ``OutputError`` line, with no temporary file left behind and an existing file untouched.
+- ``write_folder`` is for a folder of files a user names (an RFP package): built beside it,
+  renamed into place; an existing folder is replaced only when asked and only if buyer wrote it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from buyer.errors import OutputError
@@ -138,3 +142,66 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def write_folder(
+    path: str | os.PathLike[str], files: Mapping[str, bytes], *, replace: bool = False, marker: str = ""
+) -> str:
+    """Write a folder the user named (an RFP package) as one: every file is written to a temporary
+    folder beside it, which is then renamed into place. A reader sees the old folder or the new
+    one; a failure leaves no temporary folder and the old one untouched.
+
+    An existing folder is replaced only with ``replace``, and only when it is empty or holds
+    ``marker`` (a file buyer writes into every such folder): never a folder of the user's."""
+    label = os.fspath(path)
+    target = Path(os.path.realpath(label))
+    if target.exists():
+        if not target.is_dir():
+            raise OutputError(label, "exists and is not a folder")
+        if not replace:
+            raise OutputError(label, "already exists (replace it with --force)")
+        if any(target.iterdir()) and not (marker and (target / marker).is_file()):
+            raise OutputError(label, f"is a folder buyer did not write (it has no {marker}); name a new folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(label, _why(exc)) from None
+    old: Path | None = None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        for name, data in files.items():
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts:
+                raise ValueError(f"not a path inside the folder: {name}")
+            file = tmp / relative
+            file.parent.mkdir(parents=True, exist_ok=True)
+            with open(file, "xb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            try:
+                os.rename(target, old)  # over the empty folder just made
+            except OSError:
+                old.rmdir()
+                old = None
+                raise
+            try:
+                os.rename(tmp, target)
+            except OSError:
+                os.rename(old, target)
+                old = None
+                raise
+        else:
+            os.rename(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(label, _why(exc)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return label

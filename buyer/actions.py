@@ -7,25 +7,35 @@ No rules live here: scoring is ``buyer.model``; this module wires files and sour
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from buyer._atomic import write_output
+from buyer._atomic import write_folder, write_output
 from buyer._hashing import sha256_hex
+from buyer._text import token
 from buyer.config import settings
 from buyer.errors import BuyerError, InputError, ProfileErrors
+from buyer.formats.response import ParsedResponse, located, parse_response, raise_all, response_errors, salvage
 from buyer.formats.toml_models import dump_profile, parse_profile, toml_positions
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.guideline import Guideline
 from buyer.model.profile import EvidenceRef, Product, Profile
+from buyer.model.requirements import (
+    CompiledRequirement,
+    ScsPlan,
+    compile_requirement,
+    resolve_requirements,
+    resolve_scs,
+)
 from buyer.model.requirements import problems as requirement_problems
-from buyer.model.requirements import resolve_requirements
-from buyer.model.scorecard import InputUse, Scorecard
+from buyer.model.response import REFSTACK_PREFIX as RESPONSE_REFSTACK_PREFIX
+from buyer.model.response import Parts, Response
+from buyer.model.scorecard import GuidelineUse, InputUse, ResponseUse, Scorecard, VendorClaim
 from buyer.model.scoring import evaluate as score
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import load_evidence_file, read_input, shown
+from buyer.sources.files import Kind, load_evidence_file, read_file, read_input, shown
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
 from buyer.sources.scs_scopes import LoadedScope, load_scope
@@ -174,6 +184,7 @@ class EvidenceSource:
     product: str
     ref: EvidenceRef
     base: Path | None = None  # the folder relative paths are read from (a profile's, a registry's)
+    origin: tuple[str, int, int] | None = None  # (file, line, column) that names it: a response form
 
 
 def split_evidence_arg(arg: str) -> tuple[str, str]:
@@ -213,7 +224,23 @@ def refstack_client(offline: bool = False, fetcher: Fetcher | None = None) -> Re
 
 
 def load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
-    """Read one piece of evidence, named in reports as it was given (never a folder of this machine)."""
+    """Read one piece of evidence, named in reports as it was given (never a folder of this machine).
+    A problem with evidence a response form names is told at the form's line and column."""
+    if source.origin is None:
+        return _load_evidence(source, offline)
+    try:
+        return _load_evidence(source, offline)
+    except InputError as exc:
+        file, line, column = source.origin
+        raise InputError(file, _evidence_problem(source.ref.file, exc), line=line, column=column) from None
+
+
+def _evidence_problem(name: str, exc: InputError, what: str = "evidence file ") -> str:
+    where = f" (line {exc.line})" if exc.line else (f" (field '{exc.field}')" if exc.field else "")
+    return f"{what}{token(name)}: {exc.message}{where}"
+
+
+def _load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
     ref = source.ref
     if ref.file.startswith(REFSTACK_PREFIX):
         result_id = ref.file.removeprefix(REFSTACK_PREFIX).strip()
@@ -273,15 +300,24 @@ class EvaluationRequest:
     loaded: dict[str, list[Evidence]] = field(default_factory=dict)  # already read (live checks)
     registry: Registry | None = None
     offline: bool = False
+    responses: list[LoadedResponse] = field(default_factory=list)  # vendors' answers, checked
 
-    def with_product(self, name: str) -> EvaluationRequest:
+    def with_product(self, name: str, vendor: str = "") -> EvaluationRequest:
         """The same request with ``name`` on the shortlist (a checked cloud, a responding vendor)."""
         if any(p.name == name for p in self.profile.shortlist):
             return self
         profile = Profile.model_validate({**self.profile.model_dump(), "shortlist": [
-            *self.profile.model_dump()["shortlist"], Product(name=name).model_dump()
+            *self.profile.model_dump()["shortlist"], Product(name=name, vendor=vendor).model_dump()
         ]})  # fmt: skip
         return replace(self, profile=profile)
+
+    def with_responses(self, responses: Sequence[LoadedResponse]) -> EvaluationRequest:
+        """The same request with vendors' answers: each one's evidence is its product's, and a
+        product not on the shortlist is added."""
+        request = self
+        for r in responses:
+            request = request.with_product(r.product, r.response.vendor.company)
+        return replace(request, responses=[*self.responses, *responses])
 
 
 def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> Scorecard:
@@ -299,8 +335,14 @@ def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> 
         loaded: LoadedScope = load_scope(profile.scs.scope, make_fetcher(request.offline), request.base)
         scopes[profile.scs.scope] = loaded.scope
         uses[loaded.use.id] = loaded.use
-    sources = [*request.evidence, *registry_sources(profile, request.registry)]
+    answers = request.responses
+    sources = [
+        *request.evidence,
+        *registry_sources(profile, request.registry),
+        *(s for r in answers for s in r.sources),
+    ]
     evidence = EvidenceByProduct(sources, request.loaded, request.offline)
+    inputs += [r.input for r in answers]
     claims = {}
     registry = request.registry
     if registry is not None:
@@ -323,22 +365,193 @@ def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> 
         claims,
         scopes,
         inputs,
+        {r.product: r.use for r in answers},
     )
 
 
-def rfp_text(profile: Profile, catalogue: Catalogue, base: Path | None = None, offline: bool = False) -> str:
-    """The RFP clauses and vendor response sheet of a profile (Markdown)."""
-    from buyer.model.requirements import compile_requirement, resolve_scs
-    from buyer.report.rfp import rfp_markdown
+@dataclass(frozen=True)
+class RfpInputs:
+    """What an RFP is written from: the profile's requirements compiled, the files they rest on."""
 
+    profile: Profile
+    plans: list[CompiledRequirement]
+    uses: list[GuidelineUse]
+    scs: ScsPlan | None = None
+
+
+def rfp_inputs(
+    profile: Profile, catalogue: Mapping[str, Guideline], base: Path | None = None, offline: bool = False
+) -> RfpInputs:
     requirements = resolve_requirements(profile.interop, catalogue)
-    uses = [catalogue.use(r.guideline.id) for r in requirements]
+    uses = [catalogue.use(r.guideline.id) for r in requirements]  # type: ignore[attr-defined]
     scs = None
     if profile.scs is not None:
         loaded = load_scope(profile.scs.scope, make_fetcher(offline), base)
         uses.append(loaded.use)
         scs = resolve_scs(profile.scs, {profile.scs.scope: loaded.scope}, today())
-    return rfp_markdown(profile, [compile_requirement(r) for r in requirements], uses, scs)
+    return RfpInputs(profile, [compile_requirement(r) for r in requirements], uses, scs)
+
+
+def rfp_text(profile: Profile, catalogue: Catalogue, base: Path | None = None, offline: bool = False) -> str:
+    """The RFP clauses and vendor response sheet of a profile (Markdown)."""
+    from buyer.report.rfp import rfp_markdown
+
+    i = rfp_inputs(profile, catalogue, base, offline)
+    return rfp_markdown(profile, i.plans, i.uses, i.scs)
+
+
+def rfp_package_files(
+    profile: Profile, catalogue: Catalogue, base: Path | None = None, offline: bool = False
+) -> dict[str, bytes]:
+    """Every file of the RFP package of a profile, by its path inside the package."""
+    from buyer.report.rfp_package import rfp_package
+
+    i = rfp_inputs(profile, catalogue, base, offline)
+    return rfp_package(profile, i.plans, i.uses, i.scs)
+
+
+def write_rfp_package(files: Mapping[str, bytes], folder: str | Path, force: bool = False) -> str:
+    """Write a package atomically; an existing one is replaced only with ``force`` (and only a
+    folder that holds a package)."""
+    from buyer.report.rfp_package import SUMS
+
+    return write_folder(folder, files, replace=force, marker=SUMS)
+
+
+def rfp_clause_numbers(
+    profile: Profile, catalogue: Mapping[str, Guideline], base: Path | None = None, offline: bool = False
+) -> list[str]:
+    """The clause numbers of the profile's RFP (M1…, D1…), as its package numbers them."""
+    from buyer.report.rfp import clauses
+
+    i = rfp_inputs(profile, catalogue, base, offline)
+    mandatory, desirable = clauses(profile, i.plans, i.scs, i.uses)
+    return [c.number for c in (*mandatory, *desirable)]
+
+
+# -- responses -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedResponse:
+    """A vendor's response form, read and checked."""
+
+    parsed: ParsedResponse
+    path: Path  # as the user named it (a --response file, or a file of a --responses folder)
+    sha256: str
+
+    @property
+    def response(self) -> Response:
+        return self.parsed.response
+
+    @property
+    def product(self) -> str:
+        return self.parsed.response.vendor.product
+
+    @property
+    def shown(self) -> str:
+        return shown(str(self.path))
+
+    @property
+    def use(self) -> ResponseUse:
+        r = self.parsed.response
+        answers = tuple(VendorClaim(a.clause, str(a.claim), a.note) for a in r.requirement)
+        return ResponseUse(self.shown, self.sha256, r.vendor.company, r.vendor.contact, r.rfp_reference, answers)
+
+    @property
+    def input(self) -> InputUse:
+        r = self.parsed.response
+        detail = f"{len(r.requirement)} answers, {len(r.evidence)} evidence files"
+        return InputUse("response", f"{r.vendor.company}: {r.vendor.product}", self.shown, self.sha256, detail=detail)
+
+    @property
+    def sources(self) -> list[EvidenceSource]:
+        """Its evidence, read relative to the form's folder; problems told at the form's lines."""
+        out = []
+        for i, e in enumerate(self.parsed.response.evidence):
+            line, column = self.parsed.position(("evidence", i, "file"))
+            ref = EvidenceRef(file=e.file, kind=e.kind, date=e.date)
+            out.append(EvidenceSource(self.product, ref, self.path.parent, (str(self.path), line, column)))
+        return out
+
+
+def response_paths(files: Sequence[str], folders: Sequence[str]) -> list[Path]:
+    """--response FILE (as given) and every *.toml of each --responses DIR (sorted by name)."""
+    out = [Path(f) for f in files]
+    for folder in folders:
+        path = Path(folder)
+        if not path.is_dir():
+            raise InputError(folder, "no such folder" if not path.exists() else "is not a folder")
+        found = sorted(p for p in path.glob("*.toml") if p.is_file())
+        if not found:
+            raise InputError(folder, "holds no response forms (*.toml)")
+        out += found
+    return list(dict.fromkeys(out))
+
+
+def read_responses(
+    paths: Sequence[Path],
+    clauses: Collection[str] | None = None,
+    rfp_reference: str | None = None,
+    shortlist: Collection[str] = (),
+    parse_evidence: bool = False,
+) -> list[LoadedResponse]:
+    """Read and check response forms; every problem of every form at once (ProfileErrors, each
+    FILE:LINE:COL). ``clauses``/``rfp_reference``: the RFP they answer (None: not checked).
+    ``parse_evidence``: read each evidence file as evidence (else: only that it can be read)."""
+    errors: list[InputError] = []
+    loaded: list[LoadedResponse] = []
+    answered: dict[str, Path] = {}
+    for path in paths:
+        label = str(path)
+        try:
+            data = read_input(path, label=label)
+            text = _utf8(data, label)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        try:
+            parsed: ParsedResponse | None = parse_response(text, label)
+            found: list[InputError] = []
+        except ProfileErrors as exc:  # what is valid of it is still checked: every problem at once
+            parsed, found = None, list(exc.errors)
+        parts = parsed.parts if parsed is not None else salvage(text)
+        if parts is not None:
+            found += response_errors(label, text, parts, clauses, rfp_reference, shortlist)
+            if parts.product is not None:
+                if parts.product in answered:
+                    twice = f"{answered[parts.product]} answers for the same product"
+                    found += located(label, text, [(("vendor", "product"), twice)])
+                answered.setdefault(parts.product, path)
+            found += _evidence_errors(label, text, parts, path.parent, parse_evidence)
+        errors += found
+        if parsed is not None and not found:
+            loaded.append(LoadedResponse(parsed, path, sha256_hex(data)))
+    raise_all(errors)
+    return loaded
+
+
+def _utf8(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(label, f"not UTF-8 text (byte {exc.start} is not)") from None
+
+
+def _evidence_errors(label: str, text: str, parts: Parts, folder: Path, parse: bool) -> list[InputError]:
+    found = []
+    for i, e in parts.evidence:
+        if e.file.startswith(RESPONSE_REFSTACK_PREFIX):
+            continue  # a published result: fetched when evaluated
+        path = folder / e.file
+        try:
+            if parse:
+                load_evidence_file(path, e.kind, e.date, label=e.file)
+            else:
+                read_file(path, Kind.EVIDENCE, label=e.file)
+        except InputError as exc:
+            found.append((("evidence", i, "file"), _evidence_problem(e.file, exc, what="")))
+    return located(label, text, found)
 
 
 def load_registry_for(offline: bool = False, local: Path | None = None) -> Registry:

@@ -21,6 +21,7 @@ from buyer.cli import (
     profile_cmd,
     registry_cmd,
     report_cmd,
+    response_cmd,
     results_cmd,
     tui_cmd,
 )
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_cmd.register(commands)
     profile_cmd.register(commands)
     report_cmd.register(commands)
+    response_cmd.register(commands)
     results_cmd.register(commands)
     registry_cmd.register(commands)
     check_cmd.register(commands)

@@ -171,6 +171,19 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
         help="local registry file: claims and vendor evidence for shortlisted products (default: $BUYER_REGISTRY_FILE)",
     )
     p.add_argument("--no-registry", action="store_true", help="do not read the registry")
+    p.add_argument(
+        "--response",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=(
+            "a vendor's response form (TOML, repeatable): its evidence is its product's, its claims are "
+            "shown beside the verdicts; a product not on the shortlist is added"
+        ),
+    )
+    p.add_argument(
+        "--responses", action="append", default=[], metavar="DIR", help="every response form (*.toml) in DIR"
+    )
     add_source(p)
 
 
@@ -218,7 +231,23 @@ def profile_from_options(data: dict[str, Any], cat: Catalogue | None) -> Profile
 def build_request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, Catalogue]:
     """The evaluation the options describe: a profile (checked against the catalogue, every
     problem with its line and column) or requirements given as options (every problem naming
-    its option), the --evidence files, and the registry."""
+    its option), the --evidence files, the registry, and vendors' response forms (every problem
+    of every form as FILE:LINE:COL, before anything is evaluated or written)."""
+    request, cat = _request(args)
+    files, folders = getattr(args, "response", []), getattr(args, "responses", [])
+    if not (files or folders):
+        return request, cat
+    profile = request.profile
+    loaded = actions.read_responses(
+        actions.response_paths(files, folders),
+        actions.rfp_clause_numbers(profile, cat, request.base, args.offline),
+        profile.rfp_reference if args.profile else None,
+        [p.name for p in profile.shortlist],
+    )
+    return request.with_responses(loaded), cat
+
+
+def _request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, Catalogue]:
     cat = catalogue(args)
     kind = EvidenceKind(args.evidence_kind)
     extra = actions.evidence_args(args.evidence, kind)

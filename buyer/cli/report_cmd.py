@@ -13,6 +13,7 @@ from buyer._hashing import sha256_hex
 from buyer._text import printable
 from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, parse_timestamp
 from buyer.cli.evaluate_cmd import build_scorecard
+from buyer.errors import UsageError
 from buyer.model.scorecard import Scorecard
 from buyer.report.export import EXPORTS, export_format, for_suffix
 from buyer.sources.files import shown
@@ -45,9 +46,21 @@ def register(commands: Any) -> None:
     p.add_argument("--title", default="OpenStack compliance scorecard", help="report title")
     p.set_defaults(handler=cmd_report)
 
-    p = commands.add_parser("rfp", help="write RFP requirement clauses and a vendor response sheet (Markdown)")
+    p = commands.add_parser(
+        "rfp",
+        help="write RFP clauses and a response sheet (Markdown), or a whole RFP package (--package)",
+        description=(
+            "Write the RFP clauses of a profile (M1…, D1…) and a vendor response sheet as Markdown. "
+            "With --package DIR: a folder to attach to a tender, which vendors answer without buyer: "
+            "requirements.md, the scored test list of each mandatory requirement (tests/), a response form "
+            "per shortlisted product (responses/), HOW-TO-RESPOND.md and SHA256SUMS. The package is written "
+            "atomically; an existing one is replaced only with --force."
+        ),
+    )
     p.add_argument("--profile", required=True, metavar="FILE")
     p.add_argument("-o", "--output", metavar="FILE", help="write to a file instead of standard output")
+    p.add_argument("--package", metavar="DIR", help="write the RFP package to this folder")
+    p.add_argument("--force", action="store_true", help="replace an existing package folder")
     add_source(p)
     p.set_defaults(handler=cmd_rfp)
 
@@ -120,8 +133,17 @@ def _shown_evidence(arg: str) -> str:
 
 
 def cmd_rfp(args: argparse.Namespace) -> int:
+    if args.package and args.output:
+        raise UsageError("give -o FILE (the clauses) or --package DIR (the whole package), not both")
+    if args.force and not args.package:
+        raise UsageError("--force replaces a package folder: give --package DIR")
     cat = catalogue(args)
     loaded = actions.load_checked_profile(args.profile, cat, args.offline)
+    if args.package:
+        files = actions.rfp_package_files(loaded.profile, cat, loaded.path.parent, args.offline)
+        where = actions.write_rfp_package(files, args.package, force=args.force)
+        print(printable(f"wrote {where}/ ({len(files)} files; check with: sha256sum -c SHA256SUMS)"), file=sys.stderr)
+        return EXIT_OK
     text = actions.rfp_text(loaded.profile, cat, loaded.path.parent, args.offline)
     where = write_output(args.output or STDOUT, text)
     if where != STDOUT:

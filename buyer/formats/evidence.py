@@ -31,6 +31,7 @@ from buyer.model.evidence import (
     Outcome,
     Provenance,
     TestRecord,
+    Timing,
     normalise_uuid,
     split_test_id,
 )
@@ -113,9 +114,9 @@ def parse_evidence(
             parsed.reference, parsed.verified,
         )  # fmt: skip
     if fmt == "subunit-v2":
-        records, found_date = _parse_subunit_v2(data, source)
+        records, found_date, timing = _parse_subunit_v2(data, source)
     elif fmt == "subunit-v1":
-        records, found_date = _parse_subunit_v1(data, source)
+        records, found_date, timing = _parse_subunit_v1(data, source)
     else:
         names = _parse_test_list(data, source)
         return _passes(source, digest, kind, EvidenceFormat.TEST_LIST, names, (), date, date_basis)
@@ -124,7 +125,7 @@ def parse_evidence(
     if not records:
         raise InputError(source, f"holds no test results ({fmt})")
     provenance = Provenance(source, digest, kind, fmt, date, date_basis if date else "")
-    return Evidence(provenance, tuple(records))
+    return Evidence(provenance, tuple(records), timing=timing)
 
 
 def _passes(
@@ -301,8 +302,9 @@ def _record(test_id: str, uuid: str | None, outcome: Outcome) -> TestRecord:
 # -- subunit --------------------------------------------------------------------------------
 
 
-def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None]:
-    """Run a subunit parser into testtools.StreamToDict and turn its dicts into records."""
+def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None, Timing | None]:
+    """Run a subunit parser into testtools.StreamToDict and turn its dicts into records, with
+    how long the passed tests took (for the plausibility of the run)."""
     import testtools
 
     tests: list[dict[str, Any]] = []
@@ -312,6 +314,7 @@ def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None]:
     sink.stopTestRun()
     records = []
     latest: datetime | None = None
+    timed, longest = 0, 0.0
     for test in tests:
         if test["id"] == "subunit.parser":
             raise InputError(source, "a truncated or corrupt subunit stream")
@@ -319,13 +322,17 @@ def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None]:
         if outcome is None:
             continue  # "exists" (listed, not run) and unknown states are not results
         records.append(_record(test["id"], None, outcome))
-        for stamp in test.get("timestamps") or ():
+        stamps = test.get("timestamps") or ()
+        for stamp in stamps:
             if stamp is not None and (latest is None or stamp > latest):
                 latest = stamp
-    return records, latest
+        if outcome is Outcome.PASSED and len(stamps) == 2 and None not in stamps:
+            timed += 1
+            longest = max(longest, (stamps[1] - stamps[0]).total_seconds())
+    return records, latest, (Timing(timed, longest) if timed else None)
 
 
-def _parse_subunit_v2(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None]:
+def _parse_subunit_v2(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None, Timing | None]:
     import subunit
 
     def run(sink: Any) -> None:
@@ -334,7 +341,7 @@ def _parse_subunit_v2(data: bytes, source: str) -> tuple[list[TestRecord], datet
     return _collect(run, source)
 
 
-def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None]:
+def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None, Timing | None]:
     import subunit
     import testtools
 

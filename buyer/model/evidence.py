@@ -56,6 +56,14 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Timing:
+    """How long the passed tests of a run took, from its subunit timestamps (two numbers, not one per test)."""
+
+    timed: int  # passed tests with a start and a stop time
+    longest: float  # the longest of them, in seconds
+
+
+@dataclass(frozen=True, slots=True)
 class TestRecord:
     name: str  # without the ``[attrs]`` block
     idempotent_id: str | None
@@ -76,6 +84,7 @@ class Evidence:
         passed: tuple[str, ...] = (),
         passed_uuids: tuple[str | None, ...] = (),
         canonical_ids: bool | None = None,
+        timing: Timing | None = None,
     ) -> None:
         """``records`` are any outcomes; ``passed`` (with ``passed_uuids`` beside it, raw as the
         file wrote them, already checked) is the compact form parsers of passes-only formats use."""
@@ -96,6 +105,7 @@ class Evidence:
         self.passed = tuple(names)
         self._uuids = tuple(uuids)
         self.others = tuple(others)
+        self.timing = timing  # per-test durations, for formats that carry them (subunit); None: unknown
         if canonical_ids is not None:  # the parser checked the ids already
             self.__dict__["_canonical_ids"] = canonical_ids
 

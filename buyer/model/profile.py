@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -45,12 +46,23 @@ class InteropRequirement(_Strict):
         return keys
 
 
+class DuplicatesPolicy(StrEnum):
+    """What to do with evidence another product was also given (same bytes, same cpid or RefStack result)."""
+
+    WARN = "warn"  # it counts, and every output shows the warning
+    REJECT = "reject"  # it does not count, and the reason says why
+
+
 class EvidencePolicy(_Strict):
     max_age_days: int | None = Field(
         365, ge=1, le=MAX_AGE_DAYS, description="evidence older than this many days does not count (none: no limit)"
     )
     accepted_kinds: list[EvidenceKind] = Field(
         default_factory=lambda: list(EvidenceKind), description="which kinds of evidence count"
+    )
+    duplicates: DuplicatesPolicy = Field(
+        DuplicatesPolicy.WARN,
+        description="evidence also given for another product (same bytes, same cpid): warn, or reject it",
     )
 
     @field_validator("accepted_kinds")

@@ -247,6 +247,30 @@ def _tail(name: str) -> str:
     return ".".join(parts[-2:]) if len(parts) > 2 else name
 
 
+@dataclass(frozen=True, slots=True)
+class VendorClaim:
+    """What a vendor's response says about one clause of the RFP (never part of a verdict)."""
+
+    clause: str  # M1, M2, … (D1, … for desirable clauses)
+    claim: str  # comply | partial | no
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseUse:
+    """A vendor's response form read for a product: the file, its digest, who answered, every answer."""
+
+    file: str  # as the user named it (never a folder of the machine that renders the report)
+    sha256: str
+    company: str
+    contact: str = ""
+    rfp_reference: str = ""
+    answers: tuple[VendorClaim, ...] = ()
+
+    def answer(self, clause: str) -> VendorClaim | None:
+        return next((a for a in self.answers if a.clause == clause), None)
+
+
 @dataclass(frozen=True)
 class RequirementResult:
     kind: RequirementKind
@@ -262,6 +286,14 @@ class RequirementResult:
     capability: str | None = None  # for RequirementKind.CAPABILITY
     scope: str | None = None  # the SCS scope uuid, for RequirementKind.SCS
     review: tuple[tuple[str, str], ...] = ()  # (test, the test that passed with its id), when that decides
+    vendor_claim: VendorClaim | None = None  # the vendor's answer to this requirement's clause, if any
+
+    @property
+    def claim_contradicted(self) -> bool:
+        """The vendor claims to comply and the evidence does not show a pass."""
+        return (
+            self.vendor_claim is not None and self.vendor_claim.claim == "comply" and self.verdict is not Verdict.PASS
+        )
 
     @property
     def capabilities(self) -> tuple[CapabilityResult, ...]:
@@ -326,6 +358,12 @@ class ProductScore:
     evidence: tuple[EvidenceUse, ...]
     vendor: str = ""
     claims: tuple[Claim, ...] = ()  # what the registry says it claims; never part of the verdict
+    response: ResponseUse | None = None  # the vendor's response form, when one was read
+
+    @property
+    def contradictions(self) -> tuple[RequirementResult, ...]:
+        """Requirements the vendor claims to comply with and the evidence does not show passing."""
+        return tuple(r for r in self.requirements if r.claim_contradicted)
 
     @property
     def exceptions(self) -> tuple[str, ...]:
@@ -415,6 +453,7 @@ class RequirementSpec:
     capability: str | None = None
     scope: str | None = None
     required_tests: int = 0  # (capability, test) pairs that must pass, flagged ones excluded
+    clause: str = ""  # the RFP's clause number: M1, M2, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +493,13 @@ class Scorecard:
     rfp_reference: str = ""
     description: str = ""
     inputs: tuple[InputUse, ...] = ()
+    duplicates: str = "warn"  # the profile's evidence_policy.duplicates: warn | reject
 
     @property
     def verdict(self) -> Verdict:
         return worst([p.verdict for p in self.products])
+
+    @property
+    def contradictions(self) -> tuple[tuple[ProductScore, RequirementResult], ...]:
+        """Every (product, requirement) whose vendor claims to comply and whose verdict is not pass."""
+        return tuple((p, r) for p in self.products for r in p.contradictions)

@@ -13,13 +13,14 @@ information for a reviewer, never a pass. buyer is stricter than RefStack where 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from buyer.errors import InputError
 from buyer.model.evidence import Evidence
 from buyer.model.guideline import Guideline
-from buyer.model.profile import EvidencePolicy, Product, Profile
+from buyer.model.plausibility import REJECTED, Finding, own_findings, shared_findings
+from buyer.model.profile import DuplicatesPolicy, EvidencePolicy, Product, Profile
 from buyer.model.registry import Claim
 from buyer.model.requirements import (
     CompiledRequirement,
@@ -29,6 +30,7 @@ from buyer.model.requirements import (
     resolve_requirements,
     resolve_scs,
 )
+from buyer.model.response import clause_number
 from buyer.model.scorecard import (
     EvidenceUse,
     GuidelineUse,
@@ -39,6 +41,7 @@ from buyer.model.scorecard import (
     RequirementKind,
     RequirementResult,
     RequirementSpec,
+    ResponseUse,
     Scorecard,
     Tally,
     Verdict,
@@ -95,8 +98,9 @@ class Plans:
                 releases=c.requirement.guideline.releases,
                 capability=c.requirement.capability,
                 required_tests=len(c.unflagged_pairs),
+                clause=clause_number(i),
             )
-            for c in self.interop
+            for i, c in enumerate(self.interop)
         ]
         if self.scs is not None:
             scs = self.scs
@@ -109,6 +113,7 @@ class Plans:
                     guideline_status=str(scs.scope.state_on(scs.version, scs.on)),
                     scope=scs.scope.uuid,
                     required_tests=len(scs.scope.versions[scs.version].mandatory),
+                    clause=clause_number(len(out)),
                 )
             )
         return tuple(out)
@@ -124,27 +129,38 @@ def evaluate(
     claims: Mapping[str, Sequence[Claim]] | None = None,
     scopes: Mapping[str, Scope] | None = None,
     inputs: Sequence[InputUse] = (),
+    responses: Mapping[str, ResponseUse] | None = None,
 ) -> Scorecard:
-    """Score every shortlisted product (and any other product that has evidence).
+    """Score every shortlisted product (and any other product that has evidence or a response).
 
-    ``claims`` (from the registry) are carried into the Scorecard as they are: what a product
-    claims never changes its verdict, which rests on evidence alone. ``evidence`` may load
-    lazily: each product's evidence is read when it is scored and not kept afterwards."""
+    ``claims`` (from the registry) and ``responses`` (vendors' answers, product -> response)
+    are carried into the Scorecard as they are: what a product claims never changes its
+    verdict, which rests on evidence alone. ``evidence`` may load lazily: each product's
+    evidence is read when it is scored and not kept afterwards (evidence found to be given for
+    two products is read again when the profile rejects such duplicates)."""
     plans = Plans.of(profile, guidelines, scopes or {}, as_of)
+    responses = responses or {}
     shortlist = {p.name: p for p in profile.shortlist}
-    names = [*shortlist, *(n for n in evidence if n not in shortlist)]
-    products = tuple(
-        score_product(
-            name,
-            evidence.get(name, ()),
-            profile,
-            plans,
-            as_of,
-            tuple((claims or {}).get(name, ())),
+    names = [*shortlist]
+    names += [n for n in dict.fromkeys([*evidence, *responses]) if n not in shortlist]
+
+    def one(name: str, rejected: Mapping[int, str] | None = None) -> ProductScore:
+        claimed = tuple((claims or {}).get(name, ()))
+        return score_product(
+            name, evidence.get(name, ()), profile, plans, as_of, claimed, responses.get(name), rejected,
             shortlist.get(name),
-        )
-        for name in names
-    )
+        )  # fmt: skip
+
+    products = [one(name) for name in names]
+    shared = shared_findings([(p.name, [u.provenance for u in p.evidence]) for p in products])
+    reject = profile.evidence_policy.duplicates is DuplicatesPolicy.REJECT
+    for pi, name in enumerate(names):
+        found = {ei: fs for (qi, ei), fs in shared.items() if qi == pi}
+        if not found:
+            continue
+        if reject:
+            products[pi] = one(name, {ei: _rejection(fs) for ei, fs in found.items() if any(f.duplicate for f in fs)})
+        products[pi] = _warned(products[pi], found)
     return Scorecard(
         requirements=plans.specs(),
         buyer=profile.buyer,
@@ -158,11 +174,20 @@ def evaluate(
         products=products,
         profile_sha256=profile_sha256,
         inputs=tuple(inputs),
+        duplicates=str(profile.evidence_policy.duplicates),
     )
 
 
-def _claims(claims: Mapping[str, Sequence[Claim]] | None, name: str) -> tuple[Claim, ...]:
-    return tuple((claims or {}).get(name, ()))
+def _rejection(findings: Sequence[Finding]) -> str:
+    return "; ".join(f.text for f in findings if f.duplicate) + f"; {REJECTED}"
+
+
+def _warned(product: ProductScore, found: Mapping[int, Sequence[Finding]]) -> ProductScore:
+    """The product with findings about other products' evidence added to its evidence's warnings."""
+    uses = tuple(
+        replace(u, warnings=(*u.warnings, *(f.text for f in found.get(i, ())))) for i, u in enumerate(product.evidence)
+    )
+    return replace(product, evidence=uses)
 
 
 def score_product(
@@ -172,10 +197,15 @@ def score_product(
     plans: Plans,
     as_of: date,
     claims: tuple[Claim, ...] = (),
+    response: ResponseUse | None = None,
+    rejected: Mapping[int, str] | None = None,
     product: Product | None = None,
 ) -> ProductScore:
+    """One product's scorecard. ``rejected``: evidence (by index) the profile's duplicates
+    policy refuses, with the reason; ``response``: the vendor's answers, one per clause."""
     items = list(evidence)
-    reasons = [eligibility(ev, profile.evidence_policy, as_of) for ev in items]
+    rejected = rejected or {}
+    reasons = [eligibility(ev, profile.evidence_policy, as_of) or rejected.get(i, "") for i, ev in enumerate(items)]
     accepted = [(i, ev) for i, ev in enumerate(items) if not reasons[i]]
     used: dict[int, str] = {}  # evidence index -> "" (used) or why it was not
     results = [_score_interop(plan, items, accepted, reasons, used) for plan in plans.interop]
@@ -192,16 +222,20 @@ def score_product(
             ev.error,
             used=not reasons[i] and used.get(i, _unused(ev, plans)) == "",
             unused_reason="" if reasons[i] else used.get(i, _unused(ev, plans)),
+            warnings=tuple(f.text for f in own_findings(ev, as_of)),
         )
         for i, ev in enumerate(items)
     )
+    if response is not None:
+        results = [replace(r, vendor_claim=response.answer(clause_number(i))) for i, r in enumerate(results)]
     return ProductScore(
         name=name,
         verdict=worst([r.verdict for r in results]),
         requirements=tuple(results),
         evidence=uses,
-        vendor=product.vendor if product else "",
+        vendor=(product.vendor if product else "") or (response.company if response else ""),
         claims=claims,
+        response=response,
     )
 
 

@@ -6,7 +6,7 @@ import re
 
 from buyer.model.scorecard import CapabilityState, Scorecard
 from buyer.report.inputs import data_age_line
-from buyer.report.phrases import evidence_line, rating_label, verdict_label
+from buyer.report.phrases import claim_label, evidence_line, rating_label, response_line, verdict_label
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -34,6 +34,14 @@ def scorecard_markdown(card: Scorecard) -> str:
         met, total = p.mandatory_met
         gap = p.gaps[0] if p.gaps else (p.exceptions[0] if p.exceptions else "none")
         lines.append(f"| {md(p.name)} | {rating_label(p.rating)} | {met} of {total} | {md(gap)} |")
+    answered = any(p.response is not None for p in card.products)
+    if answered:
+        lines += ["", "## Claims contradicted by the evidence", ""]
+        lines += [
+            f"- {md(p.name)}, {md(r.vendor_claim.clause if r.vendor_claim else '')} {md(r.title)}: claims comply; "
+            f"{verdict_label(r.verdict)}: {md(r.reason)}"
+            for p, r in card.contradictions
+        ] or ["None: every claim to comply is backed by a pass."]
     lines += ["", "## Requirements", ""]
     for r in card.requirements:
         lines.append(f"- {md(r.title)} (guideline file {r.guideline}, status {r.guideline_status or 'unknown'})")
@@ -45,13 +53,25 @@ def scorecard_markdown(card: Scorecard) -> str:
     ]
     for p in card.products:
         lines += [f"## {md(p.name)}", "", f"**{rating_label(p.rating)}**", ""]
-        lines += ["| Requirement | Verdict | Non-flagged passed | Reason |", "| --- | --- | --- | --- |"]
+        if answered:
+            lines += [f"Response: {md(response_line(p, digest_chars=64))}", ""]
+            lines += [
+                "| Requirement | Verdict | Vendor claim | Non-flagged passed | Reason |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+        else:
+            lines += ["| Requirement | Verdict | Non-flagged passed | Reason |", "| --- | --- | --- | --- |"]
         for r in p.requirements:
             t = r.required
+            claim = f"{md(claim_label(p, r))} | " if answered else ""
             lines.append(
-                f"| {md(r.title)} | {verdict_label(r.verdict)} | "
+                f"| {md(r.title)} | {verdict_label(r.verdict)} | {claim}"
                 f"{t.non_flagged_passed}/{t.non_flagged_tests} | {md(r.reason)} |"
             )
+        notes = [(r, r.vendor_claim.note) for r in p.requirements if r.vendor_claim and r.vendor_claim.note]
+        if notes:
+            lines += ["", "Vendor's notes:", ""]
+            lines += [f"- {md(r.title)}: {md(note)}" for r, note in notes]
         failing = [(r, c) for r in p.requirements for c in r.capabilities if c.state is CapabilityState.FAIL]
         if failing:
             lines += ["", "Failing capabilities:", ""]

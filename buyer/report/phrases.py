@@ -5,7 +5,7 @@ the Markdown, the PDF and the TUI say the same thing (the JSON keeps its contrac
 
 from __future__ import annotations
 
-from buyer.model.scorecard import CapabilityState, EvidenceUse, Rating, Verdict
+from buyer.model.scorecard import CapabilityState, EvidenceUse, ProductScore, Rating, RequirementResult, Verdict
 
 VERDICT_GLYPH: dict[Verdict, str] = {
     Verdict.PASS: "✓",
@@ -75,6 +75,8 @@ DEFINITIONS: dict[str, str] = {
     "on a date",
     "testcase": "an SCS check with its own lifetime; a result older than the lifetime has expired",
     "mandatory testcase": "a testcase of the scope version's 'main' target: every one must pass with a current result",
+    "contradicted": "the vendor's response claims to comply with the requirement, and the evidence does not show "
+    "it passing",
 }
 
 # Flag reason codes of the interop guidelines (interop HACKING.rst), for glossaries.
@@ -128,3 +130,26 @@ def evidence_line(use: EvidenceUse, digest_chars: int = 12) -> str:
     for warning in use.warnings:
         line += f"; warning: {warning}"
     return line
+
+
+def claim_label(product: ProductScore, r: RequirementResult) -> str:
+    """What the vendor's response says about a requirement, beside its verdict: "claims comply",
+    "claims comply, contradicted", "no claim" (a response that skips it), "no response"."""
+    if product.response is None:
+        return "no response"
+    if r.vendor_claim is None:
+        return "no claim"
+    text = f"claims {r.vendor_claim.claim}"
+    return text + ", contradicted" if r.claim_contradicted else text
+
+
+def response_line(product: ProductScore, digest_chars: int = 12) -> str:
+    """One line about a product's response form: file, who answered, digest, contradictions."""
+    r = product.response
+    if r is None:
+        return "none"
+    digest = r.sha256 if digest_chars >= 64 else r.sha256[:digest_chars] + "…"
+    who = ", ".join(x for x in (r.company, r.contact) if x)
+    n = len(product.contradictions)
+    told = f"; {n} claim{'s' if n != 1 else ''} contradicted by the evidence" if n else ""
+    return f"{r.file} ({who}, sha256 {digest}){told}"

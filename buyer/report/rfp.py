@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from buyer.model.guideline import Status
 from buyer.model.profile import Profile
 from buyer.model.requirements import CompiledRequirement, ScsPlan
+from buyer.model.response import clause_number
 from buyer.model.scorecard import GuidelineUse, RequirementKind
 from buyer.model.testlist import scored_lines
 from buyer.report.markdown import md
@@ -35,6 +36,13 @@ class Clause:
     lines: tuple[str, ...] = ()  # the scored test list, as RefStack prints it
     guideline: str = ""  # the guideline file the clause rests on
     count: int = 0  # required tests as the scorecard counts them
+    list_file: str = ""  # where an RFP package keeps ``lines``: tests/<clause>-<guideline>-<program>.txt
+
+    @property
+    def plugin_tests(self) -> bool:
+        """Whether the list holds tests outside tempest itself (add-on plugins): refstack-client's
+        --test-list keeps only lines that start with "tempest" and would drop them."""
+        return any(not line.startswith("tempest") for line in self.lines)
 
 
 def clauses(
@@ -53,12 +61,14 @@ def clauses(
             f"{pairs} required tests, counted as RefStack counts them (one per capability and test, "
             f"flagged tests left out; {distinct} distinct test names)"
         )
+        number = clause_number(n - 1)
         if req.kind is RequirementKind.CAPABILITY:
             text = (
                 f"The offered cloud SHALL provide the capability `{req.capability}` as defined in {where}: "
                 f"all {counted} pass."
             )
             command = f"buyer guidelines tests {g.id} --capability {req.capability} --no-flagged"
+            list_file = f"tests/{number}-{g.id}-{req.capability}.txt"
         else:
             prog = g.program(req.program)
             what = f"the {prog.title} add-on" if req.kind is RequirementKind.ADD_ON else prog.title
@@ -67,7 +77,8 @@ def clauses(
                 f"The offered cloud SHALL meet {what} as defined in {where}: {caps} required capabilities, {counted}."
             )
             command = f"buyer guidelines tests {g.id} --program {req.program} --status required --no-flagged"
-        mandatory.append(Clause(f"M{n}", plan.title, text, command, lines, g.id, pairs))
+            list_file = f"tests/{number}-{g.id}-{req.program}.txt"
+        mandatory.append(Clause(number, plan.title, text, command, lines, g.id, pairs, list_file))
     if scs is not None:
         version = scs.scope.versions[scs.version]
         when = f"on {scs.on.isoformat()}" if profile.scs and profile.scs.on else "on the evaluation date"
@@ -75,7 +86,7 @@ def clauses(
             f"The offered cloud SHALL comply with {scs.title} (the version effective {when}): all "
             f"{len(version.mandatory)} mandatory testcases passed with results that have not expired."
         )
-        number = f"M{len(mandatory) + 1}"
+        number = clause_number(len(mandatory))
         mandatory.append(Clause(number, scs.title, text, "", version.mandatory, scs.version, len(version.mandatory)))
     extras = set(profile.interop.extra_capabilities if profile.interop else [])
     desirable = []
@@ -89,13 +100,20 @@ def clauses(
                     f"The offered cloud SHOULD provide the advisory capability `{planned.capability.id}` of "
                     f"`{g.id}`, expected to become required in the next guideline."
                 )
-                desirable.append(Clause(f"D{len(desirable) + 1}", planned.capability.id, text, guideline=g.id))
+                number = clause_number(len(desirable), mandatory=False)
+                desirable.append(Clause(number, planned.capability.id, text, guideline=g.id))
     return mandatory, desirable
 
 
 def rfp_markdown(
-    profile: Profile, plans: Sequence[CompiledRequirement], uses: Sequence[GuidelineUse], scs: ScsPlan | None = None
+    profile: Profile,
+    plans: Sequence[CompiledRequirement],
+    uses: Sequence[GuidelineUse],
+    scs: ScsPlan | None = None,
+    package: bool = False,
 ) -> str:
+    """The clauses and the response sheet. ``package``: the sheet points at the package's test
+    lists, response forms and HOW-TO-RESPOND.md instead of buyer commands (vendors have no buyer)."""
     mandatory, desirable = clauses(profile, plans, scs, uses)
     lines = [f"# Interoperability requirements: {md(profile.name)}", ""]
     if profile.rfp_reference:
@@ -132,10 +150,24 @@ def rfp_markdown(
     ]
     sha = {u.id: u.sha256 for u in uses}
     for c in mandatory:
-        listing = f"{len(c.lines)} lines: `{c.command}`" if c.command else f"{len(c.lines)} testcases of the scope"
+        if not c.command:
+            listing = f"{len(c.lines)} testcases of the scope"
+        elif package:
+            listing = f"{len(c.lines)} lines: `{c.list_file}`"
+        else:
+            listing = f"{len(c.lines)} lines: `{c.command}`"
         digest = sha.get(c.guideline, "")
         file = f"`{c.guideline}.json` (`{digest[:16]}…`)" if digest else md(c.guideline)
         lines.append(f"| {c.number} | {md(c.title)} | {c.count} | {listing} | {file} |")
+    if package:
+        lines += [
+            "",
+            "Each shortlisted product answers with its form in `responses/` (TOML, filled in by hand),",
+            "sent back with the evidence files it names. `HOW-TO-RESPOND.md` says how to produce the",
+            "evidence with refstack-client or tempest alone, which formats are accepted, and what to date.",
+            "`SHA256SUMS` lists the SHA-256 of every file of this package (`sha256sum -c SHA256SUMS`).",
+        ]
+        return "\n".join(lines) + "\n"
     lines += [
         "",
         'Accepted formats: refstack-client JSON (`{"cpid", "duration_seconds", "results": [{"name", "uuid"}]}`),',

@@ -18,9 +18,11 @@ from buyer.model.scorecard import (
     ProductScore,
     RequirementResult,
     RequirementSpec,
+    ResponseUse,
     Scorecard,
     Tally,
     TestResult,
+    VendorClaim,
 )
 
 FORMAT = "buyer.scorecard"
@@ -37,12 +39,18 @@ def _header(card: Scorecard) -> dict[str, Any]:
         "version": VERSION,
         "profile": {"name": card.profile_name, "sha256": card.profile_sha256 or None},
         "as_of": card.as_of.isoformat(),
-        "evidence_policy": {"max_age_days": card.max_age_days, "accepted_kinds": list(card.accepted_kinds)},
+        "evidence_policy": {
+            "max_age_days": card.max_age_days,
+            "accepted_kinds": list(card.accepted_kinds),
+            "duplicates": card.duplicates,
+        },
         "guidelines": [
             {"id": g.id, "status": g.status, "schema": g.schema, "source": g.source, "sha256": g.sha256}
             for g in card.guidelines
         ],
-        "requirements": [{**_identity(r), "required_tests": r.required_tests} for r in card.requirements],
+        "requirements": [
+            {**_identity(r), "required_tests": r.required_tests, "clause": r.clause or None} for r in card.requirements
+        ],
         "inputs": [
             {
                 "kind": i.kind,
@@ -106,7 +114,25 @@ def _product(product: ProductScore) -> dict[str, Any]:
             }
             for c in product.claims
         ],
+        "response": _response(product.response),
     }
+
+
+def _response(r: ResponseUse | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "file": r.file,
+        "sha256": r.sha256,
+        "company": r.company,
+        "contact": r.contact or None,
+        "rfp_reference": r.rfp_reference or None,
+        "answers": [_claim(a) for a in r.answers],
+    }
+
+
+def _claim(c: VendorClaim | None) -> dict[str, Any] | None:
+    return None if c is None else {"clause": c.clause, "claim": c.claim, "note": c.note}
 
 
 def _evidence(use: EvidenceUse) -> dict[str, Any]:
@@ -170,6 +196,8 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         "scored": r.scored,
         "needs_review": r.needs_review,
         "review": [{"test": test, "passed_as": other} for test, other in r.review],
+        "vendor_claim": _claim(r.vendor_claim),
+        "claim_contradicted": r.claim_contradicted,
         "capabilities": _capabilities(r),
     }
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from buyer.model.scorecard import RequirementKind, Scorecard, Verdict
 from buyer.report.inputs import describe_age
-from buyer.report.phrases import evidence_line, rating_label, verdict_label
+from buyer.report.phrases import claim_label, evidence_line, rating_label, response_line, verdict_label
 
 
 def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
@@ -24,14 +24,23 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
     if not card.products:
         lines.append("No products: name a shortlist in the profile or give --evidence PRODUCT=FILE.")
     width = max((len(r.title) for p in card.products for r in p.requirements), default=10)
+    answered = any(p.response is not None for p in card.products)  # then a claim sits beside each verdict
+    claim_width = max((len(claim_label(p, r)) for p in card.products for r in p.requirements), default=0)
     for product in card.products:
         lines.append("")
-        lines.append(f"{product.name}: {rating_label(product.rating)}")
+        warned = sum(len(u.warnings) for u in product.evidence)
+        flag = f"  ·  {warned} evidence warning{'s' if warned != 1 else ''}" if warned else ""
+        lines.append(f"{product.name}: {rating_label(product.rating)}{flag}")
+        if answered:
+            lines.append(f"  response: {response_line(product)}")
         for r in product.requirements:
             t = r.required
             unit = "testcases" if r.kind is RequirementKind.SCS else "non-flagged"
             counts = f"{t.non_flagged_passed}/{t.non_flagged_tests} {unit}" if r.scored else "not scored"
-            lines.append(f"  {verdict_label(r.verdict):<14} {r.title:<{width}}  {counts:<18}  {r.reason}")
+            claim = f"{claim_label(product, r):<{claim_width}}  " if answered else ""
+            lines.append(f"  {verdict_label(r.verdict):<14} {claim}{r.title:<{width}}  {counts:<18}  {r.reason}")
+            if r.vendor_claim is not None and r.vendor_claim.note:
+                lines.append(f"    vendor's note: {r.vendor_claim.note}")
             if r.advisory.capabilities and r.verdict in (Verdict.PASS, Verdict.FAIL):
                 a = r.advisory
                 lines.append(f"    advisory (next guideline): {a.ready}/{a.capabilities} capabilities ready")
