@@ -133,7 +133,12 @@ class BuyerApp(App[None]):
         outcome = worker.result
         if worker.name == "catalogue":
             if isinstance(outcome, Done):
+                from buyer.model.requirements import core_ids
+
                 self.catalogue_error = ""
+                newest = core_ids(outcome.value)
+                if newest:  # a new profile (never loaded or edited) starts at the newest guideline
+                    self.workbench.start_at(newest[0])
                 self.check_profile()
                 self.run_worker(partial(attempt, self._labels), thread=True, group="labels", name="labels")
             else:
@@ -243,7 +248,7 @@ def palette_actions() -> list[tuple[str, str, str, str]]:
     out = []
     for mode, (cls, _) in SCREENS.items():
         for b in _bindings(cls):
-            out.append((mode, f"{cls.TITLE}: {b.description}", b.tooltip, b.action))
+            out.append((mode, f"{cls.TITLE}: {b.tooltip or b.description}", b.description, b.action))
         for title, help_text, action in getattr(cls, "COMMANDS", ()):
             out.append((mode, f"{cls.TITLE}: {title}", help_text, action))
     return out

@@ -12,7 +12,7 @@ from typing import Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
@@ -43,7 +43,7 @@ class UnsavedChanges(BuyerModal[Choice]):
     def compose(self) -> ComposeResult:
         bench = self.bench
         where = printable(str(bench.path)) if bench.path else "no file yet"
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static("Unsaved changes", classes="dialog-title")
             yield Static(
                 f"The profile '{printable(bench.profile.name)}' ({where}) has changes that are not saved. "
@@ -52,7 +52,7 @@ class UnsavedChanges(BuyerModal[Choice]):
             )
             if bench.path is None:
                 yield Label("Save as")
-                yield Input(placeholder="requirements_profiles/my-rfp.toml", id="save-path")
+                yield Input(compact=True, placeholder="requirements_profiles/my-rfp.toml", id="save-path")
             yield Static(id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -89,12 +89,12 @@ class NewProduct(BuyerModal[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static("A product listed nowhere", classes="dialog-title")
             yield Label("Product name")
-            yield Input(id="new-name")
+            yield Input(compact=True, id="new-name")
             yield Label("Vendor company")
-            yield Input(id="new-vendor")
+            yield Input(compact=True, id="new-vendor")
             yield Static(id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", id="add", variant="primary")
@@ -142,19 +142,20 @@ class EvidenceDialog(BuyerModal[bool]):
     def compose(self) -> ComposeResult:
         ref = self.ref
         title = f"Evidence for {self.product}" if ref is None else f"Evidence {ref.file} of {self.product}"
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(printable(title), classes="dialog-title")
             yield Label("File (a result file, or refstack:<result id>)")
-            yield Input(value=ref.file if ref else "", id="evidence-file", disabled=ref is not None)
+            yield Input(compact=True, value=ref.file if ref else "", id="evidence-file", disabled=ref is not None)
             yield Label("Kind")
             yield Select[str](
                 [(k.value, k.value) for k in EvidenceKind],
+                compact=True,
                 value=str(ref.kind) if ref else EvidenceKind.SELF_REPORTED.value,
                 allow_blank=False,
                 id="evidence-kind",
             )
             yield Label("Date the tests ran (YYYY-MM-DD; empty: the file's own date)")
-            yield Input(value=ref.date.isoformat() if ref and ref.date else "", id="evidence-date")
+            yield Input(compact=True, value=ref.date.isoformat() if ref and ref.date else "", id="evidence-date")
             yield Static(id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add" if ref is None else "Change", id="ok", variant="primary")

@@ -22,7 +22,7 @@ class FittingFooter(Footer):
 
     def __init__(self, *, own: Sequence[str] = (), here: str = "") -> None:
         super().__init__(compact=True)
-        self.own = tuple(own)  # the screen's binding ids, most important first
+        self.own = tuple(own)  # binding ids, most needed first (the app's keys may be among them)
         self.here = here  # the binding that would switch to the shown screen
 
     def compose(self) -> ComposeResult:
@@ -69,11 +69,8 @@ class FittingFooter(Footer):
 
     def _rank(self, binding: Binding) -> tuple[int, int]:
         bid = binding.id or ""
-        if bid in self.own:
-            return (0, self.own.index(bid))
-        if bid in APP_RANK:
-            return (1, APP_RANK.index(bid))
-        return (2, 0)
+        order = [*self.own, *(b for b in APP_RANK if b not in self.own)]
+        return (0, order.index(bid)) if bid in order else (1, 0)
 
     def _fit(self, items: list[tuple[Binding, bool, str]], room: int) -> set[Binding]:
         ranked = sorted((b for b, _, _ in items), key=self._rank)

@@ -64,8 +64,8 @@ class ExportScreen(BuyerScreen):
     TITLE = "Export"
     AUTO_FOCUS = "#format"
     BINDINGS = [
-        Binding("ctrl+e", "export", "Export now", tooltip="Write the chosen format", id="export.run"),
-        Binding("escape", "cancel", "Cancel", tooltip="Stop exporting", id="export.cancel"),
+        Binding("ctrl+e", "export", "Export now", tooltip="Export the scorecard in the chosen format", id="export.run"),
+        Binding("escape", "cancel", "Cancel", tooltip="Cancel the export", id="export.cancel"),
     ]
     exporting: reactive[bool] = reactive(False)
 
@@ -75,21 +75,23 @@ class ExportScreen(BuyerScreen):
         # on an 80×24 terminal.
         with VerticalScroll(id="export", can_focus=False):
             yield Label("Format")
-            yield Select[str](FORMATS, value="pdf", allow_blank=False, id="format")
+            yield Select[str](compact=True, options=FORMATS, value="pdf", allow_blank=False, id="format")
             yield Label("File")
-            yield Input(id="output")
+            yield Input(compact=True, id="output")
             yield Label("Prepared by (sign-off block)")
-            yield Input(id="prepared-by")
+            yield Input(compact=True, id="prepared-by")
             with Horizontal(classes="row"):
                 yield Button("Export", id="export-button", variant="primary")
             yield Static(id="result")
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.export")
 
     def on_mount(self) -> None:
+        self._suggested = ""
         self.suggest()
 
     def on_screen_resume(self) -> None:
-        self.suggest()
+        if self.query_one("#output", Input).value == self._suggested:  # not typed over: follow the profile
+            self.suggest()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
@@ -102,12 +104,21 @@ class ExportScreen(BuyerScreen):
 
     @on(Select.Changed, "#format")
     def suggest(self) -> None:
+        """A file name for the chosen format: the one typed keeps its folder and name, with the
+        format's ending; else reports/<profile>-<date><ending>."""
         from buyer.actions import today
 
         fmt = str(self.query_one("#format", Select).value)
-        stem = self.bench.path.stem if self.bench.path else "scorecard"
         suffix = "-rfp.md" if fmt == RFP else BY_KEY[fmt].suffix
-        self.query_one("#output", Input).value = str(Path("reports") / f"{stem}-{today()}{suffix}")
+        output = self.query_one("#output", Input)
+        typed = output.value.strip()
+        endings = ["-rfp.md", *(e.suffix for e in EXPORTS)]
+        ending = next((e for e in endings if typed.endswith(e)), None)
+        if typed and typed != self._suggested and ending:
+            output.value = typed.removesuffix(ending) + suffix
+            return
+        stem = self.bench.path.stem if self.bench.path else "scorecard"
+        self._suggested = output.value = str(Path("reports") / f"{stem}-{today()}{suffix}")
 
     @on(Button.Pressed, "#export-button")
     @on(Input.Submitted)

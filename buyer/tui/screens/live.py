@@ -51,9 +51,21 @@ class LiveScreen(BuyerScreen):
     TITLE = "Live check"
     AUTO_FOCUS = "#cloud"
     BINDINGS = [
-        Binding("ctrl+d", "discovery", "Discovery", tooltip="Read-only probe of the chosen cloud", id="live.discovery"),
-        Binding("ctrl+t", "tempest", "Tempest", tooltip="The guideline's tests against the cloud", id="live.tempest"),
-        Binding("escape", "cancel", "Cancel", tooltip="Stop the running check", id="live.cancel"),
+        Binding(
+            "ctrl+d",
+            "discovery",
+            "Discovery",
+            tooltip="Run discovery (read-only) on the chosen cloud",
+            id="live.discovery",
+        ),
+        Binding(
+            "ctrl+t",
+            "tempest",
+            "Tempest",
+            tooltip="Run the guideline's tempest tests on the chosen cloud",
+            id="live.tempest",
+        ),
+        Binding("escape", "cancel", "Cancel", tooltip="Cancel the running check", id="live.cancel"),
     ]
     running: reactive[bool] = reactive(False)
     runner: Any = None  # the tempest runner while one runs (its cancel is thread-safe)
@@ -67,7 +79,7 @@ class LiveScreen(BuyerScreen):
         yield Header()
         with Vertical(id="live"):
             yield Label("Cloud (from clouds.yaml; its secret from the keyring)")
-            yield Select[str]([], id="cloud", prompt="reading clouds.yaml…")
+            yield Select[str](compact=True, options=[], id="cloud", prompt="reading clouds.yaml…")
             yield Checkbox("allow an admin token", id="allow-admin")
             with Horizontal(classes="row"):
                 yield Button("Discovery (read-only)", id="discovery", variant="primary")

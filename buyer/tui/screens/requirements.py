@@ -132,43 +132,45 @@ class RequirementsScreen(BuyerScreen):
     TITLE = "Requirements"
     AUTO_FOCUS = "#name"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", tooltip="Write the profile file (atomically)", id="requirements.save"),
-        Binding("ctrl+o", "load", "Load", tooltip="Read the profile file named in the form", id="requirements.load"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the profile to its file", id="requirements.save"),
+        Binding("ctrl+o", "load", "Load", tooltip="Load the profile file named in the form", id="requirements.load"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._shown = -1  # the workbench revision the form shows
-        self._pruning: tuple[str, str] | None = None  # (what changed, to what): prune once the lists come
+        self._prune_after: tuple[str, str] | None = None  # (what changed, to what): prune once the lists come
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
             with VerticalScroll(id="form"):
                 yield Label("Profile name")
-                yield Input(id="name")
+                yield Input(compact=True, id="name")
                 yield Label("Buyer organisation")
-                yield Input(id="buyer", placeholder="printed on the report's cover")
+                yield Input(compact=True, id="buyer", placeholder="printed on the report's cover")
                 yield Label("RFP reference")
-                yield Input(id="rfp-reference", placeholder="e.g. RFP-2030-017")
+                yield Input(compact=True, id="rfp-reference", placeholder="e.g. RFP-2030-017")
                 yield Label("Description")
                 yield TextArea(id="description", soft_wrap=True, show_line_numbers=False)
                 yield Static(id="problems")
                 yield Label("OpenStack interop guideline (status · releases)")
-                yield Select[str]([], id="guideline", prompt="loading guidelines…")
+                yield Select[str](compact=True, options=[], id="guideline", prompt="loading guidelines…")
                 yield Label("Program")
-                yield Select[str]([(t, k) for k, t in CORE_PROGRAMS.items()], id="program", allow_blank=False)
+                yield Select[str](
+                    compact=True, options=[(t, k) for k, t in CORE_PROGRAMS.items()], id="program", allow_blank=False
+                )
                 yield Label("Add-ons (only those the program can carry)")
                 yield SelectionList[str](id="add-ons")
                 yield Label("Extra capabilities made mandatory (★ advisory)")
-                yield Input(placeholder="type to filter capabilities", id="cap-filter")
+                yield Input(compact=True, placeholder="type to filter capabilities", id="cap-filter")
                 yield SelectionList[str](id="extras")
                 yield Label("Evidence counts when at most this many days old (empty: any age)")
-                yield Input(id="max-age", type="integer")
+                yield Input(compact=True, id="max-age", type="integer")
                 yield Label("Evidence kinds that count")
                 yield SelectionList[str](*[(k.value, k.value) for k in EvidenceKind], id="kinds")
                 yield Label("Profile file")
-                yield Input(placeholder="requirements_profiles/my-rfp.toml", id="path")
+                yield Input(compact=True, placeholder="requirements_profiles/my-rfp.toml", id="path")
                 with Horizontal(id="file-buttons"):
                     yield Button(f"Save ({self._keys('requirements.save', 'ctrl+s')})", id="save", variant="primary")
                     yield Button(f"Load ({self._keys('requirements.load', 'ctrl+o')})", id="load")
@@ -176,7 +178,7 @@ class RequirementsScreen(BuyerScreen):
             with VerticalScroll(id="side"):
                 yield Static("Loading guidelines…", id="summary")
                 yield Label("Compare with another version")
-                yield Select[str]([], id="compare", prompt="choose a version")
+                yield Select[str](compact=True, options=[], id="compare", prompt="choose a version")
                 yield Static(id="diff")
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.requirements")
 
@@ -229,11 +231,9 @@ class RequirementsScreen(BuyerScreen):
             return
         if not buyer.catalogue_ready:
             return
-        newest = self._newest()
-        if not newest:
+        if not self._newest():
             self.show_message("the guideline source holds no approved core guideline", error=True)
             return
-        self.bench.start_at(newest)  # a new profile (never loaded or edited) starts at the newest
         self._fill_versions()
         self.refresh_lists()
 
@@ -276,7 +276,7 @@ class RequirementsScreen(BuyerScreen):
             for label, key in lists.add_ons if lists else []:
                 add_ons.add_option((printable(label), key, interop is not None and key in interop.add_ons))
         _keep_highlight(add_ons)
-        self._lists = lists
+        self.lists = lists
         self.refresh_extras()
         lines = list(lists.summary) if lists else ["[i]no interop requirement: choosing a guideline adds one[/i]"]
         scs = self.bench.profile.scs
@@ -286,7 +286,7 @@ class RequirementsScreen(BuyerScreen):
         lines.append(f"shortlist: {len(self.bench.profile.shortlist)} products")
         self.query_one("#summary", Static).update("\n".join(lines))
 
-    _lists: Lists | None = None
+    lists: Lists | None = None
 
     def refresh_extras(self) -> None:
         interop = self.bench.interop
@@ -295,7 +295,7 @@ class RequirementsScreen(BuyerScreen):
         extras = self.query_one("#extras", SelectionList)
         with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             extras.clear_options()
-            for label, cap_id in self._lists.extras if self._lists else []:
+            for label, cap_id in self.lists.extras if self.lists else []:
                 if not needle or needle in cap_id.lower() or cap_id in chosen:
                     extras.add_option((printable(label), cap_id, cap_id in chosen))
         _keep_highlight(extras)
@@ -312,7 +312,7 @@ class RequirementsScreen(BuyerScreen):
             if lists.interop != self.bench.interop:
                 self.refresh_lists()  # the profile moved on meanwhile
                 return
-            if self._pruning is not None:
+            if self._prune_after is not None:
                 self._prune(lists)
                 return
             self._show_lists(lists)
@@ -323,8 +323,8 @@ class RequirementsScreen(BuyerScreen):
     def _prune(self, lists: Lists) -> None:
         """After the user changed the guideline or program: keep the add-ons and capabilities it
         still has, and say which ones went (never silently)."""
-        what, value = self._pruning or ("", "")
-        self._pruning = None
+        what, value = self._prune_after or ("", "")
+        self._prune_after = None
         interop = lists.interop
         carried, defined = lists.carried, lists.defined
         if not lists.known:
@@ -398,7 +398,7 @@ class RequirementsScreen(BuyerScreen):
         if not _current(event) or (interop is not None and event.value == interop.guideline):
             return
         if self.change_interop(guideline=str(event.value)):
-            self._pruning = ("guideline", str(event.value))
+            self._prune_after = ("guideline", str(event.value))
             self._fill_versions()
             self.refresh_lists()
 
@@ -408,7 +408,7 @@ class RequirementsScreen(BuyerScreen):
         if not _current(event) or interop is None or event.value == interop.program:
             return
         if self.change_interop(program=str(event.value)):
-            self._pruning = ("program", str(event.value))
+            self._prune_after = ("program", str(event.value))
             self.refresh_lists()
 
     @on(SelectionList.SelectedChanged, "#add-ons")

@@ -78,9 +78,11 @@ class ScorecardScreen(BuyerScreen):
     TITLE = "Scorecard"
     AUTO_FOCUS = "#matrix"
     BINDINGS = [
-        Binding("enter", "drill", "Capabilities", tooltip="Of the selected cell", id="scorecard.drill"),
-        Binding("r", "evaluate", "Re-evaluate", tooltip="Score the shortlist now", id="scorecard.evaluate"),
-        Binding("escape", "cancel", "Cancel", tooltip="Stop evaluating", id="scorecard.cancel"),
+        Binding(
+            "enter", "drill", "Capabilities", tooltip="Show the capabilities of the selected cell", id="scorecard.drill"
+        ),
+        Binding("r", "evaluate", "Re-evaluate", tooltip="Evaluate the shortlist again", id="scorecard.evaluate"),
+        Binding("escape", "cancel", "Cancel", tooltip="Cancel the evaluation", id="scorecard.cancel"),
     ]
     evaluating: reactive[bool] = reactive(False)
 

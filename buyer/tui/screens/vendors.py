@@ -25,6 +25,19 @@ from buyer.tui.dialogs import EvidenceDialog, NewProduct
 from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused
 from buyer.tui.widgets import FittingFooter
 
+# Footer keys, most needed first (the rest stay in F1 help and the palette).
+FOOTER = (
+    "vendors.new-product",
+    "vendors.add-evidence",
+    "vendors.add",
+    "quit",
+    "vendors.remove",
+    "vendors.undo",
+    "vendors.remove-evidence",
+    "vendors.change-evidence",
+    "vendors.filter",
+    "vendors.sort",
+)
 COLUMNS = ("Name", "Vendor", "Type", "Claimed program", "Add-ons", "Expires", "Source", "Data age")
 
 
@@ -32,16 +45,35 @@ class VendorsScreen(BuyerScreen):
     TITLE = "Vendors"
     AUTO_FOCUS = "#registry"
     BINDINGS = [
-        Binding("n", "new_product", "New product", tooltip="A product listed nowhere", id="vendors.new-product"),
-        Binding("e", "add_evidence", "Add evidence", tooltip="To the selected product", id="vendors.add-evidence"),
-        Binding("a", "add_selected", "Shortlist", tooltip="The registry's selected row", id="vendors.add"),
-        Binding("c", "change_evidence", "Kind/date", tooltip="Of the selected evidence", id="vendors.change-evidence"),
-        Binding("x", "remove_evidence", "Remove evidence", tooltip="The selected one", id="vendors.remove-evidence"),
-        Binding("delete", "remove", "Remove product", tooltip="From the shortlist (ctrl+z)", id="vendors.remove"),
-        Binding("ctrl+z", "undo", "Undo", tooltip="Bring back what was removed last", id="vendors.undo"),
-        Binding("slash", "filter", "Filter", tooltip="Type to filter the registry", id="vendors.filter"),
-        Binding("s", "sort", "Sort", tooltip="The registry, by the next column", id="vendors.sort"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="vendors.clear-filter"),
+        Binding("n", "new_product", "New", tooltip="Add a product listed nowhere", id="vendors.new-product"),
+        Binding(
+            "e", "add_evidence", "Evidence", tooltip="Add evidence to the selected product", id="vendors.add-evidence"
+        ),
+        Binding("a", "add_selected", "Add", tooltip="Shortlist the registry's selected row", id="vendors.add"),
+        Binding(
+            "delete", "remove", "Remove", tooltip="Remove the selected product (undo: ctrl+z)", id="vendors.remove"
+        ),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last removal", id="vendors.undo"),
+        Binding(
+            "x", "remove_evidence", "Remove ev.", tooltip="Remove the selected evidence", id="vendors.remove-evidence"
+        ),
+        Binding(
+            "c",
+            "change_evidence",
+            "Kind/date",
+            tooltip="Change the selected evidence's kind and date",
+            id="vendors.change-evidence",
+        ),
+        Binding("slash", "filter", "Filter", tooltip="Filter the registry", id="vendors.filter"),
+        Binding("s", "sort", "Sort", tooltip="Sort the registry by the next column", id="vendors.sort"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            tooltip="Clear the registry filter",
+            id="vendors.clear-filter",
+        ),
     ]
     sort_column = 0
 
@@ -54,17 +86,17 @@ class VendorsScreen(BuyerScreen):
         with Horizontal():
             with Vertical(id="registry-pane"):
                 yield Label("Registry: Marketplace, RefStack, SCS monitor, local file", id="registry-label")
-                yield Input(placeholder="filter: name, vendor, type, claim (escape clears)", id="filter")
+                yield Input(compact=True, placeholder="filter: name, vendor, type, claim (escape clears)", id="filter")
                 yield DataTable(id="registry", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="shortlist-pane"):
                 yield Label("Shortlist")
                 yield DataTable(id="shortlist", cursor_type="row")
                 yield Label("Vendor company", id="vendor-label")
-                yield Input(id="vendor", placeholder="the company behind the product")
+                yield Input(compact=True, id="vendor", placeholder="the company behind the product")
                 yield Label("Evidence", id="evidence-label")
                 yield DataTable(id="evidence", cursor_type="row")
                 yield Static(id="evidence-note")
-        yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.vendors")
+        yield FittingFooter(own=FOOTER, here="go.vendors")
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
