@@ -110,7 +110,7 @@ def cloud_names() -> tuple[list[str], str | None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            loader = os_config.OpenStackConfig(load_envvars=False)
+            loader = os_config.OpenStackConfig()
     except os_exceptions.ConfigException as exc:
         raise LiveError(f"clouds.yaml could not be read: {scrub(str(exc))}") from None
     except yaml.YAMLError as exc:  # its message quotes the file: only the position is told
@@ -119,7 +119,7 @@ def cloud_names() -> tuple[list[str], str | None]:
         raise LiveError(f"clouds.yaml is not valid YAML{where}") from None
     if loader.config_filename is None:
         return [], None
-    names = sorted(loader.get_cloud_names())
+    names = sorted(n for n in loader.get_cloud_names() if n != loader.envvar_key)  # not OS_* variables
     if names == ["defaults"] and loader.default_cloud == "defaults":  # the fallback, not a cloud of the file
         names = []
     return names, loader.config_filename
