@@ -152,9 +152,9 @@ class RequirementsScreen(BuyerScreen):
                 yield Label("RFP reference")
                 yield Input(compact=True, id="rfp-reference", placeholder="e.g. RFP-2030-017")
                 yield Label("Description")
-                yield TextArea(id="description", soft_wrap=True, show_line_numbers=False)
+                yield TextArea(id="description", soft_wrap=True, show_line_numbers=False, compact=True)
                 yield Static(id="problems")
-                yield Label("OpenStack interop guideline (status · releases)")
+                yield Label("Interop guideline (status · releases)")
                 yield Select[str](compact=True, options=[], id="guideline", prompt="loading guidelines…")
                 yield Label("Program")
                 yield Select[str](
@@ -187,6 +187,8 @@ class RequirementsScreen(BuyerScreen):
 
     def on_mount(self) -> None:
         self.populate()
+        # Focusing the first field scrolls it to the top edge: keep its label in view too.
+        self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
 
     # -- filling the form --------------------------------------------------------------------
 

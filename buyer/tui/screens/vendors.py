@@ -135,7 +135,9 @@ class VendorsScreen(BuyerScreen):
             return
         label = "Registry: Marketplace, RefStack, SCS monitor, local file"
         if registry.unsynced:
-            label = f"Registry (not synced yet: {', '.join(registry.unsynced)}; run buyer sync)"
+            label = (
+                f"Registry: {len(registry.products)} products; {len(registry.unsynced)} sources not synced (buyer sync)"
+            )
         self.query_one("#registry-label", Label).update(printable(label))
         table = self.query_one("#registry", DataTable)
         table.clear()
