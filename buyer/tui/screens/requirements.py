@@ -146,11 +146,13 @@ class RequirementsScreen(BuyerScreen):
         with Horizontal():
             with VerticalScroll(id="form"):
                 yield Label("Profile name")
-                yield Input(compact=True, id="name")
+                yield Input(compact=True, select_on_focus=False, id="name")
                 yield Label("Buyer organisation")
-                yield Input(compact=True, id="buyer", placeholder="printed on the report's cover")
+                yield Input(
+                    compact=True, select_on_focus=False, id="buyer", placeholder="printed on the report's cover"
+                )
                 yield Label("RFP reference")
-                yield Input(compact=True, id="rfp-reference", placeholder="e.g. RFP-2030-017")
+                yield Input(compact=True, select_on_focus=False, id="rfp-reference", placeholder="e.g. RFP-2030-017")
                 yield Label("Description")
                 yield TextArea(id="description", soft_wrap=True, show_line_numbers=False, compact=True)
                 yield Static(id="problems")
@@ -163,14 +165,18 @@ class RequirementsScreen(BuyerScreen):
                 yield Label("Add-ons (only those the program can carry)")
                 yield SelectionList[str](id="add-ons")
                 yield Label("Extra capabilities made mandatory (★ advisory)")
-                yield Input(compact=True, placeholder="type to filter capabilities", id="cap-filter")
+                yield Input(
+                    compact=True, select_on_focus=False, placeholder="type to filter capabilities", id="cap-filter"
+                )
                 yield SelectionList[str](id="extras")
                 yield Label("Evidence counts when at most this many days old (empty: any age)")
-                yield Input(compact=True, id="max-age", type="integer")
+                yield Input(compact=True, select_on_focus=False, id="max-age", type="integer")
                 yield Label("Evidence kinds that count")
                 yield SelectionList[str](*[(k.value, k.value) for k in EvidenceKind], id="kinds")
                 yield Label("Profile file")
-                yield Input(compact=True, placeholder="requirements_profiles/my-rfp.toml", id="path")
+                yield Input(
+                    compact=True, select_on_focus=False, placeholder="requirements_profiles/my-rfp.toml", id="path"
+                )
                 with Horizontal(id="file-buttons"):
                     yield Button(f"Save ({self._keys('requirements.save', 'ctrl+s')})", id="save", variant="primary")
                     yield Button(f"Load ({self._keys('requirements.load', 'ctrl+o')})", id="load")
@@ -503,12 +509,17 @@ class RequirementsScreen(BuyerScreen):
         self.buyer.profile_problems = []
         self.populate()
         self.buyer.check_profile()
+        self.notify(printable(f"loaded {path}"), title="Requirements")
         self.show_message(printable(f"loaded {path}"))
+        self.query_one("#name", Input).focus()  # a new profile: start again at its first field
+        self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
 
 
 def _set(box: Input, value: str) -> None:
+    """Show ``value``, the cursor after it (typing into a focused field adds, never replaces)."""
     if box.value != value:
         box.value = value
+        box.cursor_position = len(value)
 
 
 def _current(event: Input.Changed | Select.Changed) -> bool:
