@@ -92,8 +92,13 @@ class BuyerApp(App[None]):
             self.notify(printable(problem), severity="warning", title="Settings", timeout=10)
         if self._load_error:
             self.notify(self._load_error, severity="error", title="Profile not loaded")
-        self.run_worker(partial(attempt, self.workbench.catalogue), thread=True, group="catalogue", name="catalogue")
+        # The first screen is drawn from the profile alone; the catalogue opens in a worker after
+        # that first frame, so its threads never hold up the drawing.
+        self.call_after_refresh(self._open_catalogue)
         self.ready_at = time.perf_counter()
+
+    def _open_catalogue(self) -> None:
+        self.run_worker(partial(attempt, self.workbench.catalogue), thread=True, group="catalogue", name="catalogue")
 
     # -- the workbench and the catalogue ----------------------------------------------------
 
