@@ -281,8 +281,8 @@ def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
                     break
             matrix = app.screen.query_one("#matrix", DataTable)
             headers = [str(c.label) for c in matrix.columns.values()]
-            assert headers == ["Product", "Compute 2020.06", "SCS-compatible IaaS v5.1"]
-            assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not-verified", "✓ pass"]
+            assert headers == ["Product", "Compute\n2020.06", "SCS-compatible IaaS\nv5.1"]  # two lines: 80 columns
+            assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not verified", "✓ pass"]
 
     asyncio.run(run())
 

@@ -1,77 +1,144 @@
-"""Snapshots of the main screens at 120×40 (pytest-textual-snapshot). Update deliberately with
-`pytest tests/test_tui_snapshots.py --snapshot-update` and review the SVGs in the diff."""
+"""Snapshots of every screen and dialog at 80×24 and 120×40 (pytest-textual-snapshot). Update
+deliberately with `pytest tests/test_tui_snapshots.py --snapshot-update`, then look at every SVG
+that changed before committing it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Select
 
 from buyer.tui.app import BuyerApp
+from buyer.tui.dialogs import EvidenceDialog, UnsavedChanges
+from buyer.tui.screens.scorecard import CapabilitiesScreen, CapabilityTestsScreen
 from buyer.tui.workbench import Workbench
-from tests.conftest import FIXTURES
+from tests.helpers.tui import AS_OF, FIXTURES, SIZE, SMALL, TUI, catalogue_ready, until
 
-SIZE = (120, 40)
-HERE = FIXTURES / "tui"
+SIZES = pytest.mark.parametrize("size", [SMALL, SIZE], ids=["80x24", "120x40"])
 
 
 @pytest.fixture
 def app(monkeypatch, tmp_path) -> BuyerApp:
-    monkeypatch.chdir(HERE)  # the profile shows as "profile.toml", whatever the checkout's path
+    monkeypatch.chdir(TUI)  # the profile shows as "profile.toml", whatever the checkout's path
     monkeypatch.setenv("BUYER_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BUYER_REGISTRY_FILE", str(HERE / "registry.toml"))
-    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(HERE / "clouds.yaml"))
-    bench = Workbench(source=str(FIXTURES / "interop"), as_of=dt.date(2030, 1, 15))
+    monkeypatch.setenv("BUYER_REGISTRY_FILE", str(TUI / "registry.toml"))
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", "clouds.yaml")  # the log names it as given
+    bench = Workbench(source=str(FIXTURES / "interop"), as_of=AS_OF)
     return BuyerApp(bench, profile=Path("profile.toml"))
 
 
-async def settle(pilot, condition=lambda: True) -> None:
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if condition():
-            break
-    await pilot.pause(0.2)
+async def settled(pilot, app: BuyerApp) -> None:
+    """Nothing left to arrive: no worker running, no toast on screen."""
+    await until(pilot, lambda: not any(w.is_running for w in app.workers))
+    app.clear_notifications()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
 
 
-def test_requirements_screen(app, snap_compare):
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+async def scorecard(pilot, app: BuyerApp) -> None:
+    await pilot.press("f4")
+    await until(
+        pilot, lambda: app.screen.query("#matrix") and app.screen.query_one("#matrix", DataTable).row_count == 3
+    )
 
 
-def test_vendors_screen(app, snap_compare):
+@SIZES
+def test_requirements_screen(app, snap_compare, size):
+    async def run_before(pilot) -> None:
+        await until(pilot, lambda: catalogue_ready(app))
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_vendors_screen(app, snap_compare, size):
     async def run_before(pilot) -> None:
         await pilot.press("f3")
-        await settle(pilot, lambda: app.screen.query_one("#registry", DataTable).row_count == 2)
+        await until(pilot, lambda: app.screen.query("#registry") and app.screen.query_one("#registry").row_count == 2)
+        await settled(pilot, app)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_scorecard_screen(app, snap_compare):
+@SIZES
+def test_evidence_dialog(app, snap_compare, size):
     async def run_before(pilot) -> None:
-        await pilot.press("f4")
-        await settle(
-            pilot, lambda: app.screen.query("#matrix") and app.screen.query_one("#matrix", DataTable).row_count == 3
-        )
+        await pilot.press("f3")
+        await until(pilot, lambda: app.screen.query("#registry") and app.screen.query_one("#registry").row_count == 2)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EvidenceDialog))
+        await settled(pilot, app)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_capabilities_drill_down(app, snap_compare):
+@SIZES
+def test_scorecard_screen(app, snap_compare, size):
     async def run_before(pilot) -> None:
-        await pilot.press("f4")
-        await settle(
-            pilot, lambda: app.screen.query("#matrix") and app.screen.query_one("#matrix", DataTable).row_count == 3
-        )
-        await pilot.press("down", "right", "enter")
-        await settle(pilot)
+        await scorecard(pilot, app)
+        await settled(pilot, app)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_live_and_export_screens(app, snap_compare):
+@SIZES
+def test_capabilities_drill_down(app, snap_compare, size):
+    async def run_before(pilot) -> None:
+        await scorecard(pilot, app)
+        await pilot.press("down", "enter")  # Borealis, its program
+        await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen))
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_tests_drill_down(app, snap_compare, size):
+    async def run_before(pilot) -> None:
+        await scorecard(pilot, app)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen))
+        await pilot.press("enter")  # its failing capability, first in the list
+        await until(pilot, lambda: isinstance(app.screen, CapabilityTestsScreen))
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_live_screen(app, snap_compare, size):
     async def run_before(pilot) -> None:
         await pilot.press("f5")
-        await settle(pilot)
+        await until(
+            pilot,
+            lambda: app.screen.query("#cloud") and app.screen.query_one("#cloud", Select).prompt == "choose a cloud",
+        )
+        await settled(pilot, app)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_export_screen(app, snap_compare, size):
+    async def run_before(pilot) -> None:
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query("#output"))
+        app.screen.query_one("#output", Input).value = "reports/profile-2030-01-15.pdf"  # not today's date
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_unsaved_changes_dialog(app, snap_compare, size):
+    async def run_before(pilot) -> None:
+        await until(pilot, lambda: catalogue_ready(app))
+        app.screen.query_one("#rfp-reference", Input).value = "SNAP-2"
+        await until(pilot, lambda: app.workbench.modified)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, UnsavedChanges))
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -82,12 +83,12 @@ def type_text(session: str, text: str) -> None:
     time.sleep(0.15)
 
 
-def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
+def start_buyer(session: str, folder: Path, size: tuple[int, int]) -> None:
     env = {
         "BUYER_INTEROP_URL": str(need_shared(SHARED_INTEROP)),
-        "BUYER_CACHE_DIR": str(tmp_path / "cache"),
-        "BUYER_CONFIG_DIR": str(tmp_path / "config"),
-        "BUYER_REGISTRY_FILE": str(tmp_path / "registry.toml"),
+        "BUYER_CACHE_DIR": str(folder / "cache"),
+        "BUYER_CONFIG_DIR": str(folder / "config"),
+        "BUYER_REGISTRY_FILE": str(folder / "registry.toml"),
         "TERM": "xterm-256color",
     }
     command = " ".join(
@@ -97,37 +98,88 @@ def test_evaluate_an_example_profile_and_export_the_pdf(tmux, tmp_path):
             shlex.quote(str(Path(sys.executable).parent / "buyer")),
         ]
     )
-    width, height = (str(n) for n in SIZE)
+    width, height = (str(n) for n in size)
     subprocess.run(
-        tmux_command("new-session", "-d", "-s", tmux, "-x", width, "-y", height, "-c", str(tmp_path), command),
+        tmux_command("new-session", "-d", "-s", session, "-x", width, "-y", height, "-c", str(folder), command),
         check=True,
         env=server_environment(),
     )
-    assert pane_size(tmux) == SIZE
+    assert pane_size(session) == size
+
+
+def running(session: str) -> bool:
+    return subprocess.run(tmux_command("has-session", "-t", session), capture_output=True).returncode == 0
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x40", "80x24"])
+def test_a_buyer_edits_exports_adds_a_vendor_and_is_asked_before_losing_work(tmux, tmp_path, size):
+    # The example profile and its evidence, copied: saving must not touch the repository's files.
+    work = tmp_path / "rfp"
+    shutil.copytree(PROFILE.parent, work)
+    profile = work / PROFILE.name
+    start_buyer(tmux, tmp_path, size)
     wait_for(tmux, r"New requirements")
     keys(tmux, "C-o")  # no path yet: buyer says so and puts the cursor in the path field
     wait_for(tmux, r"give the profile file's path first")
-    type_text(tmux, str(PROFILE))
+    type_text(tmux, str(profile))
     keys(tmux, "C-o")
-    # the message under the form comes into view: "loaded", the path on the next line (its end
-    # may sit under the toast of the first ctrl+o)
-    screen = wait_for(tmux, r"loaded(?:[^\n]*\n)? /")
-    assert "OpenStack Powered Platform 2020.06" in screen and "shortlist: 3 products" in screen
+    wait_for(tmux, r"Regional public cloud IaaS")
+    # an edit: after loading, the name field has the focus; the header says it is not saved
+    type_text(tmux, " v2")
+    wait_for(tmux, r"unsaved")
     keys(tmux, "F4")
-    screen = wait_for(tmux, r"Citadel Compute")
+    screen = wait_for(tmux, r"Citadel Compute", 60)
     assert "Acme Public Cloud" in screen and "Borealis Cloud" in screen
-    assert re.search(r"[✓✗?] (pass|fail|not-verified)", screen)
-    assert "DNS add-on 2020.06" in screen and "Orchestration add-on" in screen
+    assert re.search(r"[✓✗?] (pass|fail|not verified)", screen)
+    # export with the edit unsaved: asked first; Save, and the PDF quotes the saved file's hash
     keys(tmux, "F6")
     wait_for(tmux, r"Prepared by")
-    keys(tmux, "Tab", "Tab", "Tab", "Enter")  # format → file → prepared by → Export
-    screen = wait_for(tmux, r"SHA-256 [0-9a-f]{64}", 60)
+    keys(tmux, "C-e")
+    wait_for(tmux, r"Unsaved changes")
+    keys(tmux, "Enter")  # Save has the focus
+    screen = wait_for(tmux, r"SHA-256\s+[0-9a-f]{20}", 90)
     pdfs = list((tmp_path / "reports").glob("*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
-    digest = hashlib.sha256(pdfs[0].read_bytes()).hexdigest()
-    assert digest in screen.replace("\n", "")
+    assert hashlib.sha256(pdfs[0].read_bytes()).hexdigest()[:20] in screen.replace("\n", "")
+    saved = profile.read_bytes()
+    assert b"Regional public cloud IaaS, 2027-2030 v2" in saved
+    digest = hashlib.sha256(saved).hexdigest()
+    text = pdf_text(pdfs[0])
+    assert digest[:32] in text and digest[32:] in text
+    # n then e: the evidence goes to the product just added
+    keys(tmux, "F3")
+    wait_for(tmux, r"Shortlist")
+    keys(tmux, "n")
+    wait_for(tmux, r"A product listed nowhere")
+    type_text(tmux, "Newco Cloud")
+    keys(tmux, "Enter")
+    wait_for(tmux, r"Newco Cloud is on the shortlist")
+    keys(tmux, "e")
+    wait_for(tmux, r"Evidence for Newco Cloud")
+    type_text(tmux, str(work / "evidence" / "borealis-passed-tests.txt"))
+    keys(tmux, "Enter")
+    wait_for(tmux, r"evidence added to Newco Cloud")
+    # ctrl+q with the edit unsaved asks; escape keeps working
     keys(tmux, "C-q")
+    wait_for(tmux, r"Unsaved changes")
+    keys(tmux, "Escape")
+    time.sleep(0.5)
+    assert running(tmux)
+    keys(tmux, "C-q")
+    wait_for(tmux, r"Unsaved changes")
+    keys(tmux, "Enter")  # Save, then quit
     deadline = time.monotonic() + 15
-    while subprocess.run(tmux_command("has-session", "-t", tmux), capture_output=True).returncode == 0:
-        assert time.monotonic() < deadline, "buyer did not quit on ctrl+q"
+    while running(tmux):
+        assert time.monotonic() < deadline, "buyer did not quit after saving"
         time.sleep(0.2)
+    shortlist = tomllib.loads(profile.read_text())["shortlist"]
+    newco = next(p for p in shortlist if p["name"] == "Newco Cloud")
+    assert [e["file"] for e in newco["evidence"]] == ["evidence/borealis-passed-tests.txt"]
+    acme = next(p for p in shortlist if p["name"] == "Acme Public Cloud")
+    assert [e["file"] for e in acme["evidence"]] == ["evidence/acme-public-cloud.refstack.json"]

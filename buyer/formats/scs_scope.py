@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import yaml
-
 from buyer.errors import InputError
 from buyer.formats._json import Reader, to_date
 from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEntry, VersionState
@@ -21,6 +19,8 @@ from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEn
 
 def load_yaml_documents(data: bytes | str, source: str) -> list[Any]:
     """Every document of a YAML file; a syntax error names line and column."""
+    import yaml  # on first use: start-up (the TUI's first screen) needs no YAML
+
     try:
         return [doc for doc in yaml.safe_load_all(data) if doc is not None]
     except yaml.MarkedYAMLError as exc:

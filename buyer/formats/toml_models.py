@@ -39,10 +39,16 @@ def parse_toml_model(text: str, source: str, model: type[M]) -> M:
         column = int(found.group(2)) if found else None
         reason = _TOML_POSITION.sub("", message)
         raise ProfileErrors([InputError(source, f"not valid TOML: {reason}", line=line, column=column)]) from None
+    return validate_model(data, source, model, text)
+
+
+def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:
+    """Validate data as ``model`` with the loader's words: ProfileErrors, one line per problem
+    (positioned when ``text`` is the TOML the data came from). The TUI validates every edit here."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        positions = toml_positions(text)
+        positions = toml_positions(text) if text else {}
         errors = [_describe(err, positions, source, model) for err in exc.errors()]
         errors.sort(key=lambda e: (e.line or 0, e.column or 0))
         raise ProfileErrors(errors) from None

@@ -94,3 +94,32 @@ def _secrets(*auths: dict[str, Any]) -> tuple[str, ...]:
         inner = auth.get("auth", auth)
         out += [str(inner[f]) for f in SECRET_FIELDS if isinstance(inner, dict) and inner.get(f)]
     return tuple(out)
+
+
+def cloud_names() -> tuple[list[str], str | None]:
+    """The clouds clouds.yaml defines and the file that defines them, found as every OpenStack
+    tool finds it (``OS_CLIENT_CONFIG_FILE``, the working folder, ~/.config/openstack, /etc);
+    ``([], None)`` when there is none. OS_* variables and openstacksdk's fallback cloud
+    ("defaults") are not offered: a buyer picks a cloud they wrote down."""
+    try:
+        import yaml
+        from openstack import config as os_config
+        from openstack import exceptions as os_exceptions
+    except ImportError:
+        raise LiveError("live checks need openstacksdk and keystoneauth1: pip install 'buyer[live]'") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loader = os_config.OpenStackConfig()
+    except os_exceptions.ConfigException as exc:
+        raise LiveError(f"clouds.yaml could not be read: {scrub(str(exc))}") from None
+    except yaml.YAMLError as exc:  # its message quotes the file: only the position is told
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise LiveError(f"clouds.yaml is not valid YAML{where}") from None
+    if loader.config_filename is None:
+        return [], None
+    names = sorted(n for n in loader.get_cloud_names() if n != loader.envvar_key)  # not OS_* variables
+    if names == ["defaults"] and loader.default_cloud == "defaults":  # the fallback, not a cloud of the file
+        names = []
+    return names, loader.config_filename

@@ -276,6 +276,12 @@ def _carries(core: Guideline, program: str, add_on: Guideline) -> bool:
     return set(prog.required_platform_components) <= set(core.program(program).components)
 
 
+def core_ids(guidelines: Mapping[str, Guideline]) -> list[str]:
+    """Core guideline ids by their file names alone (dated, not an add-on, not 'next'), newest
+    first: what a form can offer before any guideline file is read."""
+    return sorted((g for g in guidelines if not g.split(".")[0].isalpha()), reverse=True)
+
+
 def approved_versions(guidelines: Mapping[str, Guideline]) -> list[str]:
     """Core guideline versions a profile may name: not add-ons, not drafts; newest first."""
     return sorted((g for g in guidelines if not guidelines[g].is_add_on and not guidelines[g].is_draft), reverse=True)
@@ -287,7 +293,7 @@ def lookup_guideline(guidelines: Mapping[str, Guideline], gid: str) -> Guideline
     except CatalogueError:
         raise
     if found is None:
-        core = sorted(g for g in guidelines if not g.split(".")[0].isalpha())
+        core = sorted(core_ids(guidelines))
         have = ", ".join(core) if core else "none"
         raise CatalogueError(f"unknown guideline version '{gid}' (the catalogue has: {have})")
     return found

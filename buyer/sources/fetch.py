@@ -6,9 +6,13 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
+from buyer.errors import NotCached, SourceError
 from buyer.sources.cache import Cache, CacheEntry
-from buyer.sources.http import HttpClient, NotCached, Response, SourceError
+
+if TYPE_CHECKING:  # httpx is imported when a client is made, not at start-up
+    from buyer.sources.http import HttpClient, Response
 
 JSON_TYPES = ("application/json",)
 # Gitea serves raw .json files as text/plain; RefStack's test lists are text/plain too.
@@ -37,7 +41,11 @@ class Fetcher:
         offline: bool = False,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.http = http or HttpClient()
+        if http is None:
+            from buyer.sources.http import HttpClient
+
+            http = HttpClient()
+        self.http = http
         self.cache = cache
         self.offline = offline
         self.clock = clock

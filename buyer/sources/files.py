@@ -17,7 +17,6 @@ from pathlib import Path
 
 from buyer.config import settings
 from buyer.errors import InputError
-from buyer.formats.evidence import parse_evidence
 from buyer.model.evidence import Evidence, EvidenceKind
 
 
@@ -119,6 +118,8 @@ def load_evidence_file(
 ) -> Evidence:
     """Parse an evidence file. Its date comes from its content, else ``declared_date``,
     else the file's modification time (and the scorecard says which)."""
+    from buyer.formats.evidence import parse_evidence  # on first use: reading a profile needs no parser
+
     name = label or str(path)
     read = read_file(path, Kind.EVIDENCE, name)
     if declared_date is not None:

@@ -23,11 +23,10 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from buyer.errors import InputError
+from buyer.errors import InputError, SourceError
 from buyer.formats._json import Reader, load_json
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Fetcher
-from buyer.sources.http import SourceError
 
 KINDS = {
     "public-clouds": "public cloud",

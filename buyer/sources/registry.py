@@ -9,14 +9,13 @@ from pathlib import Path
 
 from buyer._hashing import sha256_hex
 from buyer.config import BuyerSettings, settings
-from buyer.errors import BuyerError, InputError
+from buyer.errors import BuyerError, InputError, NotCached, SourceError
 from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
 from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
 from buyer.model.scorecard import InputUse
 from buyer.sources.fetch import JSON_TYPES, Document, Fetcher
 from buyer.sources.files import read_input
-from buyer.sources.http import NotCached, SourceError
 from buyer.sources.marketplace import MarketplaceClient, fetch_all
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.scs_monitor import ScsMonitorClient

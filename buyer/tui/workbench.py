@@ -1,124 +1,380 @@
-"""What the screens share: the profile being built, its file, evidence added on the way, the
-latest scorecard. It holds no rule; it calls the same functions as the CLI."""
+"""What the screens share: the profile being built and the file it came from, evidence from live
+checks, the latest scorecard. It holds no rule: every change is validated by the profile model
+(the loader's words when it is refused), and evaluating calls the same function as the CLI.
+
+State is derived, never flagged by hand:
+
+- ``modified``: the profile's bytes differ from what was loaded or last saved;
+- ``revision``: moves with every change, in the one ``update()``;
+- ``current_scorecard``: the last scorecard if it was made for this revision and profile hash,
+  else None (nobody clears it).
+
+Nothing here touches a widget. The catalogue, the registry, evidence and evaluations may be read
+in worker threads (their loaders take a lock); changes happen on the app's thread.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from buyer import actions
-from buyer.model.evidence import Evidence, EvidenceKind
+from buyer._hashing import sha256_hex
+from buyer.errors import UsageError
+from buyer.formats.toml_models import dump_profile, validate_model
+from buyer.model.evidence import Evidence
 from buyer.model.profile import EvidenceRef, InteropRequirement, Product, Profile
-from buyer.model.scorecard import Scorecard
-from buyer.sources.catalogue import Catalogue
-from buyer.sources.registry import Registry
+
+if TYPE_CHECKING:
+    from buyer.actions import EvaluationRequest, EvidenceSource
+    from buyer.model.scorecard import Scorecard
+    from buyer.sources.catalogue import Catalogue
+    from buyer.sources.registry import Registry
+
+Live = Mapping[str, tuple[Evidence, ...]]
 
 
 def blank_profile(guideline: str = "2020.06") -> Profile:
     return Profile(name="New requirements", interop=InteropRequirement(guideline=guideline))
 
 
+def profile_bytes(profile: Profile) -> bytes:
+    """What a save writes (``actions.profile_bytes``, without importing the network layer)."""
+    return dump_profile(profile).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """An evaluation asked for: the request (a snapshot of the profile) and what it was made of."""
+
+    request: EvaluationRequest
+    revision: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    revision: int
+    sha256: str
+    scorecard: Scorecard
+
+
+@dataclass(frozen=True)
+class Undo:
+    """A state before a removal, to go back to."""
+
+    what: str
+    profile: Profile
+    live: Live
+
+
 @dataclass
 class Workbench:
     source: str | None = None
+    as_of: dt.date | None = None  # the evaluation date; None: today (UTC)
     profile: Profile = field(default_factory=blank_profile)
     path: Path | None = None
-    sha256: str = ""
-    live_evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # from live checks
-    scorecard: Scorecard | None = None
-    as_of: dt.date | None = None  # the evaluation date; None: today (UTC)
+    file_sha256: str = ""  # the file as it is on disk (loaded or saved)
+    live: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)  # from live checks
+    revision: int = 0
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # told after every change
+    _saved: bytes = b""
+    _saved_profile: Profile | None = None
+    _bytes: tuple[int, bytes] = (-1, b"")
+    _evaluated: Evaluated | None = None
+    _undo: list[Undo] = field(default_factory=list)
     _catalogue: Catalogue | None = None
     _registry: Registry | None = None
+    _catalogue_lock: threading.Lock = field(default_factory=threading.Lock)
+    _registry_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    # -- data ---------------------------------------------------------------------------
+    def __post_init__(self) -> None:
+        self._baseline(self.profile)
 
-    def catalogue(self) -> Catalogue:
-        if self._catalogue is None:
-            self._catalogue = actions.open_guidelines(self.source)
-        return self._catalogue
-
-    def registry(self) -> Registry:
-        if self._registry is None:
-            self._registry = actions.load_registry_for(offline=True)
-        return self._registry
-
-    def core_versions(self) -> list[str]:
-        """Guideline versions a profile may name: core, not drafts; newest first."""
-        cat = self.catalogue()
-        return sorted((g for g in cat if not cat[g].is_add_on and not cat[g].is_draft), reverse=True)
-
-    # -- the profile ----------------------------------------------------------------------
-
-    def update(self, **changes: object) -> None:
-        self.profile = self.profile.model_copy(update=changes)
-        self.scorecard = None
-
-    def update_interop(self, **changes: object) -> None:
-        # An SCS-only profile gains an interop section when the form is first edited.
-        base = self.profile.interop or InteropRequirement(guideline=str(changes.get("guideline") or "2020.06"))
-        self.update(interop=base.model_copy(update=changes))
+    # -- derived state --------------------------------------------------------------------
 
     @property
-    def interop(self) -> InteropRequirement:
-        """The interop section as the form shows it (a default for an SCS-only profile)."""
-        return self.profile.interop or InteropRequirement(guideline=self.core_versions()[0])
+    def current_bytes(self) -> bytes:
+        """The profile as a save would write it (worked out once per revision)."""
+        if self._bytes[0] != self.revision:
+            self._bytes = (self.revision, profile_bytes(self.profile))
+        return self._bytes[1]
 
-    def load(self, path: Path) -> None:
-        loaded = actions.load_profile(path)
-        self.profile, self.path, self.sha256 = loaded.profile, loaded.path, loaded.sha256
-        self.scorecard = None
+    @property
+    def modified(self) -> bool:
+        return self.current_bytes != self._saved
 
-    def save(self, path: Path) -> None:
-        # Validate the whole profile as a file would be, then write it atomically.
-        Profile.model_validate(self.profile.model_dump())
-        actions.save_profile(self.profile, path)
-        self.path = path
-        self.sha256 = actions.load_profile(path).sha256
+    @property
+    def profile_sha256(self) -> str:
+        """The hash a report quotes: the file on disk while it holds this profile, else the bytes a
+        save will write (so saving after an export gives the file the report names)."""
+        if self.file_sha256 and not self.modified:
+            return self.file_sha256
+        return sha256_hex(self.current_bytes)
 
-    def add_product(self, name: str, vendor: str = "") -> None:
-        if any(p.name == name for p in self.profile.shortlist):
-            raise ValueError(f"{name} is already on the shortlist")
-        self.update(shortlist=[*self.profile.shortlist, Product(name=name, vendor=vendor)])
-
-    def remove_product(self, name: str) -> None:
-        self.update(shortlist=[p for p in self.profile.shortlist if p.name != name])
-
-    def add_evidence(self, product: str, file: str, kind: EvidenceKind, date: dt.date | None = None) -> None:
-        """Record a file (or refstack:<id>) for a product; it is read now so a bad file says so."""
-        ref = EvidenceRef(file=file, kind=kind, date=date)
-        actions.load_evidence(actions.EvidenceSource(product, ref, self.base_dir))
-        shortlist = [
-            p.model_copy(update={"evidence": [*p.evidence, ref]}) if p.name == product else p
-            for p in self.profile.shortlist
-        ]
-        self.update(shortlist=shortlist)
-
-    def add_live_evidence(self, product: str, evidence: Evidence) -> None:
-        if not any(p.name == product for p in self.profile.shortlist):
-            self.add_product(product)
-        self.live_evidence.setdefault(product, []).append(evidence)
-        self.scorecard = None
+    @property
+    def current_scorecard(self) -> Scorecard | None:
+        done = self._evaluated
+        if done is None or done.revision != self.revision or done.sha256 != self.profile_sha256:
+            return None
+        return done.scorecard
 
     @property
     def base_dir(self) -> Path:
+        """The folder the profile's relative paths are read from."""
         return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def interop(self) -> InteropRequirement | None:
+        return self.profile.interop
+
+    @property
+    def can_undo(self) -> str:
+        """What ctrl+z would bring back ("" when nothing)."""
+        return self._undo[-1].what if self._undo else ""
+
+    # -- the one way the profile changes ---------------------------------------------------
+
+    def update(self, profile: Profile | None = None, *, live: Live | None = None, **changes: Any) -> None:
+        """Change the profile (a whole new one, or fields of it) and the live evidence. Changes are
+        validated as the loader validates a file; a refused change raises ProfileErrors with the
+        loader's words and leaves everything as it was."""
+        new = profile or self.profile
+        if changes:
+            new = validate_model({**new.model_dump(), **changes}, "", Profile)
+        self.profile = new
+        if live is not None:
+            self.live = {k: tuple(v) for k, v in live.items()}
+        self.revision += 1
+        self._tell()
+
+    def update_interop(self, **changes: Any) -> None:
+        # An SCS-only profile gains an interop section when the form is first edited.
+        base = self.profile.interop.model_dump() if self.profile.interop else {}
+        self.update(interop={**base, **changes})
+
+    def _tell(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+    def _baseline(self, profile: Profile) -> None:
+        """What ``modified`` compares with: the profile as loaded or last saved."""
+        self._saved_profile = profile
+        self._saved = profile_bytes(profile)
+
+    def start_at(self, guideline: str) -> None:
+        """A new profile (never loaded, never edited) starts at the newest guideline."""
+        interop = self.profile.interop
+        if self.path is None and not self.modified and interop is not None and interop.guideline != guideline:
+            fresh = self.profile.model_copy(update={"interop": InteropRequirement(guideline=guideline)})
+            self._baseline(fresh)
+            self.update(fresh)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def load(self, path: Path) -> None:
+        """Read a profile file (its own rules; what the catalogue lacks is told by ``problems``)."""
+        from buyer.actions import load_profile
+
+        loaded = load_profile(path)
+        self.path, self.file_sha256 = loaded.path, loaded.sha256
+        self._baseline(loaded.profile)
+        self._undo.clear()
+        self.update(loaded.profile, live={})
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write the profile atomically; afterwards it is the file's content (not modified)."""
+        from buyer.actions import save_profile
+
+        target = path or self.path
+        if target is None:
+            raise UsageError("give the profile file's path first")
+        if target.parent.resolve() != self.base_dir.resolve():
+            self._rebase(target.parent)
+        data = self.current_bytes
+        save_profile(self.profile, target)
+        self.path, self.file_sha256 = target, sha256_hex(data)
+        self._baseline(self.profile)
+        self._tell()
+        return target
+
+    def revert(self) -> None:
+        """Discard the edits: back to the profile as loaded or last saved."""
+        if self._saved_profile is not None and self.modified:
+            self.update(self._saved_profile)
+
+    def _rebase(self, folder: Path) -> None:
+        """Evidence named relative to the old folder, renamed for the new one (a save elsewhere)."""
+        old, new = self.base_dir.resolve(), folder.resolve()
+        moved = False
+        shortlist = []
+        for p in self.profile.shortlist:
+            refs = []
+            for ref in p.evidence:
+                if not ref.file.startswith("refstack:") and not Path(ref.file).is_absolute():
+                    ref = ref.model_copy(update={"file": _relative((old / ref.file).resolve(), new)})
+                    moved = True
+                refs.append(ref)
+            shortlist.append(p.model_copy(update={"evidence": refs}))
+        if moved:
+            self.update(shortlist=shortlist)
+
+    # -- products and evidence --------------------------------------------------------------
+
+    def product(self, name: str) -> Product | None:
+        return next((p for p in self.profile.shortlist if p.name == name), None)
+
+    def add_product(self, name: str, vendor: str = "") -> None:
+        """A doubled name is refused by the model, in the words ``buyer profile check`` uses."""
+        self.update(shortlist=[*self.profile.shortlist, {"name": name, "vendor": vendor}])
+
+    def set_vendor(self, name: str, vendor: str) -> None:
+        self._change_product(name, vendor=vendor)
+
+    def remove_product(self, name: str) -> None:
+        self._undo.append(Undo(f"product {name}", self.profile, dict(self.live)))
+        live = {k: v for k, v in self.live.items() if k != name}
+        self.update(shortlist=[p for p in self.profile.shortlist if p.name != name], live=live)
+
+    def evidence_ref(self, file: str, kind: str, date: str = "") -> EvidenceRef:
+        """An evidence entry as the user typed it, checked by the model (a date that is not one is
+        told in the loader's words). A relative path is taken from the working folder."""
+        name = file.strip()
+        if name and not name.startswith("refstack:"):
+            name = _relative(Path(name).expanduser().resolve(), self.base_dir.resolve())
+        data = {"file": name, "kind": kind, **({"date": date.strip()} if date.strip() else {})}
+        return validate_model(data, "", EvidenceRef)
+
+    def source_for(self, product: str, ref: EvidenceRef) -> EvidenceSource:
+        from buyer.actions import EvidenceSource
+
+        return EvidenceSource(product, ref, self.base_dir)
+
+    def attach_evidence(self, product: str, ref: EvidenceRef) -> None:
+        found = self._product(product)
+        self._change_product(product, evidence=[*found.evidence, ref])
+
+    def remove_evidence(self, product: str, index: int) -> None:
+        found = self._product(product)
+        self._undo.append(Undo(f"evidence {found.evidence[index].file}", self.profile, dict(self.live)))
+        self._change_product(product, evidence=[r for i, r in enumerate(found.evidence) if i != index])
+
+    def change_evidence(self, product: str, index: int, kind: str, date: str) -> None:
+        found = self._product(product)
+        old = found.evidence[index]
+        data = {"file": old.file, "kind": kind, **({"date": date.strip()} if date.strip() else {})}
+        ref = validate_model(data, "", EvidenceRef)
+        self._change_product(product, evidence=[ref if i == index else r for i, r in enumerate(found.evidence)])
+
+    def add_live_evidence(self, product: str, evidence: Evidence) -> None:
+        shortlist: list[Any] = list(self.profile.shortlist)
+        if self.product(product) is None:
+            shortlist.append({"name": product})
+        live = {**self.live, product: (*self.live.get(product, ()), evidence)}
+        self.update(shortlist=shortlist, live=live)
+
+    def undo(self) -> str:
+        """Bring back what the last removal took; returns what it was ("" when nothing)."""
+        if not self._undo:
+            return ""
+        last = self._undo.pop()
+        self.update(last.profile, live=last.live)
+        return last.what
+
+    def _product(self, name: str) -> Product:
+        found = self.product(name)
+        if found is None:
+            raise UsageError(f"{name} is not on the shortlist")
+        return found
+
+    def _change_product(self, name: str, **changes: Any) -> None:
+        self.update(shortlist=[{**p.model_dump(), **changes} if p.name == name else p for p in self.profile.shortlist])
+
+    # -- sources (may run in workers) -------------------------------------------------------
+
+    def catalogue(self) -> Catalogue:
+        with self._catalogue_lock:
+            if self._catalogue is None:
+                from buyer.actions import open_guidelines
+
+                self._catalogue = open_guidelines(self.source)
+            return self._catalogue
+
+    @property
+    def opened_catalogue(self) -> Catalogue | None:
+        """The catalogue if a worker opened it already (the app's thread never waits for it)."""
+        return self._catalogue
+
+    def registry(self) -> Registry:
+        with self._registry_lock:
+            if self._registry is None:
+                from buyer.actions import load_registry_for
+
+                self._registry = load_registry_for(offline=True)
+            return self._registry
+
+    @property
+    def loaded_registry(self) -> Registry | None:
+        return self._registry
+
+    def problems(self) -> list[str]:
+        """What the profile names that the catalogue (or its SCS scope) cannot evaluate, one line
+        each with the field: the form shows what the file says, and this says why it will not do."""
+        from buyer.actions import problem_list
+
+        found = problem_list(self.profile, self.catalogue(), self.base_dir)
+        return [f"{_dotted(loc)}: {message}" for loc, message in found]
 
     # -- evaluation -----------------------------------------------------------------------
 
-    def evaluate(self) -> Scorecard:
-        sources = [
-            actions.EvidenceSource(p.name, ref, self.base_dir) for p in self.profile.shortlist for ref in p.evidence
-        ]
-        request = actions.EvaluationRequest(
+    def evaluation(self) -> Evaluation:
+        """A snapshot to evaluate (in a worker); the profile is immutable, so it cannot drift."""
+        from buyer.actions import EvaluationRequest, today
+
+        sources = [self.source_for(p.name, ref) for p in self.profile.shortlist for ref in p.evidence]
+        request = EvaluationRequest(
             self.profile,
-            self.as_of or actions.today(),
-            self.sha256,
+            self.as_of or today(),
+            self.profile_sha256,
             str(self.path or ""),
             self.base_dir,
             sources,
-            {k: list(v) for k, v in self.live_evidence.items()},
-            self.registry(),
+            {k: list(v) for k, v in self.live.items()},
         )
-        self.scorecard = actions.evaluate(request, self.catalogue())
-        return self.scorecard
+        return Evaluation(request, self.revision, self.profile_sha256)
+
+    def run(self, evaluation: Evaluation) -> Evaluated:
+        """Score a snapshot (safe in a worker: it reads sources, changes nothing here)."""
+        from buyer.actions import evaluate
+
+        request = replace(evaluation.request, registry=self.registry())
+        return Evaluated(evaluation.revision, evaluation.sha256, evaluate(request, self.catalogue()))
+
+    def keep(self, done: Evaluated) -> Scorecard | None:
+        """Remember a finished evaluation; returns it if it is still current."""
+        self._evaluated = done
+        return self.current_scorecard
+
+    def evaluate(self) -> Scorecard:
+        """Evaluate now, on this thread (tests; the screens use a worker)."""
+        done = self.run(self.evaluation())
+        self.keep(done)
+        return done.scorecard
+
+
+def _relative(path: Path, base: Path) -> str:
+    """A path relative to the profile's folder when inside it, else absolute."""
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

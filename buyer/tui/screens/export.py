@@ -1,95 +1,172 @@
-"""Export: the scorecard as PDF, JSON, CSV or Markdown, or the RFP clauses; path and SHA-256."""
+"""Export: the scorecard as PDF, JSON, CSV or Markdown, or the RFP clauses; path and SHA-256.
+
+A report quotes the profile's SHA-256, so exporting with unsaved edits asks first: save (the
+file then holds what the report names) or discard the edits. The evaluation and the rendering
+run in a worker (escape cancels)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.reactive import reactive
+from textual.widgets import Button, Header, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
-from buyer._atomic import write_output
-from buyer._hashing import sha256_hex
-from buyer.errors import BuyerError
-from buyer.report.export import BY_KEY, EXPORTS, render
-from buyer.tui.workbench import Workbench
+from buyer._text import printable
+from buyer.report.export import BY_KEY, EXPORTS
+from buyer.tui.screens.base import BuyerScreen, Done, attempt
+from buyer.tui.widgets import FittingFooter
+from buyer.tui.workbench import Evaluated, Evaluation, Workbench
 
-FORMATS = [*((e.label, e.key) for e in EXPORTS), ("RFP clauses (Markdown)", "rfp")]
+RFP = "rfp"
+FORMATS = [*((e.label, e.key) for e in EXPORTS), ("RFP clauses (Markdown)", RFP)]
 
 
-class ExportScreen(Screen[None]):
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    size: int
+    sha256: str
+    evaluated: Evaluated | None  # the evaluation it needed, to keep
+
+
+def export(
+    bench: Workbench, fmt: str, path: Path, prepared_by: str, evaluation: Evaluation | None, card: object
+) -> Written:
+    """In a worker: evaluate if needed, render, write atomically."""
+    from buyer._atomic import write_output
+    from buyer._hashing import sha256_hex
+
+    evaluated = None
+    if fmt == RFP:
+        from buyer.actions import rfp_text
+
+        data = rfp_text(evaluation.request.profile if evaluation else bench.profile, bench.catalogue()).encode()
+    else:
+        from buyer.report.export import render
+
+        if card is None:
+            assert evaluation is not None
+            evaluated = bench.run(evaluation)
+            card = evaluated.scorecard
+        data = render(card, fmt, prepared_by=prepared_by)  # type: ignore[arg-type]
+    write_output(path, data)
+    return Written(path, len(data), sha256_hex(data), evaluated)
+
+
+class ExportScreen(BuyerScreen):
     TITLE = "Export"
+    AUTO_FOCUS = "#format"
+    BINDINGS = [
+        Binding("ctrl+e", "export", "Export now", tooltip="Export the scorecard in the chosen format", id="export.run"),
+        Binding("escape", "cancel", "Cancel", tooltip="Cancel the export", id="export.cancel"),
+    ]
+    exporting: reactive[bool] = reactive(False)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        # Scrolls (the form keeps its three tab stops), so the written path and SHA-256 come
-        # into view on an 80×24 terminal.
+        # Scrolls (the form keeps its tab stops), so the written path and SHA-256 come into view
+        # on an 80×24 terminal.
         with VerticalScroll(id="export", can_focus=False):
             yield Label("Format")
-            yield Select[str](FORMATS, value="pdf", allow_blank=False, id="format")
+            yield Select[str](compact=True, options=FORMATS, value="pdf", allow_blank=False, id="format")
             yield Label("File")
-            yield Input(id="output")
+            yield Input(compact=True, id="output")
             yield Label("Prepared by (sign-off block)")
-            yield Input(id="prepared-by")
+            yield Input(compact=True, id="prepared-by")
             with Horizontal(classes="row"):
                 yield Button("Export", id="export-button", variant="primary")
             yield Static(id="result")
-        yield Footer()
-
-    @property
-    def bench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined,no-any-return]
+        yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.export")
 
     def on_mount(self) -> None:
+        self._suggested = ""
         self.suggest()
 
     def on_screen_resume(self) -> None:
-        self.suggest()
+        if self.query_one("#output", Input).value == self._suggested:  # not typed over: follow the profile
+            self.suggest()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.exporting
+        return True
+
+    def watch_exporting(self, exporting: bool) -> None:
+        self.query_one("#export-button", Button).disabled = exporting
+        self.refresh_bindings()
 
     @on(Select.Changed, "#format")
     def suggest(self) -> None:
-        fmt = str(self.query_one("#format", Select).value)
-        stem = self.bench.path.stem if self.bench.path else "scorecard"
-        suffix = "-rfp.md" if fmt == "rfp" else BY_KEY[fmt].suffix
-        from buyer import actions
+        """A file name for the chosen format: the one typed keeps its folder and name, with the
+        format's ending; else reports/<profile>-<date><ending>."""
+        from buyer.actions import today
 
-        self.query_one("#output", Input).value = str(Path("reports") / f"{stem}-{actions.today()}{suffix}")
+        fmt = str(self.query_one("#format", Select).value)
+        suffix = "-rfp.md" if fmt == RFP else BY_KEY[fmt].suffix
+        output = self.query_one("#output", Input)
+        typed = output.value.strip()
+        endings = ["-rfp.md", *(e.suffix for e in EXPORTS)]
+        ending = next((e for e in endings if typed.endswith(e)), None)
+        if typed and typed != self._suggested and ending:
+            output.value = typed.removesuffix(ending) + suffix
+            return
+        stem = self.bench.path.stem if self.bench.path else "scorecard"
+        self._suggested = output.value = str(Path("reports") / f"{stem}-{today()}{suffix}")
 
     @on(Button.Pressed, "#export-button")
-    def _export(self) -> None:
-        self.query_one("#result", Static).update("Exporting…")
-        self.export(
-            str(self.query_one("#format", Select).value),
-            Path(self.query_one("#output", Input).value),
-            self.query_one("#prepared-by", Input).value.strip(),
-        )
-
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, fmt: str, path: Path, prepared_by: str) -> None:
-        try:
-            data = self.export_bytes(fmt, prepared_by)
-            write_output(path, data)
-        except (BuyerError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Export")
-            self.app.call_from_thread(self.query_one("#result", Static).update, f"Not written: {exc}")
+    @on(Input.Submitted)
+    def action_export(self) -> None:
+        if self.exporting:
             return
-        message = f"Wrote {path.resolve()}\n{len(data)} bytes, SHA-256 {sha256_hex(data)}"
-        self.app.call_from_thread(self.show_result, message)
-        self.app.call_from_thread(self.notify, f"wrote {path}", title="Export")
+        detail = "A report quotes the profile's SHA-256: save, and the file holds what it names."
+        self.buyer.unless_unsaved("export", self._export, detail)
+
+    def _export(self) -> None:
+        bench = self.bench
+        fmt = str(self.query_one("#format", Select).value)
+        path = Path(self.query_one("#output", Input).value.strip()).expanduser()
+        prepared_by = self.query_one("#prepared-by", Input).value.strip()
+        card = bench.current_scorecard
+        evaluation = bench.evaluation() if card is None or fmt == RFP else None
+        cancel = self.buyer.keys_for("export.cancel", "escape")
+        self.query_one("#result", Static).update(f"Exporting… ({cancel} cancels)")
+        self.exporting = True
+        work = partial(export, bench, fmt, path, prepared_by, evaluation, card)
+        self.run_worker(partial(attempt, work), thread=True, name="export", group="export", exclusive=True)
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "export")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "export":
+            return
+        result = self.query_one("#result", Static)
+        if event.state is WorkerState.CANCELLED:
+            self.exporting = False
+            result.update("Cancelled: nothing was written.")
+        elif event.state is WorkerState.SUCCESS:
+            self.exporting = False
+            outcome = event.worker.result
+            if not isinstance(outcome, Done):
+                result.update(f"Not written: {outcome.message}")
+                self.notify(outcome.message, severity="error", title="Export")
+                return
+            written: Written = outcome.value
+            if written.evaluated is not None:
+                self.bench.keep(written.evaluated)
+            shown = printable(str(written.path.resolve()))
+            self.show_result(f"Wrote {shown}\n{written.size} bytes, SHA-256 {written.sha256}")
+            self.notify(printable(f"wrote {written.path}"), title="Export")
 
     def show_result(self, message: str) -> None:
         result = self.query_one("#result", Static)
         result.update(message)
         # After the refresh, once the new text has its height.
         self.call_after_refresh(result.scroll_visible, animate=False)
-
-    def export_bytes(self, fmt: str, prepared_by: str) -> bytes:
-        bench = self.bench
-        if fmt == "rfp":
-            from buyer import actions
-
-            return actions.rfp_text(bench.profile, bench.catalogue()).encode()
-        card = bench.scorecard or bench.evaluate()
-        return render(card, fmt, prepared_by=prepared_by)

@@ -1,8 +1,16 @@
-"""Requirements: standard, guideline version, program, add-ons, extra capabilities, evidence
-policy; the diff against another version; save and load the profile file."""
+"""Requirements: the profile's name and metadata, standard, guideline version, program, add-ons,
+extra capabilities, evidence policy; the diff against another version; save and load the file.
+
+The form shows what the profile says, also what the catalogue lacks (an unknown guideline, add-on
+or capability is listed as the file names it, with a warning). Every edit goes to the workbench,
+which validates it as the file loader would; what the guideline offers (add-ons the program can
+carry, capabilities, counts) is read in a worker and filled in when it arrives.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,222 +18,422 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Header, Input, Label, Select, SelectionList, Static, TextArea
+from textual.worker import Worker, WorkerState
 
-from buyer.errors import BuyerError
-from buyer.formats.toml_models import ProfileErrors
-from buyer.model.diff import diff_guidelines
+from buyer._text import printable
+from buyer.errors import BuyerError, CatalogueError
 from buyer.model.evidence import EvidenceKind
-from buyer.model.guideline import CORE_PROGRAMS, Status
-from buyer.tui.workbench import Workbench
+from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status
+from buyer.model.profile import InteropRequirement
+from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused, shown_error
+from buyer.tui.widgets import FittingFooter
 
 # What a person's edits post; filling the form from a profile holds them back.
-FORM_EDITS = (Input.Changed, Select.Changed, SelectionList.SelectedChanged, SelectionList.SelectionToggled)
+FORM_EDITS = (
+    Input.Changed,
+    Select.Changed,
+    SelectionList.SelectedChanged,
+    SelectionList.SelectionToggled,
+    TextArea.Changed,
+)
+TEXT_FIELDS = {"name": "name", "buyer": "buyer", "rfp-reference": "rfp_reference"}
 
 
-class RequirementsScreen(Screen[None]):
-    TITLE = "Requirements"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save profile", id="requirements.save"),
-        Binding("ctrl+o", "load", "Load profile", id="requirements.load"),
+@dataclass(frozen=True)
+class Lists:
+    """What the chosen guideline offers the form, worked out in a worker."""
+
+    interop: InteropRequirement
+    add_ons: list[tuple[str, str]] = field(default_factory=list)  # (label, key) the program can carry
+    extras: list[tuple[str, str]] = field(default_factory=list)  # (label, capability id), not required
+    summary: list[str] = field(default_factory=list)
+    known: bool = True  # the guideline is in the catalogue
+    carried: frozenset[str] = frozenset()  # add-ons the program can carry
+    defined: frozenset[str] = frozenset()  # capabilities the guideline and those add-ons define
+
+
+def form_lists(catalogue: Any, interop: InteropRequirement) -> Lists:
+    """The add-ons, capabilities and summary of ``interop`` as the catalogue has them; what the
+    profile names beyond that is kept, marked, so the form shows what the file says."""
+    from buyer.model.requirements import add_ons_for, lookup_guideline
+
+    try:
+        core: Guideline = lookup_guideline(catalogue, interop.guideline)
+    except CatalogueError:
+        unknown = f"{interop.guideline} is not in the catalogue"
+        return Lists(
+            interop,
+            [(f"{a} · not checked ({unknown})", a) for a in interop.add_ons],
+            [(f"{c} · not checked ({unknown})", c) for c in interop.extra_capabilities],
+            [f"[b]{printable(interop.guideline)}[/b]: {unknown}; choose a version it has"],
+            known=False,
+        )
+    carried: dict[str, Guideline] = {}
+    if interop.program in core.programs and not core.is_add_on:
+        for g in add_ons_for(catalogue, core, interop.program):
+            carried[next(iter(g.programs.values())).key] = g
+    add_ons = [(f"{next(iter(g.programs.values())).title} ({g.status})", key) for key, g in carried.items()]
+    missing = f"not an add-on this program carries in {core.id}"
+    add_ons += [(f"{a} · {missing}", a) for a in interop.add_ons if a not in carried]
+    statuses = core.capability_status(interop.program) if interop.program in core.programs else {}
+    extras = []
+    for cap_id in sorted(core.capabilities):
+        status = statuses.get(cap_id)
+        if status is not Status.REQUIRED:
+            extras.append((("★ " if status is Status.ADVISORY else "") + cap_id, cap_id))
+    searched = [core, *(carried[a] for a in interop.add_ons if a in carried)]
+    for cap_id in interop.extra_capabilities:
+        if cap_id not in core.capabilities:
+            where = next((g.id for g in searched if cap_id in g.capabilities), "")
+            extras.append((f"{cap_id} · " + (f"from {where}" if where else f"not defined in {core.id}"), cap_id))
+    defined = frozenset(c for g in searched for c in g.capabilities)
+    return Lists(interop, add_ons, extras, _summary(core, interop, statuses), True, frozenset(carried), defined)
+
+
+def _summary(core: Guideline, interop: InteropRequirement, statuses: dict[str, Status]) -> list[str]:
+    required = [c for c, s in statuses.items() if s is Status.REQUIRED]
+    advisory = [c for c, s in statuses.items() if s is Status.ADVISORY]
+    tests = len({t.name for c in required for t in core.capability(c).tests if not t.flagged})
+    title = core.program(interop.program).title if interop.program in core.programs else interop.program
+    lines = [
+        f"[b]{title} {core.id}[/b]",
+        f"status {core.status or 'draft'}; releases {', '.join(core.releases) or '-'}",
+        f"{len(required)} required capabilities, {tests} non-flagged tests; {len(advisory)} advisory",
     ]
+    if interop.add_ons:
+        lines.append("add-ons: " + ", ".join(interop.add_ons))
+    if interop.extra_capabilities:
+        lines.append("extra capabilities: " + ", ".join(interop.extra_capabilities))
+    return [printable(line) for line in lines]
+
+
+def guideline_diff(catalogue: Any, old: str, new: str, program: str) -> str:
+    from buyer.model.diff import diff_guidelines
+
+    d = diff_guidelines(catalogue[old], catalogue[new], program)
+    parts = [f"[b]{d.old} → {d.new}[/b] ({d.program})"]
+    for title, items in (
+        ("added", [f"{c} ({s})" for c, s in d.added]),
+        ("removed", [f"{c} (was {s})" for c, s in d.removed]),
+        ("status changed", [f"{c}: {a} → {b}" for c, a, b in d.status_changed]),
+        ("tests added", [t for _, t in d.tests_added]),
+        ("tests removed", [t for _, t in d.tests_removed]),
+        ("newly flagged", [f"{t}: {r}" for _, t, r in d.newly_flagged]),
+    ):
+        if items:
+            parts.append(f"\n[b]{title} ({len(items)})[/b]\n" + "\n".join(f"  {i}" for i in items[:40]))
+    if d.empty:
+        parts.append("no changes")
+    return printable("\n".join(parts), multiline=True)
+
+
+class RequirementsScreen(BuyerScreen):
+    TITLE = "Requirements"
+    AUTO_FOCUS = "#name"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", tooltip="Save the profile to its file", id="requirements.save"),
+        Binding("ctrl+o", "load", "Load", tooltip="Load the profile file named in the form", id="requirements.load"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown = -1  # the workbench revision the form shows
+        self._prune_after: tuple[str, str] | None = None  # (what changed, to what): prune once the lists come
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
             with VerticalScroll(id="form"):
                 yield Label("Profile name")
-                yield Input(id="name")
-                yield Label("OpenStack interop guideline (status · releases)")
-                yield Select[str]([], id="guideline", prompt="choose a guideline")
+                yield Input(compact=True, select_on_focus=False, id="name")
+                yield Label("Buyer organisation")
+                yield Input(
+                    compact=True, select_on_focus=False, id="buyer", placeholder="printed on the report's cover"
+                )
+                yield Label("RFP reference")
+                yield Input(compact=True, select_on_focus=False, id="rfp-reference", placeholder="e.g. RFP-2030-017")
+                yield Label("Description")
+                yield TextArea(id="description", soft_wrap=True, show_line_numbers=False, compact=True)
+                yield Static(id="problems")
+                yield Label("Interop guideline (status · releases)")
+                yield Select[str](compact=True, options=[], id="guideline", prompt="loading guidelines…")
                 yield Label("Program")
-                yield Select[str]([(t, k) for k, t in CORE_PROGRAMS.items()], id="program", allow_blank=False)
+                yield Select[str](
+                    compact=True, options=[(t, k) for k, t in CORE_PROGRAMS.items()], id="program", allow_blank=False
+                )
                 yield Label("Add-ons (only those the program can carry)")
                 yield SelectionList[str](id="add-ons")
                 yield Label("Extra capabilities made mandatory (★ advisory)")
-                yield Input(placeholder="type to filter capabilities", id="cap-filter")
+                yield Input(
+                    compact=True, select_on_focus=False, placeholder="type to filter capabilities", id="cap-filter"
+                )
                 yield SelectionList[str](id="extras")
                 yield Label("Evidence counts when at most this many days old (empty: any age)")
-                yield Input(id="max-age", type="integer")
+                yield Input(compact=True, select_on_focus=False, id="max-age", type="integer")
                 yield Label("Evidence kinds that count")
                 yield SelectionList[str](*[(k.value, k.value) for k in EvidenceKind], id="kinds")
                 yield Label("Profile file")
-                yield Input(placeholder="requirements_profiles/my-rfp.toml", id="path")
+                yield Input(
+                    compact=True, select_on_focus=False, placeholder="requirements_profiles/my-rfp.toml", id="path"
+                )
                 with Horizontal(id="file-buttons"):
                     yield Button(f"Save ({self._keys('requirements.save', 'ctrl+s')})", id="save", variant="primary")
                     yield Button(f"Load ({self._keys('requirements.load', 'ctrl+o')})", id="load")
                 yield Static(id="message")
             with VerticalScroll(id="side"):
-                yield Static(id="summary")
+                yield Static("Loading guidelines…", id="summary")
                 yield Label("Compare with another version")
-                yield Select[str]([], id="compare", prompt="choose a version")
+                yield Select[str](compact=True, options=[], id="compare", prompt="choose a version")
                 yield Static(id="diff")
-        yield Footer()
-
-    @property
-    def bench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined,no-any-return]
+        yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.requirements")
 
     def _keys(self, binding_id: str, default: str) -> str:
-        return self.app.keys_for(binding_id, default)  # type: ignore[attr-defined,no-any-return]
+        return self.buyer.keys_for(binding_id, default)
 
     def on_mount(self) -> None:
         self.populate()
+        # Focusing the first field scrolls it to the top edge: keep its label in view too.
+        self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
+
+    # -- filling the form --------------------------------------------------------------------
 
     def populate(self) -> None:
-        """Fill every field from the workbench's profile."""
+        """Fill every field from the workbench's profile, as it is (nothing rewritten)."""
         bench = self.bench
-        try:
-            versions = bench.core_versions()  # opens the catalogue, which may fail
-        except BuyerError as exc:
-            self.show_message(f"guidelines unavailable: {exc}", error=True)
+        p = bench.profile
+        with self.prevent(*FORM_EDITS):
+            for widget_id, attr in TEXT_FIELDS.items():
+                _set(self.query_one(f"#{widget_id}", Input), getattr(p, attr))
+            description = self.query_one("#description", TextArea)
+            if description.text != p.description:
+                description.load_text(p.description)
+            interop = p.interop or InteropRequirement(guideline=self._newest() or "2020.06")
+            self.query_one("#program", Select).value = interop.program
+            policy = p.evidence_policy
+            _set(self.query_one("#max-age", Input), str(policy.max_age_days or ""))
+            kinds = self.query_one("#kinds", SelectionList)
+            kinds.deselect_all()
+            for kind in policy.accepted_kinds:
+                kinds.select(kind.value)
+            _set(self.query_one("#path", Input), str(bench.path or ""))
+        self._shown = bench.revision
+        self.catalogue_changed()
+
+    def _newest(self) -> str:
+        from buyer.model.requirements import core_ids
+
+        cat = self.bench.opened_catalogue
+        versions = core_ids(cat) if cat is not None else []
+        return versions[0] if versions else ""
+
+    def catalogue_changed(self) -> None:
+        """The catalogue opened (or failed), its labels came, or the profile's problems were told."""
+        buyer = self.buyer
+        problems = self.query_one("#problems", Static)
+        problems.update("\n".join(f"⚠ {p}" for p in buyer.profile_problems))
+        problems.display = bool(buyer.profile_problems)
+        if buyer.catalogue_error:
+            self.show_message(f"guidelines unavailable: {buyer.catalogue_error}", error=True, notify=False)
+            self.query_one("#summary", Static).update("Guidelines unavailable.")
             return
-        if not versions:
+        if not buyer.catalogue_ready:
+            return
+        if not self._newest():
             self.show_message("the guideline source holds no approved core guideline", error=True)
             return
-        if bench.interop.guideline not in versions:  # a new profile starts at the newest
-            bench.update_interop(guideline=versions[0], add_ons=[], extra_capabilities=[])
-        # Filling the form must not echo back as edits (a Select's new options first post NULL).
-        with self.prevent(*FORM_EDITS):
-            self._fill(versions)
+        self._fill_versions()
         self.refresh_lists()
 
-    def _fill(self, versions: list[str]) -> None:
-        bench = self.bench
-        cat = bench.catalogue()
-        p = bench.profile
-        self.query_one("#name", Input).value = p.name
-        options = [(f"{v} · {cat[v].status} · {', '.join(cat[v].releases)}", v) for v in versions]
+    def _fill_versions(self) -> None:
+        from buyer.model.requirements import core_ids
+
+        cat = self.bench.opened_catalogue
+        labels = self.buyer.guideline_labels
+        versions = core_ids(cat) if cat is not None else []
+        options = [(labels.get(v, v), v) for v in versions]
+        interop = self.bench.interop
+        if interop is not None and interop.guideline not in versions:  # what the file says, shown as it is
+            options.insert(0, (f"{interop.guideline} · not in the catalogue", interop.guideline))
         guideline = self.query_one("#guideline", Select)
-        guideline.set_options(options)
-        if bench.interop.guideline in versions:
-            guideline.value = bench.interop.guideline
-        self.query_one("#program", Select).value = bench.interop.program
-        self.query_one("#compare", Select).set_options([(v, v) for v in versions if v != bench.interop.guideline])
-        policy = p.evidence_policy
-        self.query_one("#max-age", Input).value = str(policy.max_age_days or "")
-        kinds = self.query_one("#kinds", SelectionList)
-        kinds.deselect_all()
-        for kind in policy.accepted_kinds:
-            kinds.select(kind.value)
-        self.query_one("#path", Input).value = str(bench.path or "")
+        compare = self.query_one("#compare", Select)
+        with self.prevent(Select.Changed):
+            guideline.set_options(options)
+            guideline.prompt = "no interop requirement: choose a guideline to add one"
+            if interop is not None:
+                guideline.value = interop.guideline
+            current = compare.value
+            compare.set_options([(v, v) for v in versions if interop is None or v != interop.guideline])
+            if current in versions and (interop is None or current != interop.guideline):
+                compare.value = current
 
     def refresh_lists(self) -> None:
-        try:
-            self._refresh_lists()
-        except BuyerError as exc:
-            self.show_message(f"guidelines unavailable: {exc}", error=True)
-
-    def _refresh_lists(self) -> None:
-        if self.bench.interop.guideline not in self.bench.catalogue():
+        """Ask a worker what the guideline offers the profile's interop section."""
+        interop = self.bench.interop
+        if interop is None or not self.buyer.catalogue_ready:
+            self._show_lists(None)
             return
+        work = partial(form_lists, self.bench.opened_catalogue, interop)
+        self.run_worker(partial(attempt, work), thread=True, group="lists", name="lists", exclusive=True)
+
+    def _show_lists(self, lists: Lists | None) -> None:
+        interop = self.bench.interop
         add_ons = self.query_one("#add-ons", SelectionList)
         with self.prevent(SelectionList.SelectedChanged):
-            self._fill_add_ons(add_ons)
+            add_ons.clear_options()
+            for label, key in lists.add_ons if lists else []:
+                add_ons.add_option((printable(label), key, interop is not None and key in interop.add_ons))
         _keep_highlight(add_ons)
+        self.lists = lists
         self.refresh_extras()
-        self.refresh_summary()
-
-    def _fill_add_ons(self, add_ons: SelectionList[str]) -> None:
-        cat = self.bench.catalogue()
-        interop = self.bench.interop
-        core = cat[interop.guideline]
-        program = core.program(interop.program)
-        add_ons.clear_options()
-        for gid in cat:
-            g = cat[gid]
-            if not g.is_add_on or g.version != core.version:
-                continue
-            prog = next(iter(g.programs.values()))
-            if set(prog.required_platform_components) <= set(program.components):
-                add_ons.add_option((f"{prog.title} ({g.status})", prog.key, prog.key in interop.add_ons))
-
-    def refresh_extras(self) -> None:
-        bench = self.bench
-        core = bench.catalogue()[bench.interop.guideline]
-        statuses = core.capability_status(bench.interop.program)
-        needle = self.query_one("#cap-filter", Input).value.strip().lower()
-        extras = self.query_one("#extras", SelectionList)
-        extras.clear_options()
-        chosen = set(bench.interop.extra_capabilities)
-        for cap_id in sorted(core.capabilities):
-            status = statuses.get(cap_id)
-            if status is Status.REQUIRED or (needle and needle not in cap_id):
-                continue
-            mark = "★ " if status is Status.ADVISORY else ""
-            extras.add_option((f"{mark}{cap_id}", cap_id, cap_id in chosen))
-        _keep_highlight(extras)
-
-    def refresh_summary(self) -> None:
-        bench = self.bench
-        cat = bench.catalogue()
-        interop = bench.interop
-        core = cat[interop.guideline]
-        statuses = core.capability_status(interop.program)
-        required = [c for c, s in statuses.items() if s is Status.REQUIRED]
-        advisory = [c for c, s in statuses.items() if s is Status.ADVISORY]
-        tests = len({t.name for c in required for t in core.capability(c).tests if not t.flagged})
-        lines = [
-            f"[b]{core.program(interop.program).title} {core.id}[/b]",
-            f"status {core.status}; releases {', '.join(core.releases)}",
-            f"{len(required)} required capabilities, {tests} non-flagged tests; {len(advisory)} advisory",
-        ]
-        if interop.add_ons:
-            lines.append("add-ons: " + ", ".join(interop.add_ons))
-        if interop.extra_capabilities:
-            lines.append("extra capabilities: " + ", ".join(interop.extra_capabilities))
-        if bench.profile.interop is None:
-            lines.insert(0, "[i]no interop requirement yet: editing this form adds one[/i]")
-        scs = bench.profile.scs
+        lines = list(lists.summary) if lists else ["[i]no interop requirement: choosing a guideline adds one[/i]"]
+        scs = self.bench.profile.scs
         if scs is not None:
-            lines.append(f"SCS: {Path(scs.scope).name}, version {scs.version}" + (f" on {scs.on}" if scs.on else ""))
-        lines.append(f"shortlist: {len(bench.profile.shortlist)} products")
+            on = f" on {scs.on}" if scs.on else ""
+            lines.append(printable(f"SCS: {Path(scs.scope).name}, version {scs.version}{on}"))
+        lines.append(f"shortlist: {len(self.bench.profile.shortlist)} products")
         self.query_one("#summary", Static).update("\n".join(lines))
 
-    def show_message(self, text: str, error: bool = False) -> None:
+    lists: Lists | None = None
+
+    def refresh_extras(self) -> None:
+        interop = self.bench.interop
+        chosen = set(interop.extra_capabilities) if interop else set()
+        needle = self.query_one("#cap-filter", Input).value.strip().lower()
+        extras = self.query_one("#extras", SelectionList)
+        with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
+            extras.clear_options()
+            for label, cap_id in self.lists.extras if self.lists else []:
+                if not needle or needle in cap_id.lower() or cap_id in chosen:
+                    extras.add_option((printable(label), cap_id, cap_id in chosen))
+        _keep_highlight(extras)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.SUCCESS:
+            return
+        outcome = event.worker.result
+        if event.worker.name == "lists":
+            if not isinstance(outcome, Done):
+                self.show_message(outcome.message, error=True)
+                return
+            lists: Lists = outcome.value
+            if lists.interop != self.bench.interop:
+                self.refresh_lists()  # the profile moved on meanwhile
+                return
+            if self._prune_after is not None:
+                self._prune(lists)
+                return
+            self._show_lists(lists)
+        elif event.worker.name == "diff":
+            text = outcome.value if isinstance(outcome, Done) else outcome.message
+            self.query_one("#diff", Static).update(text)
+
+    def _prune(self, lists: Lists) -> None:
+        """After the user changed the guideline or program: keep the add-ons and capabilities it
+        still has, and say which ones went (never silently)."""
+        what, value = self._prune_after or ("", "")
+        self._prune_after = None
+        interop = lists.interop
+        carried, defined = lists.carried, lists.defined
+        if not lists.known:
+            self._show_lists(lists)
+            return
+        add_ons = [a for a in interop.add_ons if a in carried]
+        extras = [c for c in interop.extra_capabilities if c in defined]
+        dropped = [a for a in interop.add_ons if a not in carried] + [
+            c for c in interop.extra_capabilities if c not in defined
+        ]
+        if dropped:
+            self.change_interop(add_ons=add_ons, extra_capabilities=extras)
+            self.notify(
+                printable(f"{', '.join(dropped)}: not offered by {what} {value}, so no longer required"),
+                severity="warning",
+                title="Requirements",
+            )
+            self.refresh_lists()
+            return
+        self._show_lists(lists)
+
+    def show_message(self, text: str, error: bool = False, notify: bool = True) -> None:
         for message in self.query("#message").results(Static):
             message.update(text)
             message.set_class(error, "error")
             # The message sits under the form's buttons: bring all of it into view once it has its height.
             self.call_after_refresh(message.scroll_visible, animate=False)
-        if error:
+        if error and notify:
             self.notify(text.splitlines()[0], severity="error", title="Requirements")
+
+    def bench_changed(self) -> None:
+        """A change made elsewhere (a load, a discard, an undo, a live result) is shown; the form's
+        own edits are shown already."""
+        if self.bench.revision != self._shown:
+            self.populate()
 
     # -- edits ------------------------------------------------------------------------------
 
-    @on(Input.Changed, "#name")
-    def _name(self, event: Input.Changed) -> None:
-        if _current(event) and event.value.strip():
-            self.bench.update(name=event.value.strip())
+    def change(self, **changes: Any) -> bool:
+        try:
+            self.bench.update(**changes)
+        except BuyerError as exc:
+            self.show_message(refused(exc), error=True)
+            return False
+        self._shown = self.bench.revision
+        if self.query_one("#message", Static).has_class("error"):
+            self.show_message("")
+        return True
+
+    def change_interop(self, **changes: Any) -> bool:
+        try:
+            self.bench.update_interop(**changes)
+        except BuyerError as exc:
+            self.show_message(refused(exc), error=True)
+            return False
+        self._shown = self.bench.revision
+        return True
+
+    @on(Input.Changed, "#name, #buyer, #rfp-reference")
+    def _text(self, event: Input.Changed) -> None:
+        if _current(event) and event.input.id:
+            self.change(**{TEXT_FIELDS[event.input.id]: event.value.strip()})
+
+    @on(TextArea.Changed, "#description")
+    def _description(self, event: TextArea.Changed) -> None:
+        self.change(description=event.text_area.text)
 
     @on(Select.Changed, "#guideline")
     def _guideline(self, event: Select.Changed) -> None:
-        if not _current(event) or event.value == self.bench.interop.guideline:
+        interop = self.bench.interop
+        if not _current(event) or (interop is not None and event.value == interop.guideline):
             return
-        self.bench.update_interop(guideline=str(event.value), add_ons=[], extra_capabilities=[])
-        self.query_one("#compare", Select).set_options([(v, v) for v in self.bench.core_versions() if v != event.value])
-        self.refresh_lists()
+        if self.change_interop(guideline=str(event.value)):
+            self._prune_after = ("guideline", str(event.value))
+            self._fill_versions()
+            self.refresh_lists()
 
     @on(Select.Changed, "#program")
     def _program(self, event: Select.Changed) -> None:
-        if not _current(event) or event.value == self.bench.interop.program:
+        interop = self.bench.interop
+        if not _current(event) or interop is None or event.value == interop.program:
             return
-        self.bench.update_interop(program=str(event.value), add_ons=[])
-        self.refresh_lists()
+        if self.change_interop(program=str(event.value)):
+            self._prune_after = ("program", str(event.value))
+            self.refresh_lists()
 
     @on(SelectionList.SelectedChanged, "#add-ons")
     def _add_ons(self, event: SelectionList.SelectedChanged[Any]) -> None:
-        self.bench.update_interop(add_ons=list(event.selection_list.selected))
-        self.refresh_summary()
+        if self.change_interop(add_ons=list(event.selection_list.selected)):
+            self.refresh_lists()
 
     @on(SelectionList.SelectionToggled, "#extras")
     def _extras(self, event: SelectionList.SelectionToggled[Any]) -> None:
-        chosen = list(self.bench.interop.extra_capabilities)
+        interop = self.bench.interop
+        if interop is None:
+            return
         value = str(event.selection.value)
+        chosen = list(interop.extra_capabilities)
         chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
-        self.bench.update_interop(extra_capabilities=chosen)
-        self.refresh_summary()
+        if self.change_interop(extra_capabilities=chosen):
+            self.refresh_lists()
 
     @on(Input.Changed, "#cap-filter")
     def _filter(self, _: Input.Changed) -> None:
@@ -236,46 +444,26 @@ class RequirementsScreen(Screen[None]):
         if not _current(event):
             return
         text = event.value.strip()
-        if text and (not text.isdigit() or int(text) < 1):
-            self.show_message("the age limit is a whole number of days, at least 1", error=True)
+        if text and not text.isdigit():  # what the widget needs; the limits are the model's
+            self.show_message("the age limit is a whole number of days", error=True)
             return
-        policy = self.bench.profile.evidence_policy.model_copy(update={"max_age_days": int(text) if text else None})
-        self.bench.update(evidence_policy=policy)
+        policy = self.bench.profile.evidence_policy.model_dump()
+        self.change(evidence_policy={**policy, "max_age_days": int(text) if text else None})
 
     @on(SelectionList.SelectedChanged, "#kinds")
     def _kinds(self, event: SelectionList.SelectedChanged[Any]) -> None:
-        kinds = [EvidenceKind(k) for k in event.selection_list.selected]
-        if not kinds:
-            self.show_message("at least one kind of evidence must count", error=True)
-            return
-        policy = self.bench.profile.evidence_policy.model_copy(update={"accepted_kinds": kinds})
-        self.bench.update(evidence_policy=policy)
+        policy = self.bench.profile.evidence_policy.model_dump()
+        self.change(evidence_policy={**policy, "accepted_kinds": list(event.selection_list.selected)})
 
     @on(Select.Changed, "#compare")
     def _compare(self, event: Select.Changed) -> None:
-        if event.select.is_blank():
-            return
-        try:
-            cat = self.bench.catalogue()
-        except BuyerError as exc:
-            self.show_message(str(exc), error=True)
-            return
         interop = self.bench.interop
-        d = diff_guidelines(cat[str(event.value)], cat[interop.guideline], interop.program)
-        parts = [f"[b]{d.old} → {d.new}[/b] ({d.program})"]
-        for title, items in (
-            ("added", [f"{c} ({s})" for c, s in d.added]),
-            ("removed", [f"{c} (was {s})" for c, s in d.removed]),
-            ("status changed", [f"{c}: {a} → {b}" for c, a, b in d.status_changed]),
-            ("tests added", [t for _, t in d.tests_added]),
-            ("tests removed", [t for _, t in d.tests_removed]),
-            ("newly flagged", [f"{t}: {r}" for _, t, r in d.newly_flagged]),
-        ):
-            if items:
-                parts.append(f"\n[b]{title} ({len(items)})[/b]\n" + "\n".join(f"  {i}" for i in items[:40]))
-        if d.empty:
-            parts.append("no changes")
-        self.query_one("#diff", Static).update("\n".join(parts))
+        cat = self.bench.opened_catalogue
+        if event.select.is_blank() or interop is None or cat is None:
+            return
+        self.query_one("#diff", Static).update("comparing…")
+        work = partial(guideline_diff, cat, str(event.value), interop.guideline, interop.program)
+        self.run_worker(partial(attempt, work), thread=True, group="diff", name="diff", exclusive=True)
 
     # -- file -------------------------------------------------------------------------------
 
@@ -300,27 +488,38 @@ class RequirementsScreen(Screen[None]):
         if path is None:
             return
         try:
-            self.bench.save(path)
-        except (BuyerError, OSError, ValueError) as exc:
-            self.show_message(f"not saved: {exc}", error=True)
+            saved = self.bench.save(path)
+        except BuyerError as exc:
+            self.show_message(f"not saved: {shown_error(exc)}", error=True)
             return
-        self.show_message(f"saved {path} (sha256 {self.bench.sha256[:16]}…)")
-        self.notify(f"saved {path}", title="Requirements")
+        self.show_message(printable(f"saved {saved} (sha256 {self.bench.file_sha256[:16]}…)"))
+        self.notify(printable(f"saved {saved}"), title="Requirements")
 
     def action_load(self) -> None:
         path = self._path()
-        if path is None:
-            return
+        if path is not None:
+            self.buyer.unless_unsaved("load another profile", partial(self._load, path))
+
+    def _load(self, path: Path) -> None:
         try:
             self.bench.load(path)
-        except ProfileErrors as exc:
-            self.show_message("\n".join(exc.lines()), error=True)
-            return
         except BuyerError as exc:
-            self.show_message(str(exc), error=True)
+            self.show_message(shown_error(exc), error=True)
             return
+        self.buyer.profile_problems = []
         self.populate()
-        self.show_message(f"loaded {path}")
+        self.buyer.check_profile()
+        self.notify(printable(f"loaded {path}"), title="Requirements")
+        self.show_message(printable(f"loaded {path}"))
+        self.query_one("#name", Input).focus()  # a new profile: start again at its first field
+        self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
+
+
+def _set(box: Input, value: str) -> None:
+    """Show ``value``, the cursor after it (typing into a focused field adds, never replaces)."""
+    if box.value != value:
+        box.value = value
+        box.cursor_position = len(value)
 
 
 def _current(event: Input.Changed | Select.Changed) -> bool:

@@ -1,120 +1,153 @@
-"""Vendors: the registry as a filterable, sortable table; the shortlist; evidence files."""
+"""Vendors: the registry as a filterable, sortable table; the shortlist; each product's vendor
+company and evidence (list, add, remove one, change its kind and date).
+
+The product the evidence keys act on is the one selected in the shortlist, and the selection
+follows what the user just did: a product added is selected, evidence added is selected, a
+removal selects the neighbour and ctrl+z brings the removed back.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
+from buyer._text import printable
 from buyer.errors import BuyerError
-from buyer.model.evidence import EvidenceKind
 from buyer.model.registry import RegistryProduct
-from buyer.report.inputs import describe_age
-from buyer.tui.workbench import Workbench
+from buyer.tui.dialogs import EvidenceDialog, NewProduct
+from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused
+from buyer.tui.widgets import FittingFooter
 
+# Footer keys, most needed first (the rest stay in F1 help and the palette).
+FOOTER = (
+    "vendors.new-product",
+    "vendors.add-evidence",
+    "vendors.add",
+    "quit",
+    "vendors.remove",
+    "vendors.undo",
+    "vendors.remove-evidence",
+    "vendors.change-evidence",
+    "vendors.filter",
+    "vendors.sort",
+)
 COLUMNS = ("Name", "Vendor", "Type", "Claimed program", "Add-ons", "Expires", "Source", "Data age")
 
 
-class VendorsScreen(Screen[None]):
+class VendorsScreen(BuyerScreen):
     TITLE = "Vendors"
+    AUTO_FOCUS = "#registry"
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="vendors.filter"),
-        Binding("a", "add_selected", "Add to shortlist", id="vendors.add"),
-        Binding("n", "new_product", "New product", id="vendors.new-product"),
-        Binding("e", "add_evidence", "Add evidence", id="vendors.add-evidence"),
-        Binding("delete", "remove", "Remove from shortlist", id="vendors.remove"),
-        Binding("s", "sort", "Sort", id="vendors.sort"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="vendors.clear-filter"),
+        Binding("n", "new_product", "New", tooltip="Add a product listed nowhere", id="vendors.new-product"),
+        Binding(
+            "e", "add_evidence", "Evidence", tooltip="Add evidence to the selected product", id="vendors.add-evidence"
+        ),
+        Binding("a", "add_selected", "Add", tooltip="Shortlist the registry's selected row", id="vendors.add"),
+        Binding(
+            "delete", "remove", "Remove", tooltip="Remove the selected product (undo: ctrl+z)", id="vendors.remove"
+        ),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last removal", id="vendors.undo"),
+        Binding(
+            "x", "remove_evidence", "Remove ev.", tooltip="Remove the selected evidence", id="vendors.remove-evidence"
+        ),
+        Binding(
+            "c",
+            "change_evidence",
+            "Kind/date",
+            tooltip="Change the selected evidence's kind and date",
+            id="vendors.change-evidence",
+        ),
+        Binding("slash", "filter", "Filter", tooltip="Filter the registry", id="vendors.filter"),
+        Binding("s", "sort", "Sort", tooltip="Sort the registry by the next column", id="vendors.sort"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            tooltip="Clear the registry filter",
+            id="vendors.clear-filter",
+        ),
     ]
     sort_column = 0
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: str | None = None  # the shortlist product the evidence keys act on
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter the registry (name, vendor, type, claim)", id="filter")
         with Horizontal():
             with Vertical(id="registry-pane"):
                 yield Label("Registry: Marketplace, RefStack, SCS monitor, local file", id="registry-label")
+                yield Input(compact=True, placeholder="filter: name, vendor, type, claim (escape clears)", id="filter")
                 yield DataTable(id="registry", cursor_type="row", zebra_stripes=True)
-            with Vertical(id="shortlist-pane"):
+            with VerticalScroll(id="shortlist-pane"):
                 yield Label("Shortlist")
                 yield DataTable(id="shortlist", cursor_type="row")
-                yield Label("Product not in the registry")
-                with Horizontal(classes="row"):
-                    yield Input(placeholder="product name", id="product-name")
-                    yield Button("Add", id="add-product")
-                yield Label("Evidence file for the selected shortlist product")
-                yield Input(placeholder="path to a result file, or refstack:<result id>", id="evidence-file")
-                with Horizontal(classes="row"):
-                    yield Select[str](
-                        [(k.value, k.value) for k in EvidenceKind],
-                        value="self-reported",
-                        allow_blank=False,
-                        id="evidence-kind",
-                    )
-                    yield Button("Add evidence", id="add-evidence", variant="primary")
-        yield Footer()
-
-    @property
-    def bench(self) -> Workbench:
-        return self.app.workbench  # type: ignore[attr-defined,no-any-return]
+                yield Label("Vendor company", id="vendor-label")
+                yield Input(compact=True, id="vendor", placeholder="the company behind the product")
+                yield Label("Evidence", id="evidence-label")
+                yield DataTable(id="evidence", cursor_type="row")
+                yield Static(id="evidence-note")
+        yield FittingFooter(own=FOOTER, here="go.vendors")
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        table = self.query_one("#registry", DataTable)
-        table.add_columns(*COLUMNS)
-        shortlist = self.query_one("#shortlist", DataTable)
-        shortlist.add_columns("Product", "Evidence")
+        self.query_one("#registry", DataTable).add_columns(*COLUMNS)
+        self.query_one("#shortlist", DataTable).add_columns("Product", "Vendor", "Evidence")
+        self.query_one("#evidence", DataTable).add_columns("File", "Kind", "Date")
         self.refresh_shortlist()
-        self.load_registry()
+        registry = self.bench.loaded_registry
+        if registry is None:
+            self.query_one("#registry-label", Label).update("Registry: reading…")
+            self.run_worker(partial(attempt, self.bench.registry), thread=True, name="registry", exclusive=True)
+        else:
+            self.fill_registry()
 
-    def on_screen_resume(self) -> None:
+    def bench_changed(self) -> None:
         self.refresh_shortlist()
 
-    @work(thread=True, exclusive=True, group="registry")
-    def load_registry(self) -> None:
-        try:
-            registry = self.bench.registry()
-        except BuyerError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Registry")
+    # -- the registry -------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "registry" or event.state is not WorkerState.SUCCESS:
             return
+        outcome = event.worker.result
+        if not isinstance(outcome, Done):
+            self.query_one("#registry-label", Label).update("Registry: not read")
+            self.notify(outcome.message, severity="error", title="Registry")
+            return
+        registry = outcome.value
         for problem in registry.problems:
-            self.app.call_from_thread(self.notify, problem, severity="warning", title="Registry")
-        if registry.unsynced:
-            note = f"Registry (not synced yet: {', '.join(registry.unsynced)}; run buyer sync)"
-            self.app.call_from_thread(self.query_one("#registry-label", Label).update, note)
-        self.app.call_from_thread(self.fill_registry)
-
-    def rows(self) -> list[tuple[str, ...]]:
-        now = datetime.now(UTC)
-        out = []
-        for p in self.bench.registry().products:
-            out.append(_row(p, now))
-        return out
+            self.notify(printable(problem), severity="warning", title="Registry")
+        self.fill_registry()
 
     def fill_registry(self) -> None:
+        registry = self.bench.loaded_registry
+        if registry is None:
+            return
+        label = "Registry: Marketplace, RefStack, SCS monitor, local file"
+        if registry.unsynced:
+            label = (
+                f"Registry: {len(registry.products)} products; {len(registry.unsynced)} sources not synced (buyer sync)"
+            )
+        self.query_one("#registry-label", Label).update(printable(label))
         table = self.query_one("#registry", DataTable)
         table.clear()
         needle = self.query_one("#filter", Input).value.strip().casefold()
-        rows = [r for r in self.rows() if not needle or any(needle in c.casefold() for c in r)]
+        now = datetime.now(UTC)
+        rows = [_row(p, now) for p in registry.products]
+        rows = [r for r in rows if not needle or any(needle in c.casefold() for c in r)]
         rows.sort(key=lambda r: r[self.sort_column].casefold())
         for row in rows:
-            table.add_row(*row, key=row[0])
-
-    def refresh_shortlist(self) -> None:
-        table = self.query_one("#shortlist", DataTable)
-        table.clear()
-        live = self.bench.live_evidence
-        for p in self.bench.profile.shortlist:
-            count = len(p.evidence) + len(live.get(p.name, []))
-            table.add_row(p.name, f"{count} file(s)" if count else "none", key=p.name)
-
-    # -- actions ----------------------------------------------------------------------------
+            table.add_row(*(printable(c) for c in row), key=row[0])
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -131,6 +164,12 @@ class VendorsScreen(Screen[None]):
     def _filter(self) -> None:
         self.fill_registry()
 
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = bool(box.value)  # a filter that filters stays in view
+        self.query_one("#registry", DataTable).focus()
+
     def action_sort(self) -> None:
         self.sort_column = (self.sort_column + 1) % len(COLUMNS)
         self.notify(f"sorted by {COLUMNS[self.sort_column].lower()}", title="Vendors")
@@ -141,71 +180,176 @@ class VendorsScreen(Screen[None]):
         self.sort_column = event.column_index
         self.fill_registry()
 
+    # -- the shortlist ---------------------------------------------------------------------------
+
+    def refresh_shortlist(self) -> None:
+        table = self.query_one("#shortlist", DataTable)
+        products = self.bench.profile.shortlist
+        names = [p.name for p in products]
+        if self.selected not in names:
+            self.selected = names[min(table.cursor_row, len(names) - 1)] if names else None
+        table.clear()
+        live = self.bench.live
+        for p in products:
+            count = len(p.evidence) + len(live.get(p.name, ()))
+            table.add_row(printable(p.name), printable(p.vendor) or "-", str(count) if count else "none", key=p.name)
+        if self.selected is not None:
+            table.move_cursor(row=names.index(self.selected))
+        self.refresh_product()
+
+    @on(DataTable.RowHighlighted, "#shortlist")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        name = event.row_key.value if event.row_key is not None else None
+        if name != self.selected:
+            self.selected = name
+            self.refresh_product()
+
+    def refresh_product(self, evidence_row: int | None = None) -> None:
+        """The selected product's vendor company and evidence."""
+        name = self.selected
+        product = self.bench.product(name) if name else None
+        vendor = self.query_one("#vendor", Input)
+        table = self.query_one("#evidence", DataTable)
+        keep = table.cursor_row if evidence_row is None else evidence_row
+        table.clear()
+        shown = printable(name or "")
+        self.query_one("#vendor-label", Label).update(f"Vendor company of {shown}" if name else "Vendor company")
+        self.query_one("#evidence-label", Label).update(f"Evidence of {shown}" if name else "Evidence")
+        with self.prevent(Input.Changed):
+            vendor.value = product.vendor if product else ""
+        vendor.disabled = product is None
+        if product is None:
+            self.query_one("#evidence-note", Static).update("n adds a product listed nowhere; a adds the registry's")
+            return
+        for i, ref in enumerate(product.evidence):
+            table.add_row(printable(ref.file), str(ref.kind), ref.date.isoformat() if ref.date else "file's own", key=i)
+        for i, ev in enumerate(self.bench.live.get(product.name, ())):
+            p = ev.provenance
+            when = p.date.date().isoformat() if p.date else "undated"
+            table.add_row(printable(p.source), str(p.kind), when, key=f"live-{i}")
+        if table.row_count:
+            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+        note = "e adds evidence, c changes its kind and date, x removes it"
+        self.query_one("#evidence-note", Static).update(note if table.row_count else "no evidence yet: e adds a file")
+
+    @on(Input.Changed, "#vendor")
+    def _vendor(self, event: Input.Changed) -> None:
+        if self.selected is None or event.value != event.input.value:
+            return
+        try:
+            self.bench.set_vendor(self.selected, event.value.strip())
+        except BuyerError as exc:
+            self.notify(refused(exc), severity="error", title="Vendors")
+
+    def _select(self, name: str) -> None:
+        self.selected = name
+        self.refresh_shortlist()
+
     def action_add_selected(self) -> None:
         table = self.query_one("#registry", DataTable)
-        if table.row_count == 0:
-            self.notify("the registry is empty: add a product by name", severity="warning")
+        registry = self.bench.loaded_registry
+        if table.row_count == 0 or registry is None:
+            self.notify("the registry is empty: n adds a product listed nowhere", severity="warning")
             return
-        name = str(table.get_row_at(table.cursor_row)[0])
-        found = self.bench.registry().find(name)
-        self._add(name, found.vendor if found else "")
+        name = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        found = registry.find(name)
+        try:
+            self.bench.add_product(name, found.vendor if found else "")
+        except BuyerError as exc:
+            self.notify(refused(exc), severity="warning", title="Not added")
+            return
+        self._select(name)
+        self.notify(printable(f"{name} is on the shortlist"), title="Vendors")
 
     def action_new_product(self) -> None:
-        self.query_one("#product-name", Input).focus()
+        def added(name: str | None) -> None:
+            if name:
+                self._select(name)
+                self.query_one("#shortlist", DataTable).focus()
+                self.notify(printable(f"{name} is on the shortlist: e adds its evidence"), title="Vendors")
 
-    @on(Button.Pressed, "#add-product")
-    @on(Input.Submitted, "#product-name")
-    def _add_typed(self) -> None:
-        box = self.query_one("#product-name", Input)
-        if box.value.strip():
-            self._add(box.value.strip(), "")
-            box.value = ""
-
-    def _add(self, name: str, vendor: str) -> None:
-        try:
-            self.bench.add_product(name, vendor)
-        except ValueError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.refresh_shortlist()
-        self.notify(f"{name} is on the shortlist", title="Vendors")
-
-    def action_add_evidence(self) -> None:
-        self.query_one("#evidence-file", Input).focus()
-
-    @on(Button.Pressed, "#add-evidence")
-    @on(Input.Submitted, "#evidence-file")
-    def _add_evidence(self) -> None:
-        shortlist = self.query_one("#shortlist", DataTable)
-        if shortlist.row_count == 0:
-            self.notify("put a product on the shortlist first", severity="warning")
-            return
-        product = str(shortlist.get_row_at(shortlist.cursor_row)[0])
-        box = self.query_one("#evidence-file", Input)
-        file = box.value.strip()
-        if not file:
-            self.notify("give an evidence file's path", severity="warning")
-            return
-        kind = EvidenceKind(str(self.query_one("#evidence-kind", Select).value))
-        ref = file if file.startswith("refstack:") else str(Path(file).expanduser().resolve())
-        try:
-            self.bench.add_evidence(product, ref, kind)
-        except BuyerError as exc:
-            self.notify(str(exc), severity="error", title="Evidence not added")
-            return
-        box.value = ""
-        self.refresh_shortlist()
-        self.notify(f"evidence added to {product}", title="Vendors")
+        self.app.push_screen(NewProduct(), added)
 
     def action_remove(self) -> None:
-        shortlist = self.query_one("#shortlist", DataTable)
-        if shortlist.row_count:
-            name = str(shortlist.get_row_at(shortlist.cursor_row)[0])
-            self.bench.remove_product(name)
-            self.refresh_shortlist()
+        name = self.selected
+        if name is None:
+            self.notify("the shortlist is empty", severity="warning")
+            return
+        row = self.query_one("#shortlist", DataTable).cursor_row
+        self.bench.remove_product(name)
+        names = [p.name for p in self.bench.profile.shortlist]
+        self.selected = names[min(row, len(names) - 1)] if names else None
+        self.refresh_shortlist()
+        undo = self.buyer.keys_for("vendors.undo", "ctrl+z")
+        self.notify(printable(f"removed {name} from the shortlist ({undo} brings it back)"), title="Vendors")
+
+    def action_undo(self) -> None:
+        before = {p.name for p in self.bench.profile.shortlist}
+        what = self.bench.undo()
+        if not what:
+            self.notify("nothing to undo", severity="warning")
+            return
+        back = [p.name for p in self.bench.profile.shortlist if p.name not in before]
+        if back:
+            self._select(back[0])
+        self.notify(printable(f"{what} is back"), title="Vendors")
+
+    # -- evidence ---------------------------------------------------------------------------------
+
+    def _product_or_say(self) -> str | None:
+        if self.selected is None:
+            self.notify("put a product on the shortlist first (n or a)", severity="warning")
+        return self.selected
+
+    def action_add_evidence(self) -> None:
+        product = self._product_or_say()
+        if product is None:
+            return
+        count = len(self.bench.product(product).evidence)  # type: ignore[union-attr]
+
+        def added(done: bool | None) -> None:
+            if done:
+                self.refresh_product(evidence_row=count)
+                self.notify(printable(f"evidence added to {product}"), title="Vendors")
+
+        self.app.push_screen(EvidenceDialog(product), added)
+
+    def _evidence_index(self) -> int | None:
+        table = self.query_one("#evidence", DataTable)
+        if self.selected is None or table.row_count == 0:
+            self.notify("no evidence selected", severity="warning")
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if not isinstance(key, int):
+            self.notify("a live check's result stays with the session; it has no file to change", severity="warning")
+            return None
+        return key
+
+    def action_change_evidence(self) -> None:
+        index = self._evidence_index()
+        if index is None or self.selected is None:
+            return
+        self.app.push_screen(EvidenceDialog(self.selected, index), lambda _: self.refresh_product(index))
+
+    @on(DataTable.RowSelected, "#evidence")
+    def _evidence_selected(self) -> None:
+        self.action_change_evidence()
+
+    def action_remove_evidence(self) -> None:
+        index = self._evidence_index()
+        product = self.selected
+        if index is None or product is None:
+            return
+        ref = self.bench.product(product).evidence[index]  # type: ignore[union-attr]
+        self.bench.remove_evidence(product, index)
+        self.refresh_product(evidence_row=index)
+        undo = self.buyer.keys_for("vendors.undo", "ctrl+z")
+        self.notify(printable(f"removed {ref.file} from {product} ({undo} brings it back)"), title="Vendors")
 
 
 def _row(p: RegistryProduct, now: datetime) -> tuple[str, ...]:
+    from buyer.report.inputs import describe_age
+
     claim = next((c for c in p.claims if c.standard == "OpenStack Powered"), p.claims[0] if p.claims else None)
     if claim is None:
         return (p.name, p.vendor, p.category, "-", "-", "-", "local", "-")

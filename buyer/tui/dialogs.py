@@ -1,0 +1,235 @@
+"""Dialogs: unsaved changes (save, discard, cancel), a product listed nowhere, a piece of
+evidence (add one, or change the kind and date of one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from buyer._text import printable
+from buyer.errors import BuyerError
+from buyer.model.evidence import EvidenceKind
+from buyer.model.profile import EvidenceRef
+from buyer.tui.screens.base import BuyerModal, Done, attempt, refused
+
+
+@dataclass(frozen=True)
+class Choice:
+    action: Literal["save", "discard", "cancel"]
+    path: Path | None = None  # where to save, when the profile had no file yet
+
+
+class UnsavedChanges(BuyerModal[Choice]):
+    """Asked before work would be lost (quit, load another profile) or a report would name a
+    profile that is not on disk (export)."""
+
+    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel")]
+
+    def __init__(self, purpose: str, detail: str = "") -> None:
+        super().__init__()
+        self.purpose, self.detail = purpose, detail
+
+    def compose(self) -> ComposeResult:
+        bench = self.bench
+        where = printable(str(bench.path)) if bench.path else "no file yet"
+        with VerticalScroll(classes="dialog"):
+            yield Static("Unsaved changes", classes="dialog-title")
+            yield Static(
+                f"The profile '{printable(bench.profile.name)}' ({where}) has changes that are not saved. "
+                f"Save them before you {self.purpose}?" + (f"\n{self.detail}" if self.detail else ""),
+                classes="dialog-text",
+            )
+            if bench.path is None:
+                yield Label("Save as")
+                yield Input(compact=True, placeholder="requirements_profiles/my-rfp.toml", id="save-path")
+            yield Static(id="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Discard", id="discard", variant="error")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        target = "#save-path" if self.bench.path is None else "#save"
+        self.query_one(target).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(str(event.button.id))
+
+    @on(Input.Submitted, "#save-path")
+    def _submitted(self) -> None:
+        self.action_choose("save")
+
+    def action_choose(self, action: str) -> None:
+        if action == "save" and self.bench.path is None:
+            text = self.query_one("#save-path", Input).value.strip()
+            if not text:
+                self.query_one("#dialog-message", Static).update("give the file's path to save to")
+                return
+            self.dismiss(Choice("save", Path(text).expanduser()))
+            return
+        self.dismiss(Choice(action))  # type: ignore[arg-type]
+
+
+class NewProduct(BuyerModal[str | None]):
+    """A product listed nowhere: its name and vendor company. The workbench adds it, so a name
+    the model refuses (a doubled one) is told here at once, in the loader's words."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("A product listed nowhere", classes="dialog-title")
+            yield Label("Product name")
+            yield Input(compact=True, id="new-name")
+            yield Label("Vendor company")
+            yield Input(compact=True, id="new-vendor")
+            yield Static(id="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add", id="add", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-name").focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        name = self.query_one("#new-name", Input).value.strip()
+        vendor = self.query_one("#new-vendor", Input).value.strip()
+        try:
+            self.bench.add_product(name, vendor)
+        except BuyerError as exc:
+            message = self.query_one("#dialog-message", Static)
+            message.update(refused(exc))
+            message.add_class("error")
+            return
+        self.dismiss(name)
+
+    @on(Button.Pressed, "#cancel")
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class EvidenceDialog(BuyerModal[bool]):
+    """Add a piece of evidence to a product (the file is read first, in a worker: a RefStack
+    result is fetched, and a file that is not evidence is told here), or change the kind and date
+    of one the product has (``index``)."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel")]
+    reading: reactive[bool] = reactive(False)
+
+    def __init__(self, product: str, index: int | None = None) -> None:
+        super().__init__()
+        self.product, self.index = product, index
+
+    @property
+    def ref(self) -> EvidenceRef | None:
+        found = self.bench.product(self.product)
+        return found.evidence[self.index] if found and self.index is not None else None
+
+    def compose(self) -> ComposeResult:
+        ref = self.ref
+        title = f"Evidence for {self.product}" if ref is None else f"Evidence {ref.file} of {self.product}"
+        with VerticalScroll(classes="dialog"):
+            yield Static(printable(title), classes="dialog-title")
+            yield Label("File (a result file, or refstack:<result id>)")
+            yield Input(compact=True, value=ref.file if ref else "", id="evidence-file", disabled=ref is not None)
+            yield Label("Kind")
+            yield Select[str](
+                [(k.value, k.value) for k in EvidenceKind],
+                compact=True,
+                value=str(ref.kind) if ref else EvidenceKind.SELF_REPORTED.value,
+                allow_blank=False,
+                id="evidence-kind",
+            )
+            yield Label("Date the tests ran (YYYY-MM-DD; empty: the file's own date)")
+            yield Input(compact=True, value=ref.date.isoformat() if ref and ref.date else "", id="evidence-date")
+            yield Static(id="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add" if ref is None else "Change", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#evidence-file" if self.index is None else "#evidence-kind").focus()
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#dialog-message", Static)
+        message.update(text)
+        message.set_class(error, "error")
+
+    def watch_reading(self, reading: bool) -> None:
+        self.query_one("#ok", Button).disabled = reading
+        for field in ("#evidence-file", "#evidence-kind", "#evidence-date"):
+            self.query_one(field).disabled = reading or (field == "#evidence-file" and self.index is not None)
+        if reading:
+            self.say("reading the evidence… (escape cancels)")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        if self.reading:
+            return
+        kind = str(self.query_one("#evidence-kind", Select).value)
+        date = self.query_one("#evidence-date", Input).value
+        try:
+            if self.index is not None:
+                self.bench.change_evidence(self.product, self.index, kind, date)
+                self.dismiss(True)
+                return
+            ref = self.bench.evidence_ref(self.query_one("#evidence-file", Input).value, kind, date)
+        except BuyerError as exc:
+            self.say(refused(exc), error=True)
+            return
+        self.read(ref)
+
+    def read(self, ref: EvidenceRef) -> None:
+        from buyer.actions import load_evidence
+
+        source = self.bench.source_for(self.product, ref)
+        self.reading = True
+        self.run_worker(
+            partial(attempt, partial(_read, load_evidence, source, ref)), thread=True, group="read", exclusive=True
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "read":
+            return
+        if event.state is WorkerState.CANCELLED:
+            self.reading = False
+            self.say("cancelled: nothing was added")
+        elif event.state is WorkerState.SUCCESS:
+            self.reading = False
+            outcome = event.worker.result
+            if not isinstance(outcome, Done):
+                self.say(outcome.message, error=True)
+                return
+            try:
+                self.bench.attach_evidence(self.product, outcome.value)
+            except BuyerError as exc:
+                self.say(refused(exc), error=True)
+                return
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        if self.reading:
+            self.workers.cancel_group(self, "read")
+            return
+        self.dismiss(False)
+
+
+def _read(load: Callable[..., object], source: object, ref: EvidenceRef) -> EvidenceRef:
+    load(source)  # a file that is not evidence, or a result RefStack does not have, raises here
+    return ref

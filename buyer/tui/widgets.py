@@ -1,0 +1,88 @@
+"""Widgets of the workbench: a footer that fits the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+# After the screen's own keys (in the order the screen declares them), what stays longest.
+APP_RANK = ("quit", "go.requirements", "go.vendors", "go.scorecard", "go.live", "go.export", "help")
+
+
+class FittingFooter(Footer):
+    """Textual's footer, compact, that leaves out the keys that matter least when the terminal is
+    too narrow for all of them, instead of cutting one in half. The screen's own keys come
+    first, then quit and the screens (not the one shown), then help; every key stays in the
+    help panel (F1) and the palette (ctrl+p)."""
+
+    def __init__(self, *, own: Sequence[str] = (), here: str = "") -> None:
+        super().__init__(compact=True)
+        self.own = tuple(own)  # binding ids, most needed first (the app's keys may be among them)
+        self.here = here  # the binding that would switch to the shown screen
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        shown: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in shown and binding.id != self.here:
+                shown[binding.action] = (binding, enabled, tooltip)
+        palette = self._palette()
+        room = (self.size.width or self.app.size.width) - (self._width(palette[0]) + 2 if palette else 0)
+        keep = self._fit(list(shown.values()), room)
+        for binding, enabled, tooltip in shown.values():
+            if binding in keep:
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
+                ).data_bind(compact=Footer.compact)
+        if palette:
+            binding, enabled, tooltip = palette
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
+
+    def _palette(self) -> tuple[Binding, bool, str] | None:
+        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return None
+        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        return (found[1], found[2], found[3]) if found else None
+
+    def _width(self, binding: Binding) -> int:
+        """Cells a compact key takes: key, space, description, and the gap after it."""
+        return len(self.app.get_key_display(binding)) + 1 + len(binding.description) + 1
+
+    def _rank(self, binding: Binding) -> tuple[int, int]:
+        bid = binding.id or ""
+        order = [*self.own, *(b for b in APP_RANK if b not in self.own)]
+        return (0, order.index(bid)) if bid in order else (1, 0)
+
+    def _fit(self, items: list[tuple[Binding, bool, str]], room: int) -> set[Binding]:
+        ranked = sorted((b for b, _, _ in items), key=self._rank)
+        keep: set[Binding] = set()
+        used = 0
+        for binding in ranked:  # the first that does not fit ends the list: none below it shows
+            used += self._width(binding)
+            if used > room:
+                break
+            keep.add(binding)
+        return keep
+
+    def on_resize(self, _: events.Resize) -> None:
+        if self._bindings_ready:
+            self.call_after_refresh(self.recompose)
