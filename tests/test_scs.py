@@ -249,10 +249,10 @@ def test_profile_needs_some_standard(tmp_path, capsys):
     assert "name at least one standard" in capsys.readouterr().err
 
 
-def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
-    import asyncio
-
+async def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
     from textual.widgets import DataTable, Static
+
+    from tests.helpers.tui import until
 
     from buyer.tui.app import BuyerApp
     from buyer.tui.workbench import Workbench
@@ -267,24 +267,24 @@ def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
     )
     monkeypatch.setenv("BUYER_CONFIG_DIR", str(tmp_path / "config"))
 
-    async def run() -> None:
-        app = BuyerApp(Workbench(source=str(need_shared(SHARED_INTEROP)), as_of=dt.date(2026, 11, 22)), profile=profile)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.3)
-            assert "SCS: scs-compatible-iaas.yaml, version v5.1" in str(
-                app.screen.query_one("#summary", Static).render()
-            )
-            await pilot.press("f4")
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.screen.query("#matrix") and app.screen.query_one("#matrix", DataTable).row_count:
-                    break
-            matrix = app.screen.query_one("#matrix", DataTable)
-            headers = [str(c.label) for c in matrix.columns.values()]
-            assert headers == ["Product", "Compute\n2020.06", "SCS-compatible IaaS\nv5.1"]  # two lines: 80 columns
-            assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not verified", "✓ pass"]
+    app = BuyerApp(Workbench(source=str(need_shared(SHARED_INTEROP)), as_of=dt.date(2026, 11, 22)), profile=profile)
+    async with app.run_test(size=(120, 40)) as pilot:
 
-    asyncio.run(run())
+        def summary() -> str:
+            return str(app.screen.query_one("#summary", Static).render())
+
+        await until(pilot, lambda: "SCS:" in summary(), what="the summary, once the guidelines are loaded")
+        assert "SCS: scs-compatible-iaas.yaml, version v5.1" in summary()
+        await pilot.press("f4")
+        await until(
+            pilot,
+            lambda: app.screen.query("#matrix") and app.screen.query_one("#matrix", DataTable).row_count,
+            what="the scorecard's rows",
+        )
+        matrix = app.screen.query_one("#matrix", DataTable)
+        headers = [str(c.label) for c in matrix.columns.values()]
+        assert headers == ["Product", "Compute\n2020.06", "SCS-compatible IaaS\nv5.1"]  # two lines: 80 columns
+        assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not verified", "✓ pass"]
 
 
 def test_a_single_subject_report_counts_for_the_product_it_is_given_for(capsys):
