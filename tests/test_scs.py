@@ -252,10 +252,9 @@ def test_profile_needs_some_standard(tmp_path, capsys):
 async def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
     from textual.widgets import DataTable, Static
 
-    from tests.helpers.tui import until
-
     from buyer.tui.app import BuyerApp
     from buyer.tui.workbench import Workbench
+    from tests.helpers.tui import until
 
     base = scs()
     profile = tmp_path / "mixed.toml"
