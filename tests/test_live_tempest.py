@@ -211,3 +211,24 @@ def test_a_volume_service_under_any_catalog_name_tells_tempest_cinder_is_there(
     available = dict(parsed["service_available"])
     assert available["cinder"] == "true"
     assert available["nova"] == "false"  # nothing else has an endpoint in that region
+
+
+def test_twins_with_one_id_each_run_under_their_own_names():
+    """2020.06 lists ServersTestJSON and ServersTestManualDisk tests that share ids: each runs under
+    its own name (what RefStack scores), not both as the first test tempest lists with that id."""
+    uuid = "9a438d88-10c6-4bcd-8b5b-5b6e25e1346f"
+    base = "tempest.api.compute.servers.test_create_server."
+    listed = [
+        f"{base}ServersTestBootFromVolume.test_list_servers[id-{uuid}]",
+        f"{base}ServersTestJSON.test_list_servers[id-{uuid}]",
+        f"{base}ServersTestManualDisk.test_list_servers[id-{uuid}]",
+    ]
+    wanted = [
+        f"{base}ServersTestJSON.test_list_servers[id-{uuid}]",
+        f"{base}ServersTestManualDisk.test_list_servers[id-{uuid}]",
+    ]
+    resolved, unresolved = resolve_tests(wanted, listed)
+    assert resolved == listed[1:] and unresolved == []
+    # a name tempest no longer has runs every test that carries its id
+    renamed = [f"{base}OldPlace.test_list_servers[id-{uuid}]"]
+    assert resolve_tests(renamed, listed) == (listed, [])

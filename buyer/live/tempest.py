@@ -76,21 +76,26 @@ def find_tempest() -> str:
 
 
 def resolve_tests(guideline_lines: Iterable[str], listed: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Map guideline test names to tempest's full ids: by idempotent id, else by exact name."""
-    by_uuid: dict[str, str] = {}
+    """Map guideline test names to tempest's full ids.
+
+    A name tempest has is run under that name (what RefStack scores). A name it lacks is found by
+    idempotent id, and then every tempest test with that id runs: tempest gives some twins one id
+    (ServersTestJSON/ServersTestManualDisk), and a renamed test should run under its new name."""
+    by_uuid: dict[str, list[str]] = {}
     by_name: dict[str, str] = {}
     for full in listed:
         name, uuid = split_test_id(full)
         if uuid:
-            by_uuid.setdefault(uuid, full)
+            by_uuid.setdefault(uuid, []).append(full)
         by_name.setdefault(name, full)
     resolved: dict[str, None] = {}
     unresolved = []
     for line in guideline_lines:
         name, uuid = split_test_id(line)
-        full = by_uuid.get(uuid or "") or by_name.get(name)
-        if full:
-            resolved[full] = None
+        exact = by_name.get(name)
+        found = [exact] if exact else by_uuid.get(uuid or "", [])
+        if found:
+            resolved.update(dict.fromkeys(found))
         else:
             unresolved.append(line)
     return list(resolved), unresolved
