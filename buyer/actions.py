@@ -35,7 +35,7 @@ from buyer.model.scorecard import GuidelineUse, InputUse, ResponseUse, Scorecard
 from buyer.model.scoring import evaluate as score
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import Kind, load_evidence_file, read_file, read_input, shown
+from buyer.sources.files import Kind, load_evidence_file, read_file, read_input, shown, size_limit
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
 from buyer.sources.scs_scopes import LoadedScope, load_scope
@@ -223,13 +223,13 @@ def refstack_client(offline: bool = False, fetcher: Fetcher | None = None) -> Re
     return RefStackClient(settings().refstack_url, fetcher or make_fetcher(offline))
 
 
-def load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
+def load_evidence(source: EvidenceSource, offline: bool = False, limit: int | None = None) -> Evidence:
     """Read one piece of evidence, named in reports as it was given (never a folder of this machine).
     A problem with evidence a response form names is told at the form's line and column."""
     if source.origin is None:
-        return _load_evidence(source, offline)
+        return _load_evidence(source, offline, limit)
     try:
-        return _load_evidence(source, offline)
+        return _load_evidence(source, offline, limit)
     except InputError as exc:
         file, line, column = source.origin
         raise InputError(file, _evidence_problem(source.ref.file, exc), line=line, column=column) from None
@@ -240,7 +240,7 @@ def _evidence_problem(name: str, exc: InputError, what: str = "evidence file ") 
     return f"{what}{token(name)}: {exc.message}{where}"
 
 
-def _load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
+def _load_evidence(source: EvidenceSource, offline: bool = False, limit: int | None = None) -> Evidence:
     ref = source.ref
     if ref.file.startswith(REFSTACK_PREFIX):
         result_id = ref.file.removeprefix(REFSTACK_PREFIX).strip()
@@ -250,7 +250,7 @@ def _load_evidence(source: EvidenceSource, offline: bool = False) -> Evidence:
     file = Path(ref.file).expanduser()
     path = file if source.base is None or file.is_absolute() else source.base / file
     # Errors name the path read; the provenance names the file as the profile wrote it.
-    evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path))
+    evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path), limit=limit)
     return evidence.with_provenance(replace(evidence.provenance, source=shown(ref.file, source.base)))
 
 
@@ -270,11 +270,12 @@ class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):
         self._loaded = {k: list(v) for k, v in (loaded or {}).items()}
         self._offline = offline
         self._names = list(dict.fromkeys([*self._sources, *self._loaded]))
+        self._limit = size_limit(Kind.EVIDENCE)  # read once: hundreds of files are read with it
 
     def __getitem__(self, product: str) -> Sequence[Evidence]:
         if product not in self._sources and product not in self._loaded:
             raise KeyError(product)
-        read = [load_evidence(s, self._offline) for s in self._sources.get(product, ())]
+        read = [load_evidence(s, self._offline, self._limit) for s in self._sources.get(product, ())]
         return [*read, *self._loaded.get(product, ())]
 
     def __iter__(self) -> Iterator[str]:

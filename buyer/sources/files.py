@@ -33,10 +33,14 @@ class Read:
     modified: dt.datetime  # the file's modification time (UTC)
 
 
-def read_file(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: str | None = None) -> Read:
-    """The bytes of a regular file and its modification time, or an InputError that says why not."""
+def read_file(
+    path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: str | None = None, limit: int | None = None
+) -> Read:
+    """The bytes of a regular file and its modification time, or an InputError that says why not.
+    ``limit``: the size cap when the caller already knows it (reading many files)."""
     name = label or os.fspath(path)
-    limit = settings().max_evidence_bytes if kind is Kind.EVIDENCE else settings().max_document_bytes
+    if limit is None:
+        limit = size_limit(kind)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -68,6 +72,10 @@ def read_file(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: s
     finally:
         os.close(fd)
     return Read(b"".join(chunks), dt.datetime.fromtimestamp(info.st_mtime, tz=dt.UTC))
+
+
+def size_limit(kind: Kind) -> int:
+    return settings().max_evidence_bytes if kind is Kind.EVIDENCE else settings().max_document_bytes
 
 
 def read_input(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: str | None = None) -> bytes:
@@ -115,13 +123,14 @@ def load_evidence_file(
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED,
     declared_date: dt.date | None = None,
     label: str | None = None,
+    limit: int | None = None,
 ) -> Evidence:
     """Parse an evidence file. Its date comes from its content, else ``declared_date``,
     else the file's modification time (and the scorecard says which)."""
     from buyer.formats.evidence import parse_evidence  # on first use: reading a profile needs no parser
 
     name = label or str(path)
-    read = read_file(path, Kind.EVIDENCE, name)
+    read = read_file(path, Kind.EVIDENCE, name, limit)
     if declared_date is not None:
         when = dt.datetime.combine(declared_date, dt.time(), tzinfo=dt.UTC)
         return parse_evidence(read.data, name, kind, when, "declared in the profile")
