@@ -17,6 +17,8 @@ from functools import cached_property
 
 from buyer.model.scs import ScsResult
 
+MAX_AGE_DAYS = 36500  # the longest age limit a profile may set: a hundred years; beyond, a limit means nothing
+
 
 class EvidenceKind(StrEnum):
     SELF_REPORTED = "self-reported"  # a file the vendor sent (RFP answer)

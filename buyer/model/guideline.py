@@ -28,6 +28,7 @@ STATUS_RANK: dict[Status, int] = {
     Status.REMOVED: 4,
 }
 
+CORE_PROGRAM_KEYS = ("platform", "compute", "storage")
 CORE_PROGRAMS: dict[str, str] = {
     "platform": "OpenStack Powered Platform",
     "compute": "OpenStack Powered Compute",

@@ -8,11 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from buyer.model.evidence import EvidenceKind
-from buyer.model.guideline import program_key
-
-CORE_PROGRAM_KEYS = ("platform", "compute", "storage")
-MAX_AGE_DAYS = 36500  # a hundred years: beyond it a limit means nothing
+from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
+from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
 
 
 class _Strict(BaseModel):

@@ -11,13 +11,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from buyer.errors import CatalogueError, RequirementError
-from buyer.model.guideline import STATUS_RANK, Capability, Guideline, Status, Test, program_key
-from buyer.model.profile import CORE_PROGRAM_KEYS, InteropRequirement, Profile, ScsRequirement
+from buyer.model.guideline import CORE_PROGRAM_KEYS, STATUS_RANK, Capability, Guideline, Status, Test, program_key
 from buyer.model.scorecard import RequirementKind
 from buyer.model.scs import Scope
+
+if TYPE_CHECKING:  # annotations only: looking a guideline up needs no pydantic
+    from buyer.model.profile import InteropRequirement, Profile, ScsRequirement
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from buyer.config import BuyerSettings, settings
 from buyer.errors import BuyerError, InputError, NotCached, SourceError
 from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
-from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
+from buyer.model.local_registry import LocalRegistry
+from buyer.model.registry import Claim, RegistryProduct, merge_products, registry_key
 from buyer.model.scorecard import InputUse
 from buyer.sources.fetch import JSON_TYPES, Document, Fetcher
 from buyer.sources.files import read_input
