@@ -1,4 +1,7 @@
-"""buyer results list|show: published RefStack results; buyer sync: refresh the cache."""
+"""buyer results list|show: published RefStack results; buyer sync: refresh the cache.
+
+Result ids, product names and reasons come from servers: lines for a person go through ``say``,
+progress through ``Progress`` (both sanitise); JSON keeps its own escaping."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import sys
 from typing import Any
 
 from buyer import actions
+from buyer._text import printable
 from buyer.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -19,12 +23,13 @@ from buyer.cli._common import (
     parse_date,
     print_json,
     profile_from_options,
+    say,
     whole_number,
     write_text,
 )
 from buyer.cli._progress import Progress
 from buyer.config import settings
-from buyer.errors import BuyerError
+from buyer.errors import BuyerError, UsageError
 from buyer.report.table import scorecard_table
 
 STAGES = ("guidelines", "results", "registry")
@@ -86,20 +91,33 @@ def _filter_values(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _page_cap(args: argparse.Namespace) -> None:
+    cap = settings().max_pages
+    if args.max_pages > cap:
+        raise UsageError(
+            f"--max-pages {args.max_pages} is over BUYER_MAX_PAGES ({cap}); raise the setting to read more"
+        )
+
+
 def cmd_list(args: argparse.Namespace) -> int:
+    _page_cap(args)
     client = actions.refstack_client(args.offline)
     results = client.list_results(max_pages=args.max_pages, refresh=not args.offline, **_filter_values(args))
     if args.format == "json":
         print_json({"source": client.base, "results": [dataclasses.asdict(r) for r in results]})
         return EXIT_OK
-    print(f"{'RESULT ID':<36}  {'CREATED (UTC)':<19}  {'VERIFIED':<8}  {'GUIDELINE':<12}  {'TARGET':<13}  PRODUCT")
+    say(f"{'RESULT ID':<36}  {'CREATED (UTC)':<19}  {'VERIFIED':<8}  {'GUIDELINE':<12}  {'TARGET':<13}  PRODUCT")
     for r in results:
-        product = f"{r.product} {r.product_version}".strip() or "-"
+        product = printable(f"{r.product} {r.product_version}".strip()) or "-"
         verified = "yes" if r.verification_status else "no"
-        guideline = r.guideline.removesuffix(".json") or "-"
-        print(f"{r.id:<36}  {r.created_at:<19}  {verified:<8}  {guideline:<12}  {r.target or '-':<13}  {product}")
+        guideline = printable(r.guideline.removesuffix(".json")) or "-"
+        cells = (printable(r.id), printable(r.created_at), verified, guideline, printable(r.target) or "-")
+        say(
+            "  ".join(f"{cell:<{width}}" for cell, width in zip(cells, (36, 19, 8, 12, 13), strict=True))
+            + f"  {product}"
+        )
     if not results:
-        print("no results")
+        say("no results")
     return EXIT_OK
 
 
@@ -110,8 +128,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     guideline = args.guideline or meta.get("guideline", "").removesuffix(".json")
     program = args.program or meta.get("target", "") or "platform"
     if not guideline:
-        print(
-            f"result {args.result_id}: {evidence.passed_count} passed tests; its owner set no guideline, "
+        say(
+            f"result {printable(args.result_id)}: {evidence.passed_count} passed tests; its owner set no guideline, "
             "so give --guideline V (and --program) to score it"
         )
         return EXIT_OK
@@ -137,14 +155,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _meta(url: str, client: Any) -> dict[str, str]:
-    import json
+    """The result's own guideline and target (``meta``), where its owner set them."""
+    from buyer.formats._json import load_json
 
     doc = client.fetcher.get(url, client.SOURCE, refresh=False)
-    meta = json.loads(doc.body).get("meta") or {}
-    return {k: str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+    body = load_json(doc.body, url)
+    meta = body.get("meta") if isinstance(body, dict) else None
+    return {k: v for k, v in meta.items() if isinstance(v, str)} if isinstance(meta, dict) else {}
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    _page_cap(args)
     stages = args.only or list(STAGES)
     progress = Progress()
     fetcher = actions.make_fetcher()
@@ -172,11 +193,19 @@ def _sync_guidelines(args: argparse.Namespace, fetcher: Any, progress: Progress)
     from buyer.sources.catalogue import open_catalogue
 
     cat = open_catalogue(source, fetcher, refresh=True)
+    broken = cat.survey(lambda d, t: progress.update("guidelines", d, t))
+    problems = [*cat.notes, *(str(exc) for exc in broken)]
     unchanged = 0
-    for n, gid in enumerate(cat, start=1):
-        unchanged += cat.loaded(gid).from_cache
-        progress.update("guidelines", n, len(cat))
-    return f"{len(cat)} files from {cat.label} ({unchanged} unchanged)"
+    for gid in cat:
+        loaded = cat.loaded(gid)
+        if loaded.stale_reason:
+            problems.append(f"{gid}: {loaded.stale_reason}; the cached copy is kept")
+        else:
+            unchanged += loaded.from_cache
+    summary = f"{len(cat)} files from {cat.label} ({unchanged} unchanged)"
+    if problems:
+        raise PartlyFailed(f"{summary}; failed: {'; '.join(problems)}")
+    return summary
 
 
 def _sync_results(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
@@ -190,7 +219,13 @@ def _sync_results(args: argparse.Namespace, fetcher: Any, progress: Progress) ->
         progress=lambda d, t: progress.update("results: pages", d, t),
     )
     client.results_with_details(summaries, progress=lambda d, t: progress.update("results: details", d, t))
-    return f"{len(summaries)} results with details from {client.base} ({fetcher.http.requests - before} requests)"
+    pages = (
+        f"; the listing has {client.claimed_pages} pages, the newest {args.max_pages} were read"
+        if (client.claimed_pages > args.max_pages)
+        else ""
+    )
+    requests = fetcher.http.requests - before
+    return f"{len(summaries)} results with details from {client.base} ({requests} requests){pages}"
 
 
 class PartlyFailed(BuyerError):

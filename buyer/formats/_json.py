@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from buyer._text import printable
 from buyer.errors import InputError
 
 T = TypeVar("T")
@@ -101,7 +102,10 @@ def to_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return dt.datetime.fromtimestamp(value, dt.UTC).date()  # summit-api sends epoch seconds
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC).date()  # summit-api sends epoch seconds
+        except (OverflowError, OSError, ValueError):
+            return None
     if isinstance(value, str) and value:
         try:
             return dt.date.fromisoformat(value[:10])
@@ -112,3 +116,9 @@ def to_date(value: object) -> dt.date | None:
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def key_text(key: object, limit: int = 40) -> str:
+    """An outside key as part of a field path in a message: escaped and short."""
+    text = printable(str(key))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
