@@ -70,7 +70,8 @@ class Reader:
         self.source = source
 
     def fail(self, path: str, message: str) -> InputError:
-        return InputError(self.source, message, field=path or "(top level)")
+        # Paths hold keys from the document itself: kept short, never a whole value.
+        return InputError(self.source, message, field=key_text(path, 120) if path else "(top level)")
 
     def expect(self, value: object, typ: type[T], path: str) -> T:
         # bool is an int subclass; a flag is never a number.
