@@ -196,7 +196,7 @@ class GiteaInterop:
             url = self.listing_url(folder)
             doc, listing = self.fetcher.read(url, self.SOURCE, partial(_listing, url=url), refresh=refresh)
             if doc.stale_reason:
-                self.stale.append(f"{folder}/: {doc.stale_reason}; the cached listing is used")
+                self.stale.append(f"{folder}/: {doc.stale_reason}; the cached listing is kept")
             for name, path, kind in listing:
                 if kind == "file" and pattern.match(name):
                     gid = name.removesuffix(".json")

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from buyer._hashing import sha256_hex
 from buyer.config import BuyerSettings, settings
-from buyer.errors import BuyerError, InputError
+from buyer.errors import BuyerError, ConfigError, InputError
 from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
 from buyer.model.registry import Claim, LocalRegistry, RegistryProduct, merge_products, registry_key
@@ -110,6 +110,8 @@ def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = F
     sources = _remote(fetcher, settings())
     # Side by side: sources that do not answer cost one deadline in all, not one each.
     for source, outcome in zip(sources, _each(sources, refresh), strict=True):
+        if isinstance(outcome, ConfigError):
+            raise outcome  # the cache or a setting: one line, not one per source
         if isinstance(outcome, NotCached):
             unsynced.append(source.name)
         elif isinstance(outcome, BuyerError):
