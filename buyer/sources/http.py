@@ -4,10 +4,10 @@ and errors that say in one line which source failed and why.
 
 Time is bounded twice. Every socket operation has its connect/read timeout, and every source has
 a deadline (``BUYER_SOURCE_DEADLINE``) for all it does: retries, redirects and a body that drips
-in one byte at a time all end there. Inside ``command()`` (one CLI command) the deadline runs
-from the source's first request, and a source that failed (timed out, refused, 5xx) is not asked
-again: its callers get the same reason at once, or the cache. Outside a command, each request
-has a deadline of its own and nothing is remembered.
+in one byte at a time all end there. Inside ``command()`` (one CLI command) the deadline covers
+all the time the source is at work in the command, and a source that failed (timed out, refused,
+5xx) is not asked again: its callers get the same reason at once, or the cache. Outside a
+command (the UI, a library user), each request has a deadline of its own and nothing is remembered.
 """
 
 from __future__ import annotations
@@ -62,17 +62,30 @@ class RetryPolicy:
 
 
 class SourceLedger:
-    """What one command knows about each source (a name and a host): when it was first asked,
-    which starts its deadline, and why it failed, if it did."""
+    """What one command knows about each source (a name and a host): how long it has been at work
+    (time with a request of its own in flight, so a source waited on by four threads at once uses
+    its deadline once), and why it failed, if it did."""
 
     def __init__(self) -> None:
-        self._started: dict[tuple[str, str], float] = {}
+        self._used: dict[tuple[str, str], float] = {}
+        self._active: dict[tuple[str, str], int] = {}
+        self._since: dict[tuple[str, str], float] = {}
         self._failed: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
-    def start(self, key: tuple[str, str]) -> float:
+    def begin(self, key: tuple[str, str], budget: float) -> float:
+        """A request starts; returns the moment the source's time runs out."""
         with self._lock:
-            return self._started.setdefault(key, time.monotonic())
+            if not self._active.get(key):
+                self._since[key] = time.monotonic()
+            self._active[key] = self._active.get(key, 0) + 1
+            return self._since[key] + budget - self._used.get(key, 0.0)
+
+    def end(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._active[key] -= 1
+            if not self._active[key]:
+                self._used[key] = self._used.get(key, 0.0) + time.monotonic() - self._since[key]
 
     def failure(self, key: tuple[str, str]) -> str | None:
         with self._lock:
@@ -236,8 +249,7 @@ class HttpClient:
             earlier = ledger.failure(key)
             if earlier is not None:
                 raise SourceError(source, url, f"{earlier} (earlier in this command; not asked again)")
-        started = ledger.start(key) if ledger is not None else time.monotonic()
-        deadline = started + self.deadline
+        deadline = ledger.begin(key, self.deadline) if ledger is not None else time.monotonic() + self.deadline
         reset = _deadline.set(deadline)
         try:
             return self._attempts(url, source, headers or {}, deadline)
@@ -247,6 +259,8 @@ class HttpClient:
             raise SourceError(source, url, exc.reason) from None
         finally:
             _deadline.reset(reset)
+            if ledger is not None:
+                ledger.end(key)
 
     def _attempts(self, url: str, source: str, headers: Mapping[str, str], deadline: float) -> Response:
         delay = self.retry.backoff

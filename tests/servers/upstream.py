@@ -422,10 +422,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 @functools.cache
 def gzip_bomb() -> bytes:
-    """256 MiB of spaces, gzipped to about 250 KB (made once)."""
+    """64 MiB of spaces, gzipped to about 64 KB (made once)."""
     import gzip
 
-    return gzip.compress(b" " * (256 * 1024 * 1024), compresslevel=9)
+    return gzip.compress(b" " * (64 * 1024 * 1024), compresslevel=9)
 
 
 class UpstreamServer:
