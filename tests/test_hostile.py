@@ -153,7 +153,8 @@ def _profile(w: Path, body: str, name: str = "p.toml") -> Path:
 
 DEEP_TOML = 'name = "P"\nx = ' + "[" * 3000 + "]" * 3000 + "\n"
 BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-    f"{this}: &{this} [" + ", ".join([f"*{prev}"] * 9) + "]\n" for prev, this in zip("abcdefgh", "bcdefghi", strict=True)
+    f"{this}: &{this} [" + ", ".join([f"*{prev}"] * 9) + "]\n"
+    for prev, this in zip("abcdefgh", "bcdefghi", strict=True)
 )
 BIG_NUMBER = "9" * 5000
 
@@ -173,8 +174,10 @@ LOCAL = [
           env=(("BUYER_REFSTACK_URL", "http://[::1"),)),
     Local("Marketplace URL malformed", lambda w: ("registry", "list"), "BUYER_MARKETPLACE_URL",
           env=(("BUYER_MARKETPLACE_URL", "http://[::1"),)),
-    Local("cache folder is a file", lambda w: ("registry", "list", "--offline"), "BUYER_CACHE_DIR",
-          env=(("BUYER_CACHE_DIR", str(ROOT / "README.md")),)),
+    *(Local(f"cache folder is a file: {' '.join(args)}", lambda w, args=args: args, "BUYER_CACHE_DIR",
+            env=(("BUYER_CACHE_DIR", str(ROOT / "README.md")),))
+      for args in (("registry", "list", "--offline"), ("guidelines", "list"), ("sync",), ("results", "list"),
+                   (*EVALUATE, "--evidence", "pass.txt"))),
     # evidence
     Local("JSON number of 5,000 digits", lambda w: (*EVALUATE, "--evidence", write(
         w / "big.json", f'{{"cpid": "{CANARY}", "duration_seconds": {BIG_NUMBER}, "results": [{{"name": "a.b.c"}}]}}')),
@@ -211,6 +214,11 @@ LOCAL = [
     Local("sparse 1 TiB profile", lambda w: ("evaluate", "--profile", sparse(w / "p.toml")), "MiB are refused"),
     Local("FIFO with no writer as profile", lambda w: ("evaluate", "--profile", fifo(w / "p.toml")),
           "not a regular file"),
+    Local("profile naming a capability with escapes", lambda w: ("evaluate", "--profile", _profile(
+        w, f'name = "P"\n[interop]\nguideline = "2030.01"\nextra_capabilities = ["cap{TOML_ESCAPES}"]\n')),
+          f"cap{SHOWN}"),
+    Local("a capability option with escapes", lambda w: (*EVALUATE, "--capability", f"cap{ESCAPES}", "--evidence",
+          "pass.txt"), f"cap{SHOWN}"),
     Local("profile with an unknown key", lambda w: ("evaluate", "--profile", _profile(
         w, f'name = "P"\n"{TOML_ESCAPES}{"k" * 40}{CANARY}" = 1\n')), f"unknown key '{SHOWN}k"),
     # scopes (YAML)
@@ -295,7 +303,23 @@ def test_csv_cells_that_look_like_formulas_stay_data(w):
     ran = buyer("report", "--profile", profile, "-o", "out.csv", cwd=w)
     clean(ran, 0, says=("wrote out.csv",))
     rows = list(csv.reader((w / "out.csv").open()))
-    assert rows[1][0] == "'=HYPERLINK(\"http://example.invalid\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://example.invalid")'
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="buyer/report/pdf.py: a product name of 5,000 characters makes a table row taller than a page "
+    "(reportlab LayoutError, a traceback); report/** belongs to another change, reported there",
+)
+def test_a_product_name_of_5000_characters_still_gives_a_report(w):
+    profile = _profile(
+        w,
+        'name = "P"\n[interop]\nguideline = "2030.01"\n'
+        f'[[shortlist]]\nname = "{"N" * 5000}"\nevidence = [{{ file = "pass.txt" }}]\n',
+    )
+    ran = buyer("report", "--profile", profile, "-o", "long.pdf", cwd=w)
+    clean(ran, 0, says=("wrote long.pdf",))
+    assert (w / "long.pdf").read_bytes().startswith(b"%PDF")
 
 
 # -- -o: the target survives ---------------------------------------------------------------------------
@@ -392,6 +416,7 @@ TARGETS = [
     Target("a FIFO nobody reads", lambda w: str(fifo(w / "pipe")), 2, "a FIFO that nobody reads",
            lambda w, ran: stat.S_ISFIFO((w / "pipe").lstat().st_mode) or pytest.fail("FIFO replaced")),
     Target("a character device", lambda w: "/dev/null", 0, "wrote /dev/null", _still("/dev/null", stat.S_ISCHR)),
+    Target("/dev/stdout (a pipe here)", lambda w: "/dev/stdout", 0, "wrote /dev/stdout", _stdout),
     Target("a symlink", _link, 0, "wrote link.json", _link_kept),
     Target("standard output", lambda w: "-", 0, "", _stdout),
 ]  # fmt: skip
@@ -499,6 +524,11 @@ def test_names_from_every_server_are_shown_escaped(up, w):
     up.upstream.marketplace["public-clouds"][0]["name"] = f"Evil{ESCAPES}Cloud"
     up.upstream.refstack_products = [{"id": "p1", "name": f"Ref{ESCAPES}", "organization_id": "v1", "product_type": 1}]
     up.upstream.refstack_vendors = [{"id": "v1", "name": f"Vendor{ESCAPES}"}]
+    up.upstream.refstack_results = [
+        {"id": f"r1{ESCAPES}", "created_at": "2026-01-01 00:00:00", "duration_seconds": 1, "verification_status": 0,
+         "meta": {"guideline": f"2020.06{ESCAPES}", "target": "platform"},
+         "product_version": {"version": "1", "product_info": {"name": f"Product{ESCAPES}"}}},
+    ]  # fmt: skip
     status = json.loads((SHARED / "scs/generated/monitor-views/status.json").read_text())
     status[f"subject{ESCAPES}"] = status.pop("example-cloud-a")
     up.upstream.scs_status = status
@@ -506,6 +536,9 @@ def test_names_from_every_server_are_shown_escaped(up, w):
     clean(ran, 0, lines=0)
     for name in (f"Evil{SHOWN}Cloud", f"Ref{SHOWN}", "Vendor\\x1b]0;pwned", f"subject{SHOWN}"):
         assert name in ran.out, name
+    results = buyer("results", "list", cwd=w, env=env_of(*SOURCES_ENV))
+    clean(results, 0, lines=0)
+    assert f"r1{SHOWN}" in results.out and f"Product{SHOWN} 1" in results.out
     shown = buyer("registry", "show", f"Evil{ESCAPES}Cloud", cwd=w, env=env_of(*SOURCES_ENV))
     clean(shown, 0, lines=0)
     assert shown.out.startswith(f"Evil{SHOWN}Cloud\n")
