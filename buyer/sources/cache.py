@@ -12,16 +12,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 
 from buyer._atomic import atomic_write
 from buyer.config import settings
-from buyer.errors import ConfigError, InputError
+from buyer.errors import ConfigError
 from buyer.locations import cache_dir
-from buyer.sources.files import Kind, read_input
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _HEADER_VALUE = re.compile(r"[\x20-\x7e]*")  # what may go back to a server as If-None-Match / If-Modified-Since
@@ -78,6 +79,7 @@ class CacheEntry:
 class Cache:
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or cache_dir()) / "documents"
+        self.max_bytes = settings().max_response_bytes  # no body kept is larger than an answer may be
         self.dropped: list[str] = []  # URLs of corrupt entries found (and removed)
 
     def _paths(self, url: str) -> tuple[Path, Path]:
@@ -88,18 +90,18 @@ class Cache:
     def load(self, url: str) -> tuple[CacheEntry, bytes] | None:
         body_path, meta_path = self._paths(url)
         try:
-            if not meta_path.exists():
-                return None
-            if meta_path.stat().st_size > _RECORD_BYTES:
-                raise ValueError("not a record buyer writes")
-            entry = CacheEntry.from_record(json.loads(read_input(meta_path)))
+            record = _read(meta_path, _RECORD_BYTES)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):  # a folder, a FIFO, a file in the way: a miss (the write will say)
+            self.drop(url)
+            return None
+        try:
+            entry = CacheEntry.from_record(json.loads(record))
             if entry is None or entry.url != url:
                 raise ValueError("not a record buyer writes")
-            # The size is checked before the body is read: a sparse or swapped file is not loaded.
-            if entry.size > settings().max_response_bytes or body_path.stat().st_size != entry.size:
-                raise ValueError("not the body recorded")
-            body = read_input(body_path, Kind.EVIDENCE)
-        except (OSError, ValueError, InputError, RecursionError):
+            body = _read(body_path, min(entry.size, self.max_bytes), exact=True)
+        except (OSError, ValueError, RecursionError):
             self.drop(url)
             return None
         if hashlib.sha256(body).hexdigest() != entry.sha256:
@@ -137,3 +139,27 @@ class Cache:
             raise ConfigError(
                 f"the cache {self.root.parent} cannot be written ({why}); BUYER_CACHE_DIR names another folder"
             ) from None
+
+
+def _read(path: Path, limit: int, exact: bool = False) -> bytes:
+    """A cache file, read only if it is a regular file of at most ``limit`` bytes (exactly ``limit``
+    when ``exact``): a FIFO, a folder, a sparse or swapped file put in its place is never read.
+    Buyer's own files, so not ``files.read_file``: this runs for every cached document."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or (exact and info.st_size != limit):
+            raise ValueError("not a file buyer wrote")
+        chunks, size = [], 0
+        while size <= limit:  # a large body may come in more than one read
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit or (exact and len(data) != limit):
+        raise ValueError("not a file buyer wrote")
+    return data
