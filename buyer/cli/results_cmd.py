@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from buyer import actions
@@ -31,6 +32,7 @@ from buyer.cli._progress import Progress
 from buyer.config import settings
 from buyer.errors import BuyerError
 from buyer.report.table import scorecard_table
+from buyer.sources.http import in_context
 
 STAGES = ("guidelines", "results", "registry")
 
@@ -164,24 +166,32 @@ def _meta(url: str, client: Any) -> dict[str, str]:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    stages = args.only or list(STAGES)
+    stages = [stage for stage in STAGES if stage in (args.only or STAGES)]
     progress = Progress()
     fetcher = actions.make_fetcher()
-    failed = 0
-    for stage in STAGES:
-        if stage not in stages:
-            continue
-        try:
-            summary = SYNCS[stage](args, fetcher, progress)
-        except PartlyFailed as exc:
-            failed += 1
-            progress.finish(stage, str(exc))  # says itself which parts failed
-        except BuyerError as exc:
-            failed += 1
-            progress.finish(stage, f"failed: {exc}")
-        else:
+    # The stages read different sources, so they run side by side: sources that do not answer cost
+    # one deadline in all, not one per stage. Each stage is told in order, as soon as it is done.
+    pool = ThreadPoolExecutor(len(stages))
+    try:
+        futures = [pool.submit(in_context(_stage), stage, args, fetcher, progress) for stage in stages]
+        outcomes = []
+        for stage, future in zip(stages, futures, strict=True):
+            ok, summary = future.result()
             progress.finish(stage, summary)
-    return EXIT_USAGE if failed else EXIT_OK
+            outcomes.append(ok)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not start what was not started
+    return EXIT_OK if all(outcomes) else EXIT_USAGE
+
+
+def _stage(stage: str, args: argparse.Namespace, fetcher: Any, progress: Progress) -> tuple[bool, str]:
+    """(succeeded, what to say) for one stage of a sync."""
+    try:
+        return True, SYNCS[stage](args, fetcher, progress)
+    except PartlyFailed as exc:
+        return False, str(exc)  # says itself which parts failed
+    except BuyerError as exc:
+        return False, f"failed: {exc}"
 
 
 def _sync_guidelines(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:

@@ -61,39 +61,63 @@ class RetryPolicy:
 # -- one command's memory of its sources ------------------------------------------------------
 
 
+@dataclass
+class _Source:
+    used: float = 0.0  # seconds at work, with no request in flight now
+    active: int = 0  # requests in flight
+    since: float = 0.0  # when the requests in flight began to be
+    answered: bool = False  # the server has answered (anything) in this command
+    first: threading.Event | None = None  # set when the first request, still in flight, ends
+    failed: str = ""
+
+
 class SourceLedger:
     """What one command knows about each source (a name and a host): how long it has been at work
-    (time with a request of its own in flight, so a source waited on by four threads at once uses
-    its deadline once), and why it failed, if it did."""
+    (time with a request of its own in flight, so four threads waiting at once use its deadline
+    once), whether it has answered, and why it failed. Until a source has answered, one request
+    goes first and the others wait for it: a source that does not answer is asked once."""
 
     def __init__(self) -> None:
-        self._used: dict[tuple[str, str], float] = {}
-        self._active: dict[tuple[str, str], int] = {}
-        self._since: dict[tuple[str, str], float] = {}
-        self._failed: dict[tuple[str, str], str] = {}
+        self._sources: dict[tuple[str, str], _Source] = {}
         self._lock = threading.Lock()
 
-    def begin(self, key: tuple[str, str], budget: float) -> float:
-        """A request starts; returns the moment the source's time runs out."""
-        with self._lock:
-            if not self._active.get(key):
-                self._since[key] = time.monotonic()
-            self._active[key] = self._active.get(key, 0) + 1
-            return self._since[key] + budget - self._used.get(key, 0.0)
+    def begin(self, key: tuple[str, str], budget: float) -> tuple[float, threading.Event | None]:
+        """A request may start: the moment the source's time runs out, and the event to set when it
+        ends if it goes first. Raises _Failed for a source that failed earlier in the command."""
+        while True:
+            with self._lock:
+                state = self._sources.setdefault(key, _Source())
+                if state.failed:
+                    raise _Failed(state.failed)
+                if state.answered or state.first is None:
+                    first = None
+                    if not state.answered:
+                        first = state.first = threading.Event()
+                    if not state.active:
+                        state.since = time.monotonic()
+                    state.active += 1
+                    return state.since + budget - state.used, first
+                waiting = state.first
+            waiting.wait()  # the first request ends by its deadline
 
-    def end(self, key: tuple[str, str]) -> None:
+    def end(self, key: tuple[str, str], first: threading.Event | None, failure: str = "") -> None:
         with self._lock:
-            self._active[key] -= 1
-            if not self._active[key]:
-                self._used[key] = self._used.get(key, 0.0) + time.monotonic() - self._since[key]
+            state = self._sources[key]
+            state.active -= 1
+            if not state.active:
+                state.used += time.monotonic() - state.since
+            if failure:
+                state.failed = state.failed or failure
+            else:
+                state.answered = True
+            if first is not None:
+                state.first = None
+                first.set()
 
-    def failure(self, key: tuple[str, str]) -> str | None:
-        with self._lock:
-            return self._failed.get(key)
 
-    def fail(self, key: tuple[str, str], reason: str) -> None:
-        with self._lock:
-            self._failed.setdefault(key, reason)
+class _Failed(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
 
 _ledger: contextvars.ContextVar[SourceLedger | None] = contextvars.ContextVar("buyer_source_ledger", default=None)
@@ -245,22 +269,30 @@ class HttpClient:
         SourceError for the rest."""
         key = (source, urlsplit(url).netloc)
         ledger = _ledger.get()
-        if ledger is not None:
-            earlier = ledger.failure(key)
-            if earlier is not None:
-                raise SourceError(source, url, f"{earlier} (earlier in this command; not asked again)")
-        deadline = ledger.begin(key, self.deadline) if ledger is not None else time.monotonic() + self.deadline
+        first = None
+        if ledger is None:
+            deadline = time.monotonic() + self.deadline
+        else:
+            try:
+                deadline, first = ledger.begin(key, self.deadline)
+            except _Failed as exc:
+                raise SourceError(source, url, f"{exc.reason} (earlier in this command; not asked again)") from None
         reset = _deadline.set(deadline)
+        failure = "did not finish"  # unless it returns or fails as a source (a bug, Ctrl-C)
         try:
-            return self._attempts(url, source, headers or {}, deadline)
+            response = self._attempts(url, source, headers or {}, deadline)
+            failure = ""
+            return response
         except _Unreachable as exc:
-            if ledger is not None:
-                ledger.fail(key, exc.reason)
+            failure = exc.reason
             raise SourceError(source, url, exc.reason) from None
+        except SourceError:
+            failure = ""  # the server answered (a 4xx, a redirect away, too large): it is there
+            raise
         finally:
             _deadline.reset(reset)
             if ledger is not None:
-                ledger.end(key)
+                ledger.end(key, first, failure)
 
     def _attempts(self, url: str, source: str, headers: Mapping[str, str], deadline: float) -> Response:
         delay = self.retry.backoff
