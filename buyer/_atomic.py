@@ -68,7 +68,8 @@ def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parent
         return STDOUT
     target = Path(os.path.realpath(label))  # a symlink stays a link: its target is what changes
     try:
-        info = os.stat(target)
+        # Through the name as given: /dev/stdout leads to a pipe that realpath cannot name.
+        info = os.stat(label)
     except FileNotFoundError:
         info = None
     except OSError as exc:
@@ -77,7 +78,7 @@ def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parent
         if stat.S_ISDIR(info.st_mode):
             raise OutputError(label, "is a folder; name a file")
         if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
-            _through(label, target, payload)
+            _through(label, Path(label), payload)
             return label
         raise OutputError(label, "is not a regular file, a FIFO or a device; name a file")
     parent = target.parent

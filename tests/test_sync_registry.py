@@ -220,7 +220,7 @@ def test_a_sync_the_cache_answered_for_is_still_a_failed_sync(server, capsys):
     assert main(["sync", "--only", "registry"]) == 2
     market = f"{server.url}/marketplace/public-clouds?expand=company&relations=company&page=1&per_page=100"
     assert capsys.readouterr().err == (
-        f"registry: Marketplace failed: HTTP 412: Validation Failed ({market}); "
+        f"registry: Marketplace failed: HTTP 412: Validation Failed; the cached copy is kept ({market}); "
         "RefStack products 0 products; SCS compliance monitor 3 subjects\n"
     )
     # what the first sync cached still answers

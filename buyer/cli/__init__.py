@@ -7,6 +7,7 @@ Exit codes: 0 every requirement passes; 1 some requirement fails; 2 bad usage or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -27,6 +28,7 @@ from buyer.cli import (
 )
 from buyer.cli._common import EXIT_USAGE
 from buyer.errors import BuyerError, ProfileErrors
+from buyer.sources.budget import command
 
 EPILOG = """With no COMMAND at a terminal, buyer opens its terminal UI (also: buyer tui).
 
@@ -76,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.handler(args))
+        # A command: each source gets one deadline and is asked no more once it failed. The UI
+        # lives longer than one deadline; each of its requests has its own.
+        with contextlib.nullcontext() if args.handler is tui_cmd.cmd_tui else command():
+            return int(args.handler(args))
     except ProfileErrors as exc:  # FILE:LINE:COL: message, one problem a line, as linters print them
         for line in exc.lines():
             print(printable(line), file=sys.stderr)

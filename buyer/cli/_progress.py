@@ -1,10 +1,15 @@
-"""Progress on standard error: one updating line on a terminal, a line per stage otherwise."""
+"""Progress on standard error: one updating line on a terminal, a line per stage otherwise.
+
+Summaries carry names and reasons from servers: every line is sanitised before it is written."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
+
+from buyer._text import printable
 
 
 class Progress:
@@ -12,18 +17,21 @@ class Progress:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
         self._last = 0.0
+        self._lock = threading.Lock()  # stages of a sync report from their own threads
 
     def update(self, stage: str, done: int, total: int) -> None:
         if not self.live:
             return
-        now = time.monotonic()
-        if done < total and now - self._last < 0.1:
-            return
-        self._last = now
-        self.stream.write(f"\r\x1b[K{stage}: {done}/{total}")
-        self.stream.flush()
+        with self._lock:
+            now = time.monotonic()
+            if done < total and now - self._last < 0.1:
+                return
+            self._last = now
+            self.stream.write(f"\r\x1b[K{printable(stage)}: {done}/{total}")
+            self.stream.flush()
 
     def finish(self, stage: str, summary: str) -> None:
         prefix = "\r\x1b[K" if self.live else ""
-        self.stream.write(f"{prefix}{stage}: {summary}\n")
-        self.stream.flush()
+        with self._lock:
+            self.stream.write(f"{prefix}{printable(stage)}: {printable(summary)}\n")
+            self.stream.flush()

@@ -15,6 +15,7 @@ from buyer.cli._common import (
     build_request,
     exit_code,
     print_json,
+    say,
     whole_number,
     write_text,
 )
@@ -119,13 +120,13 @@ def cmd_discovery(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
+        say(
             f"Cloud {report.cloud} ({report.auth_url}), checked {report.checked_at:%Y-%m-%d %H:%M} UTC, "
             f"{report.requests} requests"
         )
         for s in report.services:
             versions = ", ".join(v.id for v in s.versions) or "-"
-            print(f"  {s.type:<20} {s.status:<12} {versions:<16} {s.endpoint}  {s.detail}")
+            say(f"  {s.type:<20} {s.status:<12} {versions:<16} {s.endpoint}  {s.detail}")
         write_text(scorecard_table(card))
     return exit_code(card)
 

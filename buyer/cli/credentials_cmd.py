@@ -7,7 +7,7 @@ import getpass
 import sys
 from typing import Any
 
-from buyer.cli._common import EXIT_OK
+from buyer.cli._common import EXIT_OK, say
 from buyer.errors import UsageError
 
 
@@ -38,7 +38,7 @@ def cmd_set(args: argparse.Namespace) -> int:
             raise UsageError("no terminal to prompt on; pipe the secret with --stdin")
         secret = getpass.getpass(f"Secret for cloud {args.cloud}: ")
     store_secret(args.cloud, secret)
-    print(f"stored the secret for cloud {args.cloud} in the keyring")
+    say(f"stored the secret for cloud {args.cloud} in the keyring")
     return EXIT_OK
 
 
@@ -46,7 +46,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     from buyer.live.credentials import delete_secret
 
     if delete_secret(args.cloud):
-        print(f"deleted the secret for cloud {args.cloud}")
+        say(f"deleted the secret for cloud {args.cloud}")
     else:
-        print(f"no secret stored for cloud {args.cloud}")
+        say(f"no secret stored for cloud {args.cloud}")
     return EXIT_OK

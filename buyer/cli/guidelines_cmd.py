@@ -1,4 +1,7 @@
-"""buyer guidelines list|show|tests|diff: the guideline catalogue."""
+"""buyer guidelines list|show|tests|diff: the guideline catalogue.
+
+Everything printed for a person goes through ``say``/``write_text`` (guideline files are outside
+text: ids, releases, capability names); JSON keeps its own escaping."""
 
 from __future__ import annotations
 
@@ -6,7 +9,18 @@ import argparse
 import sys
 from typing import Any
 
-from buyer.cli._common import EXIT_OK, add_format, add_program, add_source, catalogue, print_json
+from buyer._text import printable
+from buyer.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_format,
+    add_program,
+    add_source,
+    catalogue,
+    print_json,
+    say,
+    write_text,
+)
 from buyer.errors import UsageError
 from buyer.model.diff import diff_guidelines
 from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status, program_key
@@ -80,12 +94,19 @@ def resolve(cat: Catalogue, version: str, program: str | None) -> tuple[Guidelin
 
 def cmd_list(args: argparse.Namespace) -> int:
     cat = catalogue(args)
+    broken = cat.survey()  # a file that cannot be read is named and left out; the others are listed
+    if broken and not len(cat):
+        for problem in broken:
+            print(f"buyer: error: {printable(str(problem))}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in broken:
+        print(f"buyer: warning: {printable(str(problem))} (left out)", file=sys.stderr)
+    guidelines = {gid: cat[gid] for gid in cat}
     rows = []
-    for gid in cat:
-        g = cat[gid]
+    for gid, g in guidelines.items():
         if g.is_add_on:
             continue
-        add_ons = [cat[a] for a in cat if cat[a].is_add_on and cat[a].version == g.version]
+        add_ons = [a for a in guidelines.values() if a.is_add_on and a.version == g.version]
         rows.append(
             {
                 "id": gid,
@@ -97,12 +118,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             }
         )
     if args.format == "json":
-        print_json({"source": cat.label, "guidelines": rows})
+        print_json({"source": cat.label, "guidelines": rows, "problems": [str(p) for p in broken]})
         return EXIT_OK
-    print(f"{'ID':<9} {'STATUS':<11} {'SCHEMA':<6} {'PROGRAMS':<27} {'ADD-ONS':<22} RELEASES")
+    say(f"{'ID':<9} {'STATUS':<11} {'SCHEMA':<6} {'PROGRAMS':<27} {'ADD-ONS':<22} RELEASES")
     for r in rows:
         add_ons = ", ".join(a["program"] for a in r["add_ons"]) or "-"
-        print(
+        say(
             f"{r['id']:<9} {r['status']:<11} {r['schema']:<6} {', '.join(r['programs']):<27} "
             f"{add_ons:<22} {', '.join(r['releases'])}"
         )
@@ -142,21 +163,21 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"{prog.title} {g.id}  (status {g.status or '-'}, schema {g.schema})")
+    say(f"{prog.title} {g.id}  (status {g.status or '-'}, schema {g.schema})")
     if g.releases:
-        print(f"releases: {', '.join(g.releases)}")
+        say(f"releases: {', '.join(g.releases)}")
     if g.declared_id:
-        print(f"note: the file declares id '{g.declared_id}'")
-    print(f"components: {', '.join(prog.components)}")
+        say(f"note: the file declares id '{g.declared_id}'")
+    say(f"components: {', '.join(prog.components)}")
     for status, caps in by_status.items():
         if not caps:
             continue
         tests = sum(c["tests"] for c in caps)
-        print(f"\n{status} ({len(caps)} capabilities, {tests} tests)")
+        say(f"\n{status} ({len(caps)} capabilities, {tests} tests)")
         for c in caps:
             flagged = f", {c['flagged']} flagged" if c["flagged"] else ""
             undefined = "  (not defined in the file)" if not c["defined"] else ""
-            print(f"  {c['id']:<48} {c['tests']:>3} tests{flagged}{undefined}")
+            say(f"  {c['id']:<48} {c['tests']:>3} tests{flagged}{undefined}")
     return EXIT_OK
 
 
@@ -173,7 +194,7 @@ def cmd_tests(args: argparse.Namespace) -> int:
         lines = capability_test_lines(g, args.capability, aliases=not args.no_aliases, flagged=not args.no_flagged)
     else:
         lines = refstack_test_lines(g, key, statuses, aliases=not args.no_aliases, flagged=not args.no_flagged)
-    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    write_text("".join(f"{line}\n" for line in lines))
     return EXIT_OK
 
 
@@ -198,9 +219,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"{d.program}: {d.old} -> {d.new}")
+    say(f"{d.program}: {d.old} -> {d.new}")
     if d.empty:
-        print("no changes")
+        say("no changes")
     sections: list[tuple[str, list[str]]] = [
         ("capabilities added", [f"{c} ({s})" for c, s in d.added]),
         ("capabilities removed", [f"{c} (was {s})" for c, s in d.removed]),
@@ -212,7 +233,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     ]
     for title, items in sections:
         if items:
-            print(f"\n{title} ({len(items)}):")
+            say(f"\n{title} ({len(items)}):")
             for item in items:
-                print(f"  {item}")
+                say(f"  {item}")
     return EXIT_OK

@@ -1,4 +1,7 @@
-"""buyer registry list|show: products and what they claim, from every source."""
+"""buyer registry list|show: products and what they claim, from every source.
+
+Names, vendors, claims and problems come from servers and files nobody here controls: every
+line for a person goes through ``say`` (stdout) or ``_tell`` (stderr); JSON keeps its escaping."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from buyer import actions
-from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, print_json
+from buyer._text import printable, token
+from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, print_json, say
 from buyer.errors import UsageError
 from buyer.report.inputs import describe_age
 from buyer.sources.registry import Registry, load_registry
@@ -44,16 +48,22 @@ def _registry(args: argparse.Namespace) -> Registry | None:
     if registry.unreachable:
         # Nothing to list is not an answer: one line per source, and exit 2.
         for problem in registry.problems:
-            print(f"buyer: error: {problem}", file=sys.stderr)
+            _tell(f"buyer: error: {problem}")
         return None
     for problem in registry.problems:
-        print(f"buyer: warning: {problem}", file=sys.stderr)
+        _tell(f"buyer: warning: {problem}")
     if registry.unsynced:
-        print(
-            f"buyer: note: not synced yet: {', '.join(registry.unsynced)} (run `buyer sync --only registry`)",
-            file=sys.stderr,
-        )
+        _tell(f"buyer: note: not synced yet: {', '.join(registry.unsynced)} (run `buyer sync --only registry`)")
     return registry
+
+
+def _tell(line: str) -> None:
+    print(printable(line), file=sys.stderr)
+
+
+def _cell(text: str, width: int) -> str:
+    """Outside text in a column: escaped first, then cut, so the escapes cannot widen it."""
+    return f"{printable(text)[:width]:<{width}}"
 
 
 def _age(claim: Any) -> str:
@@ -83,12 +93,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"{'NAME':<32} {'VENDOR':<26} {'CATEGORY':<22} CLAIMS")
+    say(f"{'NAME':<32} {'VENDOR':<26} {'CATEGORY':<22} CLAIMS")
     for p in products:
         claims = "; ".join(f"{c.describe()} [{_age(c)}]" for c in p.claims) or "-"
-        print(f"{p.name[:32]:<32} {p.vendor[:26]:<26} {p.category[:22]:<22} {claims}")
+        say(f"{_cell(p.name, 32)} {_cell(p.vendor, 26)} {_cell(p.category, 22)} {printable(claims)}")
     if not products:
-        print("no products (run `buyer sync --only registry`, or add them to the local registry file)")
+        say("no products (run `buyer sync --only registry`, or add them to the local registry file)")
     return EXIT_OK
 
 
@@ -98,16 +108,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     product = registry.find(args.name)
     if product is None:
-        raise UsageError(f"no product named '{args.name}' in the registry")
+        raise UsageError(f"no product named {token(args.name, 80)} in the registry")
     if args.format == "json":
         print_json(dataclasses.asdict(product) | {"evidence": [e.model_dump(mode="json") for e in product.evidence]})
         return EXIT_OK
-    print(product.name)
+    say(printable(product.name))
     for label, value in (("vendor", product.vendor), ("category", product.category), ("notes", product.notes)):
         if value:
-            print(f"  {label}: {value}")
+            say(f"  {label}: {printable(value)}")
     for c in product.claims:
-        print(f"  claim: {c.describe()}  [{_age(c)}]  {c.url}")
+        say(f"  claim: {printable(c.describe())}  [{_age(c)}]  {printable(c.url)}")
     for e in product.evidence:
-        print(f"  evidence: {e.file} ({e.kind}{', ' + e.date.isoformat() if e.date else ''})")
+        say(f"  evidence: {printable(e.file)} ({e.kind}{', ' + e.date.isoformat() if e.date else ''})")
     return EXIT_OK

@@ -1,13 +1,18 @@
-"""buyer results list|show: published RefStack results; buyer sync: refresh the cache."""
+"""buyer results list|show: published RefStack results; buyer sync: refresh the cache.
+
+Result ids, product names and reasons come from servers: lines for a person go through ``say``,
+progress through ``Progress`` (both sanitise); JSON keeps its own escaping."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from buyer import actions
+from buyer._text import printable
 from buyer.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -19,6 +24,7 @@ from buyer.cli._common import (
     parse_date,
     print_json,
     profile_from_options,
+    say,
     whole_number,
     write_text,
 )
@@ -26,6 +32,7 @@ from buyer.cli._progress import Progress
 from buyer.config import settings
 from buyer.errors import BuyerError
 from buyer.report.table import scorecard_table
+from buyer.sources.budget import in_context
 
 STAGES = ("guidelines", "results", "registry")
 
@@ -37,7 +44,11 @@ def register(commands: Any) -> None:
     p = sub.add_parser("list", help="results on the RefStack server ($BUYER_REFSTACK_URL), newest first")
     _filters(p)
     p.add_argument(
-        "--max-pages", type=whole_number(1, 10000), default=5, metavar="N", help="pages of 20 to read (default 5)"
+        "--max-pages",
+        type=whole_number(1, 10000),
+        default=5,
+        metavar="N",
+        help="pages of 20 to read (default 5; at most BUYER_MAX_PAGES)",
     )
     add_offline(p)
     add_format(p)
@@ -63,7 +74,11 @@ def register(commands: Any) -> None:
     p.add_argument("--source", metavar="DIR|URL", help="guideline source (default: $BUYER_INTEROP_URL or upstream)")
     p.add_argument("--since", type=parse_date, metavar="DATE", help="results created on or after DATE")
     p.add_argument(
-        "--max-pages", type=whole_number(1, 10000), default=50, metavar="N", help="result pages to read (default 50)"
+        "--max-pages",
+        type=whole_number(1, 10000),
+        default=50,
+        metavar="N",
+        help="result pages to read (default 50; at most BUYER_MAX_PAGES)",
     )
     p.set_defaults(handler=cmd_sync)
 
@@ -92,14 +107,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"source": client.base, "results": [dataclasses.asdict(r) for r in results]})
         return EXIT_OK
-    print(f"{'RESULT ID':<36}  {'CREATED (UTC)':<19}  {'VERIFIED':<8}  {'GUIDELINE':<12}  {'TARGET':<13}  PRODUCT")
+    say(f"{'RESULT ID':<36}  {'CREATED (UTC)':<19}  {'VERIFIED':<8}  {'GUIDELINE':<12}  {'TARGET':<13}  PRODUCT")
     for r in results:
-        product = f"{r.product} {r.product_version}".strip() or "-"
+        product = printable(f"{r.product} {r.product_version}".strip()) or "-"
         verified = "yes" if r.verification_status else "no"
-        guideline = r.guideline.removesuffix(".json") or "-"
-        print(f"{r.id:<36}  {r.created_at:<19}  {verified:<8}  {guideline:<12}  {r.target or '-':<13}  {product}")
+        guideline = printable(r.guideline.removesuffix(".json")) or "-"
+        cells = (printable(r.id), printable(r.created_at), verified, guideline, printable(r.target) or "-")
+        say(
+            "  ".join(f"{cell:<{width}}" for cell, width in zip(cells, (36, 19, 8, 12, 13), strict=True))
+            + f"  {product}"
+        )
     if not results:
-        print("no results")
+        say("no results")
     return EXIT_OK
 
 
@@ -110,8 +129,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     guideline = args.guideline or meta.get("guideline", "").removesuffix(".json")
     program = args.program or meta.get("target", "") or "platform"
     if not guideline:
-        print(
-            f"result {args.result_id}: {evidence.passed_count} passed tests; its owner set no guideline, "
+        say(
+            f"result {printable(args.result_id)}: {evidence.passed_count} passed tests; its owner set no guideline, "
             "so give --guideline V (and --program) to score it"
         )
         return EXIT_OK
@@ -137,32 +156,42 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _meta(url: str, client: Any) -> dict[str, str]:
-    import json
+    """The result's own guideline and target (``meta``), where its owner set them."""
+    from buyer.formats._json import load_json
 
     doc = client.fetcher.get(url, client.SOURCE, refresh=False)
-    meta = json.loads(doc.body).get("meta") or {}
-    return {k: str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+    body = load_json(doc.body, url)
+    meta = body.get("meta") if isinstance(body, dict) else None
+    return {k: v for k, v in meta.items() if isinstance(v, str)} if isinstance(meta, dict) else {}
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    stages = args.only or list(STAGES)
+    stages = [stage for stage in STAGES if stage in (args.only or STAGES)]
     progress = Progress()
     fetcher = actions.make_fetcher()
-    failed = 0
-    for stage in STAGES:
-        if stage not in stages:
-            continue
-        try:
-            summary = SYNCS[stage](args, fetcher, progress)
-        except PartlyFailed as exc:
-            failed += 1
-            progress.finish(stage, str(exc))  # says itself which parts failed
-        except BuyerError as exc:
-            failed += 1
-            progress.finish(stage, f"failed: {exc}")
-        else:
+    # The stages read different sources, so they run side by side: sources that do not answer cost
+    # one deadline in all, not one per stage. Each stage is told in order, as soon as it is done.
+    pool = ThreadPoolExecutor(len(stages))
+    try:
+        futures = [pool.submit(in_context(_stage), stage, args, fetcher, progress) for stage in stages]
+        outcomes = []
+        for stage, future in zip(stages, futures, strict=True):
+            ok, summary = future.result()
             progress.finish(stage, summary)
-    return EXIT_USAGE if failed else EXIT_OK
+            outcomes.append(ok)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not start what was not started
+    return EXIT_OK if all(outcomes) else EXIT_USAGE
+
+
+def _stage(stage: str, args: argparse.Namespace, fetcher: Any, progress: Progress) -> tuple[bool, str]:
+    """(succeeded, what to say) for one stage of a sync."""
+    try:
+        return True, SYNCS[stage](args, fetcher, progress)
+    except PartlyFailed as exc:
+        return False, str(exc)  # says itself which parts failed
+    except BuyerError as exc:
+        return False, f"failed: {exc}"
 
 
 def _sync_guidelines(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
@@ -172,11 +201,19 @@ def _sync_guidelines(args: argparse.Namespace, fetcher: Any, progress: Progress)
     from buyer.sources.catalogue import open_catalogue
 
     cat = open_catalogue(source, fetcher, refresh=True)
+    broken = cat.survey(lambda d, t: progress.update("guidelines", d, t))
+    problems = [*cat.notes, *(str(exc) for exc in broken)]
     unchanged = 0
-    for n, gid in enumerate(cat, start=1):
-        unchanged += cat.loaded(gid).from_cache
-        progress.update("guidelines", n, len(cat))
-    return f"{len(cat)} files from {cat.label} ({unchanged} unchanged)"
+    for gid in cat:
+        loaded = cat.loaded(gid)
+        if loaded.stale_reason:
+            problems.append(f"{gid}: {loaded.stale_reason}; the cached copy is kept")
+        else:
+            unchanged += loaded.from_cache
+    summary = f"{len(cat)} files from {cat.label} ({unchanged} unchanged)"
+    if problems:
+        raise PartlyFailed(f"{summary}; failed: {'; '.join(problems)}")
+    return summary
 
 
 def _sync_results(args: argparse.Namespace, fetcher: Any, progress: Progress) -> str:
@@ -190,7 +227,13 @@ def _sync_results(args: argparse.Namespace, fetcher: Any, progress: Progress) ->
         progress=lambda d, t: progress.update("results: pages", d, t),
     )
     client.results_with_details(summaries, progress=lambda d, t: progress.update("results: details", d, t))
-    return f"{len(summaries)} results with details from {client.base} ({fetcher.http.requests - before} requests)"
+    pages = (
+        f"; the listing has {client.claimed_pages} pages, the newest {args.max_pages} were read"
+        if (client.claimed_pages > args.max_pages)
+        else ""
+    )
+    requests = fetcher.http.requests - before
+    return f"{len(summaries)} results with details from {client.base} ({requests} requests){pages}"
 
 
 class PartlyFailed(BuyerError):

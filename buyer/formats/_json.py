@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from buyer._text import printable
 from buyer.errors import InputError
 
 T = TypeVar("T")
@@ -69,7 +70,8 @@ class Reader:
         self.source = source
 
     def fail(self, path: str, message: str) -> InputError:
-        return InputError(self.source, message, field=path or "(top level)")
+        # Paths hold keys from the document itself: kept short, never a whole value.
+        return InputError(self.source, message, field=key_text(path, 120) if path else "(top level)")
 
     def expect(self, value: object, typ: type[T], path: str) -> T:
         # bool is an int subclass; a flag is never a number.
@@ -101,7 +103,10 @@ def to_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return dt.datetime.fromtimestamp(value, dt.UTC).date()  # summit-api sends epoch seconds
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC).date()  # summit-api sends epoch seconds
+        except (OverflowError, OSError, ValueError):
+            return None
     if isinstance(value, str) and value:
         try:
             return dt.date.fromisoformat(value[:10])
@@ -112,3 +117,9 @@ def to_date(value: object) -> dt.date | None:
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def key_text(key: object, limit: int = 40) -> str:
+    """An outside key as part of a field path in a message: escaped and short."""
+    text = printable(str(key))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

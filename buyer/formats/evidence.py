@@ -310,7 +310,12 @@ def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None, 
     tests: list[dict[str, Any]] = []
     sink = testtools.StreamToDict(tests.append)
     sink.startTestRun()
-    run(sink)
+    try:
+        run(sink)
+    except (ValueError, OverflowError, TypeError):
+        # subunit raises these for what it cannot read: a v1 "time:" line that is not a time (iso8601's
+        # ParseError is a ValueError), a v2 timestamp out of range. The line itself is never quoted.
+        raise InputError(source, "a subunit stream with a value that cannot be read (a time that is not one)") from None
     sink.stopTestRun()
     records = []
     latest: datetime | None = None
@@ -347,7 +352,12 @@ def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datet
 
     def run(sink: Any) -> None:
         decorated = testtools.ExtendedToStreamDecorator(sink)
-        subunit.ProtocolTestCase(io.BytesIO(data)).run(decorated)
+        # Started before the first line: started lazily (at the first test) the decorator forgets the
+        # "time:" lines read so far, and the test is stamped with the current time instead.
+        decorated.startTestRun()
+        # Lines that are not subunit go nowhere: by default subunit copies them to standard output,
+        # which would put the file's content (and any escape sequence in it) on the terminal.
+        subunit.ProtocolTestCase(io.BytesIO(data), passthrough=subunit.DiscardStream()).run(decorated)
 
     return _collect(run, source)
 

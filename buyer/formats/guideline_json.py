@@ -11,6 +11,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
+from buyer._text import token
 from buyer.formats._json import Reader, join, load_json
 from buyer.model.evidence import normalise_uuid
 from buyer.model.guideline import (
@@ -63,7 +64,7 @@ class GuidelineParser(Reader):
     def _schema(self, value: str, path: str) -> str:
         if value not in SUPPORTED_SCHEMAS:
             raise self.fail(
-                path, f"unsupported guideline schema '{value}' (buyer reads {', '.join(SUPPORTED_SCHEMAS)})"
+                path, f"unsupported guideline schema {token(value)} (buyer reads {', '.join(SUPPORTED_SCHEMAS)})"
             )
         return value
 
@@ -149,7 +150,7 @@ class GuidelineParser(Reader):
         platform_required = self.strings(platform, "required", "platform")
         for i, name in enumerate(platform_required):
             if name not in components:
-                raise self.fail(f"platform.required[{i}]", f"names component '{name}', which is not defined")
+                raise self.fail(f"platform.required[{i}]", f"names component {token(name)}, which is not defined")
         programs = {
             "platform": Program("platform", CORE_PROGRAMS["platform"], ProgramKind.CORE, platform_required),
         }
@@ -236,7 +237,7 @@ class GuidelineParser(Reader):
             names = self._component_names(prog, "components", path)
             for name in names:
                 if name not in components:
-                    raise self.fail(join(path, "components"), f"names component '{name}', which is not defined")
+                    raise self.fail(join(path, "components"), f"names component {token(name)}, which is not defined")
             key = _TITLE_TO_KEY.get(title) or program_key(title.removeprefix("OpenStack Powered "))
             programs[key] = Program(
                 key, title, ProgramKind.CORE, names, description=str(prog.get("description", "") or "")
@@ -251,7 +252,7 @@ class GuidelineParser(Reader):
             names = self._component_names(prog, "components", path)
             for name in names:
                 if name not in components:
-                    raise self.fail(join(path, "components"), f"names component '{name}', which is not defined")
+                    raise self.fail(join(path, "components"), f"names component {token(name)}, which is not defined")
             # os_powered_dns -> dns; fall back to the file-name family (dns.2020.06 -> dns).
             if len(names) == 1 and names[0].startswith("os_powered_"):
                 key = names[0].removeprefix("os_powered_")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from buyer.errors import InputError
-from buyer.formats._json import Reader
+from buyer.formats._json import Reader, key_text
 from buyer.model.scs import ScsResult
 
 RESULT_VALUES = {1, 0, -1}
@@ -20,15 +20,19 @@ def _when(value: object, source: str, field: str) -> dt.datetime:
         try:
             when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(source, f"not a time: '{value}'", field=field) from None
+            raise InputError(source, "not a time (expected ISO 8601)", field=field) from None
     else:
         raise InputError(source, "expected a time", field=field)
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)  # reports carry local time, no zone
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)  # reports carry local time, no zone
+    try:
+        return when.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 has no UTC form
+        raise InputError(source, "a time out of range", field=field) from None
 
 
 def _value(value: object, source: str, field: str) -> int:
-    if isinstance(value, bool) or value not in RESULT_VALUES:
-        raise InputError(source, f"expected 1, 0 or -1, got {value!r}", field=field)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in RESULT_VALUES:
+        raise InputError(source, "expected 1, 0 or -1", field=field)
     return int(value)  # type: ignore[arg-type]
 
 
@@ -45,15 +49,17 @@ def parse_reports(docs: list[Any], source: str) -> list[ScsResult]:
         subject = r.need(doc, "subject", str, base)
         checked = _when(doc.get("checked_at"), source, f"{base}checked_at")
         run = r.get(doc, "run", dict, base, {})
-        report = str(run.get("uuid", "") or "")
+        report = r.get(run, "uuid", str, f"{base}run", "")
         found: dict[str, int] = {}
-        for inv_id, invocation in (run.get("invocations") or {}).items():
-            for tc, value in (invocation.get("results") or {}).items():
-                found[str(tc)] = _value(value, source, f"{base}run.invocations.{inv_id}.results.{tc}")
-        for vname, results in (doc.get("versions") or {}).items():
-            for tc, entry in (results or {}).items():
+        for inv_id, invocation in r.get(run, "invocations", dict, f"{base}run", {}).items():
+            path = f"{base}run.invocations.{key_text(inv_id)}"
+            for tc, value in r.get(r.expect(invocation, dict, path), "results", dict, path, {}).items():
+                found[str(tc)] = _value(value, source, f"{path}.results.{key_text(tc)}")
+        for vname, results in r.get(doc, "versions", dict, base, {}).items():
+            path = f"{base}versions.{key_text(vname)}"
+            for tc, entry in ({} if results is None else r.expect(results, dict, path)).items():
                 value = entry.get("result") if isinstance(entry, dict) else entry
-                found.setdefault(str(tc), _value(value, source, f"{base}versions.{vname}.{tc}"))
+                found.setdefault(str(tc), _value(value, source, f"{path}.{key_text(tc)}"))
         out += [ScsResult(subject, scope, tc, value, checked, report) for tc, value in found.items()]
     return out
 
@@ -64,12 +70,12 @@ def parse_status(doc: Any, source: str) -> list[ScsResult]:
     r.expect(doc, dict, "")
     out = []
     for subject, scopes in doc.items():
-        r.expect(scopes, dict, subject)
+        r.expect(scopes, dict, key_text(subject))
         for scope, result in scopes.items():
-            path = f"{subject}.{scope}"
+            path = f"{key_text(subject)}.{key_text(scope)}"
             results = r.need(r.expect(result, dict, path), "results", dict, path)
             for tc, entry in results.items():
-                tpath = f"{path}.results.{tc}"
+                tpath = f"{path}.results.{key_text(tc)}"
                 r.expect(entry, dict, tpath)
                 if entry.get("result") is None:
                     continue  # MISSING is no result

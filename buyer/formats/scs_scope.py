@@ -12,28 +12,97 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import yaml
+
+from buyer._text import token
 from buyer.errors import InputError
-from buyer.formats._json import Reader, to_date
+from buyer.formats._json import Reader, key_text, to_date
 from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEntry, VersionState
+
+# libyaml when present: fast, and its own nesting limit stops the deepest documents early.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Far beyond any scope or report (hundreds of nodes, a few levels), and small enough that code
+# walking a document expanded through its aliases ("billion laughs") stays quick.
+MAX_YAML_DEPTH = 64
+MAX_YAML_NODES = 250_000
 
 
 def load_yaml_documents(data: bytes | str, source: str) -> list[Any]:
-    """Every document of a YAML file; a syntax error names line and column."""
-    import yaml  # on first use: start-up (the TUI's first screen) needs no YAML
-
+    """Every document of a YAML file (safe types only); a syntax error names line and column, and a
+    document nested too deep or too large once its aliases are expanded is refused before it is built."""
+    loader = _LOADER(data)
+    docs = []
     try:
-        return [doc for doc in yaml.safe_load_all(data) if doc is not None]
+        while loader.check_node():
+            node = loader.get_node()
+            _check_shape(node, source)
+            doc = loader.construct_document(node)
+            if doc is not None:
+                docs.append(doc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "not valid YAML"
         raise InputError(
             source,
-            f"not valid YAML: {problem}",
+            f"not valid YAML: {key_text(problem, 80)}",
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(source, f"not valid YAML: {exc}") from None
+    except yaml.YAMLError:
+        raise InputError(source, "not valid YAML") from None
+    except RecursionError:
+        raise InputError(source, f"not valid YAML: nested deeper than {MAX_YAML_DEPTH} levels") from None
+    except (ValueError, TypeError, OverflowError):  # a date such as 2020-13-45, an int of 5,000 digits
+        raise InputError(
+            source, "not valid YAML: a value that cannot be read (a date or a number out of range)"
+        ) from None
+    finally:
+        loader.dispose()
+    return docs
+
+
+def _check_shape(root: yaml.Node, source: str) -> None:
+    """Refuse a document deeper than MAX_YAML_DEPTH or larger than MAX_YAML_NODES counted with every
+    alias expanded, and one whose alias refers to itself; without recursion, each node once."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            height[key] = 1 + max((height[id(child)] for child in children), default=0)
+            if height[key] > MAX_YAML_DEPTH or size[key] > MAX_YAML_NODES:
+                mark = node.start_mark
+                what = (
+                    f"nested deeper than {MAX_YAML_DEPTH} levels"
+                    if height[key] > MAX_YAML_DEPTH
+                    else f"more than {MAX_YAML_NODES} values once its aliases are expanded"
+                )
+                raise InputError(source, f"not valid YAML: {what}", line=mark.line + 1, column=mark.column + 1)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            mark = node.start_mark
+            raise InputError(
+                source, "not valid YAML: an alias refers to itself", line=mark.line + 1, column=mark.column + 1
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def parse_scope(data: bytes | str, source: str) -> Scope:
@@ -107,7 +176,7 @@ class ScopeParser(Reader):
     def _testcase(self, tc: dict[str, Any], path: str, manual: bool) -> Testcase:
         lifetime = str(tc.get("lifetime") or "week")
         if lifetime not in LIFETIMES:
-            raise self.fail(f"{path}.lifetime", f"unknown lifetime '{lifetime}' (one of {', '.join(LIFETIMES)})")
+            raise self.fail(f"{path}.lifetime", f"unknown lifetime {token(lifetime)} (one of {', '.join(LIFETIMES)})")
         description = tc.get("description") or ""
         return Testcase(
             self._tc_id(tc, path),
@@ -123,7 +192,7 @@ class ScopeParser(Reader):
         if not isinstance(module_id, str):
             raise self.fail(path, "expected a module id or {ref: <module id>}")
         if module_id not in modules:
-            raise self.fail(path, f"names module '{module_id}', which is not defined")
+            raise self.fail(path, f"names module {token(module_id)}, which is not defined")
         return module_id
 
     def _module_targets(self, included: list[str], modules: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
@@ -167,7 +236,7 @@ class ScopeParser(Reader):
                 try:
                     states[str(version)] = VersionState(str(state))
                 except ValueError:
-                    raise self.fail(f"{path}.versions.{version}", f"unknown state '{state}'") from None
+                    raise self.fail(f"{path}.versions.{key_text(version)}", f"unknown state {token(state)}") from None
             entries.append(TimelineEntry(day, states))
         return tuple(entries)
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
+from buyer._text import token
 from buyer.errors import InputError, ProfileErrors
 from buyer.model.profile import Profile
 
@@ -29,7 +30,11 @@ def parse_profile(text: str, source: str) -> Profile:
 
 
 def parse_toml_model(text: str, source: str, model: type[M]) -> M:
-    """Parse TOML and validate it as ``model``; every problem gets its line and column."""
+    """Parse TOML and validate it as ``model``; every problem gets its line and column.
+
+    Arrays and inline tables nested deeper than MAX_TOML_DEPTH are refused before the (recursive)
+    TOML parser sees them, as one InputError with the position."""
+    _check_depth(text, source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -54,6 +59,41 @@ def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:
         raise ProfileErrors(errors) from None
 
 
+# Profiles and registries nest two or three levels (an array of inline tables); tomllib recurses
+# once per level and would stop at Python's recursion limit with a traceback.
+MAX_TOML_DEPTH = 32
+
+
+# What can hold a bracket that is not one: strings (four kinds) and comments; and the brackets.
+_TOML_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # multi-line basic string
+    r"|'''.*?'''"  # multi-line literal string
+    r'|"(?:[^"\\\n]|\\.)*"'  # basic string
+    r"|'[^'\n]*'"  # literal string
+    r"|#[^\n]*"  # comment
+    r"|[\[\]{}]",
+    re.S,
+)
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse arrays and inline tables nested deeper than MAX_TOML_DEPTH: one pass over the text,
+    strings and comments skipped, so a bracket inside a value does not count."""
+    depth = 0
+    for found in _TOML_TOKEN.finditer(text):
+        char = found.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_TOML_DEPTH:
+                at = found.start()
+                line = text.count("\n", 0, at) + 1
+                column = at - (text.rfind("\n", 0, at) + 1) + 1
+                message = f"not valid TOML: arrays or tables nested deeper than {MAX_TOML_DEPTH} levels"
+                raise InputError(source, message, line=line, column=column)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+
+
 def dump_profile(profile: Profile) -> str:
     """TOML text for a profile (None values left out: TOML has no null)."""
     data = profile.model_dump(mode="json", exclude_none=True)
@@ -72,7 +112,7 @@ def _describe(
     if kind == "extra_forbidden":
         key = str(loc[-1])
         hint = difflib.get_close_matches(key, _known_keys(model, loc[:-1]), n=1)
-        message = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        message = f"unknown key {token(key)}" + (f" (did you mean '{hint[0]}'?)" if hint else "")
         if len(loc) > 1:
             message += f" in [{_dotted(loc[:-1])}]"
     elif kind == "missing":

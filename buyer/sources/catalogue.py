@@ -13,17 +13,18 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 from buyer._hashing import sha256_hex
 from buyer.config import settings, source_url
-from buyer.errors import ConfigError, InputError
+from buyer.errors import ConfigError, InputError, SourceError
 from buyer.formats._json import Reader, load_json
 from buyer.formats.guideline_json import parse_guideline
 from buyer.model.guideline import Guideline
 from buyer.model.scorecard import GuidelineUse
-from buyer.sources.fetch import JSON_TYPES, TEXT_OR_JSON, Fetcher
+from buyer.sources.fetch import TEXT_OR_JSON, Fetcher
 from buyer.sources.files import read_input, shown
 
 FOLDERS = ("guidelines", "add-ons/guidelines")
@@ -40,6 +41,7 @@ class Loaded:
     checked_at: datetime | None = None
     from_cache: bool = False
     stale_reason: str = ""
+    guideline: Guideline | None = None  # parsed already (a fetched file is read before it is cached)
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,10 @@ class Catalogue(Mapping[str, Guideline]):
         label: str | None = None,
         files: dict[str, GuidelineFile] | None = None,
         commit: str = "",
+        notes: list[str] | None = None,
     ) -> None:
         self.commit = commit
+        self.notes = list(notes or [])  # what the source said while it was opened (a listing from the cache)
         self.files: dict[str, GuidelineFile] = dict(files or {})
         if root is not None:
             base = Path(root)
@@ -69,6 +73,7 @@ class Catalogue(Mapping[str, Guideline]):
         self.label = label or "guidelines"
         self._parsed: dict[str, Guideline] = {}
         self._loaded: dict[str, Loaded] = {}
+        self.broken: dict[str, InputError | SourceError] = {}  # files found unreadable by survey()
         if not self.files:
             raise ConfigError(
                 f"no guidelines in {self.label}: expected guidelines/*.json and add-ons/guidelines/*.json"
@@ -78,15 +83,32 @@ class Catalogue(Mapping[str, Guideline]):
         if gid not in self._parsed:
             file = self.files[gid]  # KeyError for unknown ids, as a Mapping should
             loaded = file.read()
+            guideline = loaded.guideline or parse_guideline(loaded.data, file.location, file_id=gid)
             self._loaded[gid] = loaded
-            self._parsed[gid] = parse_guideline(loaded.data, file.location, file_id=gid)
+            self._parsed[gid] = guideline
         return self._parsed[gid]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self.files))
+        """Every guideline id, less the files ``survey()`` found broken."""
+        return iter(sorted(gid for gid in self.files if gid not in self.broken))
 
     def __len__(self) -> int:
-        return len(self.files)
+        return len(self.files) - len(self.broken)
+
+    def survey(self, progress: Callable[[int, int], None] | None = None) -> list[InputError | SourceError]:
+        """Read every file; one that cannot be read is left out of the catalogue from then on (and
+        returned, one problem each), so that one broken file does not hide the others."""
+        found: list[InputError | SourceError] = []
+        ids = list(self)
+        for n, gid in enumerate(ids, start=1):
+            try:
+                self[gid]
+            except (InputError, SourceError) as exc:
+                self.broken[gid] = exc
+                found.append(exc)
+            if progress:
+                progress(n, len(ids))
+        return found
 
     def loaded(self, gid: str) -> Loaded:
         self[gid]
@@ -160,6 +182,7 @@ class GiteaInterop:
         self.base = base.rstrip("/")
         self.ref = ref
         self.fetcher = fetcher
+        self.stale: list[str] = []  # listings the cache answered for, and why
 
     def listing_url(self, folder: str) -> str:
         return f"{self.base}/contents/{folder}?ref={quote(self.ref)}"
@@ -170,24 +193,37 @@ class GiteaInterop:
     def files(self, refresh: bool = False) -> dict[str, GuidelineFile]:
         files = {}
         for folder, pattern in _PATTERNS.items():
-            doc = self.fetcher.get(self.listing_url(folder), self.SOURCE, JSON_TYPES, refresh=refresh)
-            listing = Reader(doc.url).expect(load_json(doc.body, doc.url), list, "")
-            for i, item in enumerate(listing):
-                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                    raise InputError(doc.url, "expected {name, path, type}", field=f"[{i}]")
-                if item.get("type", "file") == "file" and pattern.match(item["name"]):
-                    gid = item["name"].removesuffix(".json")
-                    path = str(item.get("path") or f"{folder}/{item['name']}")
-                    url = self.raw_url(path)
-                    files[gid] = GuidelineFile(gid, url, self._reader(url, refresh))
+            url = self.listing_url(folder)
+            doc, listing = self.fetcher.read(url, self.SOURCE, partial(_listing, url=url), refresh=refresh)
+            if doc.stale_reason:
+                self.stale.append(f"{folder}/: {doc.stale_reason}; the cached listing is kept")
+            for name, path, kind in listing:
+                if kind == "file" and pattern.match(name):
+                    gid = name.removesuffix(".json")
+                    raw = self.raw_url(path or f"{folder}/{name}")
+                    files[gid] = GuidelineFile(gid, raw, self._reader(raw, gid, refresh))
         return files
 
-    def _reader(self, url: str, refresh: bool) -> Callable[[], Loaded]:
+    def _reader(self, url: str, gid: str, refresh: bool) -> Callable[[], Loaded]:
         def read() -> Loaded:
-            doc = self.fetcher.get(url, self.SOURCE, TEXT_OR_JSON, refresh=refresh)
-            return Loaded(doc.body, doc.retrieved_at, doc.checked_at, doc.from_cache, doc.stale_reason)
+            doc, guideline = self.fetcher.read(
+                url, self.SOURCE, lambda body: parse_guideline(body, url, file_id=gid), TEXT_OR_JSON, refresh
+            )
+            return Loaded(doc.body, doc.retrieved_at, doc.checked_at, doc.from_cache, doc.stale_reason, guideline)
 
         return read
+
+
+def _listing(body: bytes, *, url: str) -> list[tuple[str, str, str]]:
+    """Gitea's contents listing: (name, path, type) of each entry."""
+    reader = Reader(url)
+    out = []
+    for i, item in enumerate(reader.expect(load_json(body, url), list, "")):
+        path = f"[{i}]"
+        reader.expect(item, dict, path)
+        name = reader.need(item, "name", str, path)
+        out.append((name, reader.get(item, "path", str, path, ""), reader.get(item, "type", str, path, "file")))
+    return out
 
 
 def open_catalogue(
@@ -204,7 +240,8 @@ def open_catalogue(
         if fetcher is None:
             raise ConfigError(f"guideline source {source} needs the network layer")
         gitea = GiteaInterop(source, ref or config.interop_ref, fetcher)
-        return Catalogue(files=gitea.files(refresh), label=f"{source} @ {gitea.ref[:12]}", commit=gitea.ref)
+        files = gitea.files(refresh)
+        return Catalogue(files=files, label=f"{source} @ {gitea.ref[:12]}", commit=gitea.ref, notes=gitea.stale)
     if parsed.scheme == "file":
         root = Path(unquote(parsed.path))
     elif parsed.scheme == "" or len(parsed.scheme) == 1:  # a plain path (or a drive letter)

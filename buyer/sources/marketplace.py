@@ -23,7 +23,8 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from buyer.errors import InputError, SourceError
+from buyer.config import settings
+from buyer.errors import SourceError
 from buyer.formats._json import Reader, load_json
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Fetcher
@@ -37,17 +38,27 @@ KINDS = {
 }
 PER_PAGE_MIN, PER_PAGE_MAX = 5, 500  # summit-api's PaginationValidationRules; outside is HTTP 412
 PER_PAGE = 100
-# The Marketplace lists a few hundred products; 200 pages of 100 is far beyond that, and a listing that
-# claims more is read as a broken answer rather than followed for ever.
+# The Marketplace lists a few hundred products; 200 pages of 100 (BUYER_MAX_PAGES) is far beyond that,
+# and a listing that claims more is read as a broken answer rather than followed for ever.
 MAX_PAGES = 200
 PROGRAM_WORDS = ("platform", "compute", "storage")  # getTestedCapabilityTypeLabel
 
 
 @dataclass(frozen=True)
+class _Item:
+    name: str
+    vendor: str
+    program: str
+    version: str
+    status: str
+
+
+@dataclass(frozen=True)
 class _Page:
     last_page: int
-    items: list[dict[str, Any]]
+    items: list[_Item]
     checked_at: dt.datetime
+    size: int  # bytes of the answer
 
 
 class MarketplaceClient:
@@ -57,7 +68,7 @@ class MarketplaceClient:
         self.base = base.rstrip("/")
         self.fetcher = fetcher
         self.per_page = PER_PAGE if per_page is None else per_page
-        self.max_pages = MAX_PAGES if max_pages is None else max_pages
+        self.max_pages = settings().max_pages if max_pages is None else max_pages
         if not PER_PAGE_MIN <= self.per_page <= PER_PAGE_MAX:
             raise ValueError(f"per_page must be in {PER_PAGE_MIN}..{PER_PAGE_MAX} (summit-api answers 412 otherwise)")
 
@@ -66,16 +77,12 @@ class MarketplaceClient:
         return f"{self.base}/{kind}?{urlencode(query)}"
 
     def listing(self, kind: str, refresh: bool = True) -> list[RegistryProduct]:
-        """Every product of one listing, every page followed; an inconsistent page is a SourceError."""
+        """Every product of one listing, every page followed (at most ``max_pages``, and no more bytes
+        in all than one answer may have); an inconsistent page is a SourceError and is not cached."""
         first = self._page(kind, 1, refresh)
         last = first.last_page
-        if last > self.max_pages:
-            raise SourceError(
-                self.SOURCE,
-                self.page_url(kind, 1),
-                f"the listing says it has {last} pages of {self.per_page}; buyer reads at most {self.max_pages}",
-            )
         pages = [first]
+        size = first.size
         for number in range(2, last + 1):
             page = self._page(kind, number, refresh)
             if page.last_page != last:
@@ -85,31 +92,44 @@ class MarketplaceClient:
                     f"the listing changed while it was read (last_page {page.last_page} here, {last} on page 1); "
                     "sync again",
                 )
+            size += page.size
+            if size > self.fetcher.http.max_bytes:
+                raise SourceError(
+                    self.SOURCE,
+                    self.page_url(kind, number),
+                    f"the listing's pages are over {self.fetcher.http.max_bytes} bytes in all "
+                    "(BUYER_MAX_RESPONSE_MIB raises the cap)",
+                )
             pages.append(page)
         retrieved = min(p.checked_at for p in pages)  # the claim is as old as its oldest page
         url = f"{self.base}/{kind}"
         category = KINDS.get(kind, kind)
-        out = []
-        for number, page in enumerate(pages, start=1):
-            reader = Reader(self.page_url(kind, number))
-            for i, item in enumerate(page.items):
-                parse = partial(_product, reader, item, f"data[{i}]", category, url, retrieved)
-                out.append(_read(parse, reader.source))
-        return out
+        return [
+            RegistryProduct(
+                item.name,
+                item.vendor,
+                category,
+                (Claim("marketplace", "OpenStack Powered", item.status, item.program, item.version, url=url,
+                       retrieved_at=retrieved),),
+            )
+            for page in pages
+            for item in page.items
+        ]  # fmt: skip
 
     def _page(self, kind: str, number: int, refresh: bool) -> _Page:
         url = self.page_url(kind, number)
-        doc = self.fetcher.get(url, self.SOURCE, refresh=refresh)
+        doc, (last, items) = self.fetcher.read(url, self.SOURCE, partial(self.read_page, url, number), refresh=refresh)
+        return _Page(last, items, doc.checked_at, len(doc.body))
+
+    def read_page(self, url: str, number: int, data: bytes) -> tuple[int, list[_Item]]:
+        """One page as summit-api writes it: the envelope consistent with what was asked, each
+        product readable. Raises InputError (a field) or SourceError (a page that contradicts itself)."""
         reader = Reader(url)
-
-        def envelope() -> tuple[int, int, int, int, list[dict[str, Any]]]:
-            body = reader.expect(load_json(doc.body, url), dict, "")
-            keys = ("current_page", "last_page", "per_page", "total")
-            current, last, per_page, total = (reader.need(body, key, int, "") for key in keys)
-            data = reader.need(body, "data", list, "")
-            return current, last, per_page, total, [reader.expect(v, dict, f"data[{i}]") for i, v in enumerate(data)]
-
-        current, last, per_page, total, items = _read(envelope, url)
+        body = reader.expect(load_json(data, url), dict, "")
+        current, last, per_page, total = (
+            reader.need(body, key, int, "") for key in ("current_page", "last_page", "per_page", "total")
+        )
+        data_items = reader.need(body, "data", list, "")
 
         def wrong(reason: str) -> SourceError:
             return SourceError(self.SOURCE, url, f"inconsistent page: {reason}")
@@ -119,26 +139,22 @@ class MarketplaceClient:
         if per_page != self.per_page:
             raise wrong(f"per_page is {per_page}, {self.per_page} was asked for")
         # summit-api's last_page is ceil(total / per_page): 0 only for an empty listing
-        if total < 0 or last != -(-total // per_page) or (last == 0 and items):
+        if total < 0 or last != -(-total // per_page) or (last == 0 and data_items):
             raise wrong(f"last_page {last} does not fit total {total} at {per_page} a page")
-        if len(items) > per_page:
-            raise wrong(f"{len(items)} items on a page of {per_page}")
-        return _Page(last, items, doc.checked_at)
+        if len(data_items) > per_page:
+            raise wrong(f"{len(data_items)} items on a page of {per_page}")
+        if last > self.max_pages:
+            raise SourceError(
+                self.SOURCE,
+                url,
+                f"the listing says it has {last} pages of {self.per_page}; buyer reads at most {self.max_pages} "
+                "(BUYER_MAX_PAGES)",
+            )
+        items = [_item(reader, reader.expect(v, dict, f"data[{i}]"), f"data[{i}]") for i, v in enumerate(data_items)]
+        return last, items
 
 
-def _read(parse: Callable[[], Any], url: str) -> Any:
-    """Run a Reader step; a field that is missing or of the wrong type names the source once, with the URL."""
-    try:
-        return parse()
-    except InputError as exc:
-        where = f"field '{exc.field}': " if exc.field else ""
-        at = f" (line {exc.line}, column {exc.column})" if exc.line is not None else ""
-        raise SourceError(MarketplaceClient.SOURCE, url, f"{where}{exc.message}{at}") from None
-
-
-def _product(
-    reader: Reader, item: dict[str, Any], path: str, category: str, url: str, retrieved: dt.datetime
-) -> RegistryProduct:
+def _item(reader: Reader, item: dict[str, Any], path: str) -> _Item:
     name = reader.need(item, "name", str, path)
     company = reader.get(item, "company", dict, path, {})  # absent where the server did not expand it
     vendor = reader.get(company, "name", str, f"{path}.company", "")
@@ -154,8 +170,7 @@ def _product(
         tested=flag("is_openstack_tested"),
         tested_info=reader.get(item, "openstack_tested_info", str, path, ""),
     )
-    claim = Claim("marketplace", "OpenStack Powered", status, program, version, url=url, retrieved_at=retrieved)
-    return RegistryProduct(name, vendor, category, (claim,))
+    return _Item(name, vendor, program, version, status)
 
 
 def derive_claim(

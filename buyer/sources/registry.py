@@ -4,23 +4,27 @@ registry file (``$BUYER_REGISTRY_FILE``, else registry.toml in platformdirs' use
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from buyer._hashing import sha256_hex
 from buyer.config import BuyerSettings, settings
-from buyer.errors import BuyerError, InputError, NotCached, SourceError
+from buyer.errors import BuyerError, ConfigError, InputError, NotCached, SourceError
 from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
 from buyer.model.local_registry import LocalRegistry
 from buyer.model.registry import Claim, RegistryProduct, merge_products, registry_key
 from buyer.model.scorecard import InputUse
+from buyer.sources.budget import in_context
 from buyer.sources.fetch import JSON_TYPES, Document, Fetcher
 from buyer.sources.files import read_input
 from buyer.sources.marketplace import MarketplaceClient, fetch_all
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.scs_monitor import ScsMonitorClient
 
+T = TypeVar("T")
 PRODUCT_TYPES = {0: "distribution or appliance", 1: "public cloud", 2: "hosted private cloud"}
 
 
@@ -58,15 +62,20 @@ def load_local(path: Path) -> tuple[list[RegistryProduct], list[InputUse]]:
 
 
 def _refstack_products(client: RefStackClient, refresh: bool) -> list[RegistryProduct]:
-    vendors = {str(v["id"]): str(v.get("name", "")) for v in client.vendors(refresh)}
+    vendors = {_text(v["id"]): _text(v.get("name")) for v in client.vendors(refresh)}
     out = []
     for p in client.products(refresh):
-        category = PRODUCT_TYPES.get(p.get("product_type"), "")
+        kind = p.get("product_type")
+        category = PRODUCT_TYPES.get(kind, "") if isinstance(kind, int) else ""
         claim = Claim("refstack", "OpenStack Powered", "registered on RefStack", url=client.url("products"))
-        out.append(
-            RegistryProduct(str(p.get("name", "")), vendors.get(str(p.get("organization_id")), ""), category, (claim,))
-        )
+        vendor = vendors.get(_text(p.get("organization_id")), "")
+        out.append(RegistryProduct(_text(p.get("name")), vendor, category, (claim,)))
     return out
+
+
+def _text(value: object) -> str:
+    """A name or an id as RefStack sends it (a string or a number); anything else is no name."""
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
 
 
 @dataclass(frozen=True)
@@ -100,14 +109,36 @@ def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = F
     products, inputs = load_local(local or registry_file())
     problems, unsynced = [], []
     sources = _remote(fetcher, settings())
-    for source in sources:
-        try:
-            products += source.read(refresh)
-        except NotCached:
+    # Side by side: sources that do not answer cost one deadline in all, not one each.
+    for source, outcome in zip(sources, _each(sources, refresh), strict=True):
+        if isinstance(outcome, ConfigError):
+            raise outcome  # the cache or a setting: one line, not one per source
+        if isinstance(outcome, NotCached):
             unsynced.append(source.name)
-        except BuyerError as exc:
-            problems.append(problem(source.name, exc))
+        elif isinstance(outcome, BuyerError):
+            problems.append(problem(source.name, outcome))
+        else:
+            products += outcome
     return Registry(merge_products(products), problems, unsynced, inputs, remote=len(sources))
+
+
+def _each(
+    sources: list[RemoteSource], refresh: bool, done: Callable[[int, int], None] | None = None
+) -> list[list[RegistryProduct] | BuyerError]:
+    """Every source read at once; each gives its products or the error that stopped it."""
+
+    def read(source: RemoteSource) -> list[RegistryProduct] | BuyerError:
+        try:
+            return source.read(refresh)
+        except BuyerError as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(sources)) as pool:
+        futures = [pool.submit(in_context(read), source) for source in sources]
+        for n, _ in enumerate(as_completed(futures), start=1):
+            if done:
+                done(n, len(sources))
+        return [future.result() for future in futures]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -126,23 +157,28 @@ class _FreshOnly(Fetcher):
     def __init__(self, inner: Fetcher) -> None:
         super().__init__(inner.http, inner.cache, inner.offline, inner.clock)
 
-    def get(self, url: str, source: str, accept: tuple[str, ...] = JSON_TYPES, refresh: bool = True) -> Document:
-        doc = super().get(url, source, accept, refresh)
+    def read(
+        self,
+        url: str,
+        source: str,
+        read: Callable[[bytes], T],
+        accept: tuple[str, ...] = JSON_TYPES,
+        refresh: bool = True,
+    ) -> tuple[Document, T]:
+        doc, value = super().read(url, source, read, accept, refresh)
         if doc.stale_reason:
-            raise SourceError(source, url, doc.stale_reason)
-        return doc
+            raise SourceError(source, url, f"{doc.stale_reason}; the cached copy is kept")
+        return doc, value
 
 
 def sync_registry(fetcher: Fetcher, progress: Callable[[int, int], None] | None = None) -> SyncReport:
     """Refresh every remote source; each one that fails is reported and the others still run."""
     sources = _remote(_FreshOnly(fetcher), settings())
     parts, failed = [], 0
-    for n, source in enumerate(sources, start=1):
-        try:
-            parts.append(f"{source.name} {len(source.read(True))} {source.noun}")
-        except BuyerError as exc:
+    for source, outcome in zip(sources, _each(sources, True, progress), strict=True):
+        if isinstance(outcome, BuyerError):
             failed += 1
-            parts.append(problem(f"{source.name} failed", exc))
-        if progress:
-            progress(n, len(sources))
+            parts.append(problem(f"{source.name} failed", outcome))
+        else:
+            parts.append(f"{source.name} {len(outcome)} {source.noun}")
     return SyncReport(parts, failed)

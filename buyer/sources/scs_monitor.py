@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from buyer.errors import InputError
-from buyer.formats._json import Reader, load_json
+from buyer.formats._json import Reader, key_text, load_json
 from buyer.model.registry import Claim, RegistryProduct
 from buyer.sources.fetch import Document, Fetcher
 
 RESULT_WORDS = {1: "pass", 0: "did not finish", -1: "fail", None: "missing"}
+
+
+@dataclass(frozen=True)
+class _Scope:
+    name: str
+    word: str
+    version: str
 
 
 class ScsMonitorClient:
@@ -23,33 +30,51 @@ class ScsMonitorClient:
     def status_url(self) -> str:
         return f"{self.base}/status"
 
-    def status_document(self, refresh: bool = True) -> Document:
-        return self.fetcher.get(self.status_url, self.SOURCE, refresh=refresh)
+    def status_document(self, refresh: bool = True) -> tuple[Document, dict[str, list[_Scope]]]:
+        """The answer and what it says per subject; an answer that is not the monitor's status is
+        refused before it is cached."""
+        return self.fetcher.read(self.status_url, self.SOURCE, self._read, refresh=refresh)
 
     def status(self, refresh: bool = True) -> dict[str, dict[str, Any]]:
-        doc = self.status_document(refresh)
+        doc, _ = self.status_document(refresh)
         return Reader(self.status_url).expect(load_json(doc.body, self.status_url), dict, "")
 
     def products(self, refresh: bool = True) -> list[RegistryProduct]:
-        doc = self.status_document(refresh)
-        out = []
-        for subject, scopes in self.status(refresh=False).items():
-            if not isinstance(scopes, dict):
-                raise InputError(self.status_url, "expected an object of scopes", field=subject)
-            claims = []
+        doc, subjects = self.status_document(refresh)
+        return [
+            RegistryProduct(
+                subject,
+                category="SCS subject",
+                claims=tuple(
+                    Claim("scs-monitor", s.name, s.word, version=s.version, url=self.status_url,
+                          retrieved_at=doc.checked_at)
+                    for s in scopes
+                ),
+            )
+            for subject, scopes in subjects.items()
+        ]  # fmt: skip
+
+    def _read(self, body: bytes) -> dict[str, list[_Scope]]:
+        reader = Reader(self.status_url)
+        doc = reader.expect(load_json(body, self.status_url), dict, "")
+        out: dict[str, list[_Scope]] = {}
+        for subject, scopes in doc.items():
+            path = key_text(subject)
+            reader.expect(scopes, dict, path)
+            found = []
             for uuid, result in scopes.items():
-                if not isinstance(result, dict):
-                    raise InputError(self.status_url, "expected a scope result", field=f"{subject}.{uuid}")
-                word = RESULT_WORDS.get(result.get("result"), str(result.get("result")))
-                claims.append(
-                    Claim(
-                        "scs-monitor",
-                        str(result.get("name") or uuid),
+                reader.expect(result, dict, f"{path}.{key_text(uuid)}")
+                value = result.get("result")
+                known = isinstance(value, int | None) and not isinstance(value, bool)
+                word = RESULT_WORDS.get(value, "unknown result") if known else "unknown result"
+                name = result.get("name")
+                passed = result.get("passed_str")
+                found.append(
+                    _Scope(
+                        name if isinstance(name, str) and name else str(uuid),
                         word,
-                        version=str(result.get("passed_str") or ""),
-                        url=self.status_url,
-                        retrieved_at=doc.checked_at,
+                        passed if isinstance(passed, str) else "",
                     )
                 )
-            out.append(RegistryProduct(subject, category="SCS subject", claims=tuple(claims)))
+            out[str(subject)] = found
         return out

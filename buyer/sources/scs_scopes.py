@@ -33,14 +33,14 @@ def load_scope(ref: str, fetcher: Fetcher | None, base: Path | None = None) -> L
     if ref.startswith(("http://", "https://")):
         if fetcher is None:
             raise InputError(ref, "fetching a scope needs the network layer")
-        doc = fetcher.get(ref, "SCS scope", YAML_TYPES, refresh=False)
+        doc, scope = fetcher.read(ref, "SCS scope", lambda body: parse_scope(body, ref), YAML_TYPES, refresh=False)
         data, source, when = doc.body, ref, doc.checked_at
     else:
         path = Path(ref).expanduser()
         if base is not None and not path.is_absolute():
             path = base / path
         data, source, when = read_input(path), shown(ref, base), None
-    scope = parse_scope(data, str(path))
+        scope = parse_scope(data, str(path))
     use = GuidelineUse(
         id=scope.slug,
         status="SCS certificate scope",

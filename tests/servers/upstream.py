@@ -8,11 +8,16 @@
 
 ETags make conditional requests real (304), every request is counted on the server side, and
 ``faults`` injects failures: 500s, a hang, a truncated body, a wrong content type, an oversized
-body, redirects.
+body, redirects; and what hostile servers do: drip an answer one byte at a time, accept and never
+answer, answer 200 with a sign-in page (as text/plain, as Gitea serves raw files) or with cut-off
+JSON, put escape sequences in an error body, send a gzip bomb. ``refstack_total_pages`` makes the
+results listing claim any number of pages (and serve every one of them).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -29,9 +34,16 @@ PINNED_REF = "2a71585700b4141910dbd4139805e2c0e9c49a8e"
 
 @dataclass
 class Fault:
-    kind: str  # 500 | hang | truncate | html | huge | redirect-away | redirect-here | 404 | 400 | 412
+    # 500 | hang | truncate | html | huge | redirect-away | redirect-here | 404 | 400 | 412
+    # | drip | drip-body | silent | html-text | cut-json | body | escape-500 | gzip-bomb
+    kind: str
     times: int | None = None  # how many requests it hits; None: all
     hang_seconds: float = 5.0
+    drip_seconds: float = 1.0  # between two bytes of a drip
+    body: bytes = b""  # what html-text, cut-json, body and escape-500 send (a default when empty)
+
+
+HTML_PAGE = b"<!doctype html><html><body><h1>Sign in</h1><p>to the captive portal</p></body></html>\n"
 
 
 FAULT_STATUS = {
@@ -45,6 +57,14 @@ FAULT_STATUS = {
     "huge": 200,
     "redirect-away": 302,
     "redirect-here": 302,
+    "drip": 200,
+    "drip-body": 200,
+    "silent": 0,
+    "html-text": 200,
+    "cut-json": 200,
+    "body": 200,
+    "escape-500": 500,
+    "gzip-bomb": 200,
 }
 
 
@@ -74,8 +94,11 @@ class Upstream:
     refstack_products: list[dict] = field(default_factory=list)
     faults: dict[str, Fault] = field(default_factory=dict)  # path prefix -> fault
     hits: list[Hit] = field(default_factory=list)
+    refstack_total_pages: int | None = None  # claim this many result pages (each served)
+    scs_status: dict | None = None  # the monitor's /status in place of the shared data's
     delay: float = 0.0  # seconds added to every answer (a slow network for the benchmark)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)  # ends drips and silences
 
     # -- routing -------------------------------------------------------------------------
 
@@ -92,6 +115,8 @@ class Upstream:
         if path == "/scs/status":
             if "application/json" not in accept and "*/*" not in accept:
                 return 406, "application/json", b'{"detail": "Not Acceptable"}', {}
+            if self.scs_status is not None:
+                return 200, "application/json", json.dumps(self.scs_status).encode(), {}
             return 200, "application/json", (self.data / "scs/generated/monitor-views/status.json").read_bytes(), {}
         if path.startswith("/marketplace/"):
             return self._marketplace(path.removeprefix("/marketplace/"), query, if_none_match)
@@ -184,6 +209,10 @@ class Upstream:
             return 200, "application/json", json.dumps(detail).encode(), {}
         page = int(_one(query, "page") or 1)
         total = max(1, -(-len(self.refstack_results) // 20))
+        if self.refstack_total_pages is not None:  # a listing that claims pages it does not have
+            total = self.refstack_total_pages
+            body = {"results": self.refstack_results[:20], "pagination": {"current_page": page, "total_pages": total}}
+            return 200, "application/json", json.dumps(body).encode(), {}
         if page > total:
             return 400, "application/json", b'{"code": 400, "title": "Invalid page number"}', {}
         body = {
@@ -283,6 +312,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _inject(self, fault: Fault, path: str) -> None:
         kind = fault.kind
+        if kind in ("drip", "drip-body", "silent"):
+            self._stall(fault)
+            return
+        if kind == "html-text":  # what a captive portal or a misrouted proxy answers, as text/plain
+            self._send(200, "text/plain; charset=utf-8", fault.body or HTML_PAGE)
+            return
+        if kind == "cut-json":  # a whole HTTP answer whose JSON stops half-way
+            self._send(200, "application/json", fault.body or b'{"results": [{"name": "a.b.c"}, {"na')
+            return
+        if kind == "body":  # any 200 JSON answer the test writes (one json.dumps could not make)
+            self._send(200, "application/json", fault.body)
+            return
+        if kind == "escape-500":
+            body = fault.body or json.dumps({"title": "\x1b]0;pwned\x07\x1b[2J", "detail": "boom"}).encode()
+            self._send(500, "application/json", body)
+            return
+        if kind == "gzip-bomb":
+            self._gzip_bomb()
+            return
         if kind == "hang":
             time.sleep(fault.hang_seconds)
             kind = "500"
@@ -332,12 +380,52 @@ class _Handler(BaseHTTPRequestHandler):
             return
         raise ValueError(kind)
 
+    def _stall(self, fault: Fault) -> None:
+        """drip: the status line and headers one byte at a time; drip-body: the headers at once, then
+        a body that never ends, a byte at a time; silent: nothing at all. Until the client gives up
+        or the server stops."""
+        self.close_connection = True
+        stop = self.upstream.stopping
+        if fault.kind == "silent":
+            stop.wait(120)
+            return
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+        try:
+            if fault.kind == "drip-body":
+                self.wfile.write(head)
+                head = b""
+            drip = head + b"[" + b"0," * 500_000
+            for byte in drip:
+                if stop.wait(fault.drip_seconds):
+                    return
+                self.wfile.write(bytes([byte]))
+        except OSError:  # the client hung up: what a deadline is for
+            return
+
+    def _gzip_bomb(self) -> None:
+        body = gzip_bomb()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
     def _send(self, status: int, ctype: str, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """64 MiB of spaces, gzipped to about 64 KB (made once)."""
+    import gzip
+
+    return gzip.compress(b" " * (64 * 1024 * 1024), compresslevel=9)
 
 
 class UpstreamServer:
@@ -362,5 +450,6 @@ class UpstreamServer:
         self.stop()
 
     def stop(self) -> None:
+        self.upstream.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
