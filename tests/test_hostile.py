@@ -306,11 +306,6 @@ def test_csv_cells_that_look_like_formulas_stay_data(w):
     assert rows[1][0] == '\'=HYPERLINK("http://example.invalid")'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="buyer/report/pdf.py: a product name of 5,000 characters makes a table row taller than a page "
-    "(reportlab LayoutError, a traceback); report/** belongs to another change, reported there",
-)
 def test_a_product_name_of_5000_characters_still_gives_a_report(w):
     profile = _profile(
         w,

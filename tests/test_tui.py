@@ -525,6 +525,9 @@ def slow_refstack(tui_env, monkeypatch):
     from tests.servers.upstream import Fault, Upstream, UpstreamServer
 
     upstream = Upstream(data=tui_env, faults={"/refstack/v1/results/": Fault("hang", hang_seconds=20)})
+    # The source's deadline ends the worker soon after the test has seen what it wanted: a
+    # cancelled thread worker runs to its end, and the app waits for it when it closes.
+    monkeypatch.setenv("BUYER_SOURCE_DEADLINE", "3")
     with UpstreamServer(upstream) as server:
         monkeypatch.setenv("BUYER_REFSTACK_URL", f"{server.url}/refstack")
         yield upstream
