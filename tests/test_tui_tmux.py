@@ -143,7 +143,10 @@ def test_a_buyer_edits_exports_adds_a_vendor_and_is_asked_before_losing_work(tmu
     keys(tmux, "C-e")
     wait_for(tmux, r"Unsaved changes")
     keys(tmux, "Enter")  # Save has the focus
-    wait_for(tmux, r"SHA-256", 90)
+    deadline = time.monotonic() + 90
+    while not list((tmp_path / "reports").glob("*.pdf")):
+        assert time.monotonic() < deadline, f"no PDF was written; the pane shows:\n{pane(tmux)}"
+        time.sleep(0.2)
     pdfs = list((tmp_path / "reports").glob("*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
     # the screen quotes the file's SHA-256 (a toast may cover the end of a line at 80 columns)
