@@ -1,5 +1,6 @@
 """Pieces every command shares, each defined once: exit codes, output formats, the options of
-every verb that evaluates (``--program`` among them), their checks, and the request they build.
+every verb that evaluates (``--program`` among them) and their checks. Light to import: every
+command module imports it to register its options (the request they build is ``_request``).
 
 Every option is checked where it is read: a bad value is one line naming the option (the valid
 values listed where there are few) and exit 2, never a traceback.
@@ -12,18 +13,15 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from buyer import actions
 from buyer._text import printable, token
-from buyer.errors import UsageError
-from buyer.model.evidence import EvidenceKind
-from buyer.model.guideline import program_key
-from buyer.model.profile import CORE_PROGRAM_KEYS, MAX_AGE_DAYS, Profile
+from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
+from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
 from buyer.model.scorecard import Scorecard, Verdict
-from buyer.sources.catalogue import Catalogue, LazyCatalogue
+
+if TYPE_CHECKING:
+    from buyer.sources.catalogue import Catalogue
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -188,110 +186,10 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
 
 def catalogue(args: argparse.Namespace) -> Catalogue:
     """The guideline catalogue, opened when first used."""
+    from buyer import actions
+    from buyer.sources.catalogue import LazyCatalogue
+
     return LazyCatalogue(lambda: actions.open_guidelines(args.source, offline=args.offline))  # type: ignore[return-value]
-
-
-# -- the request every evaluating verb builds ------------------------------------------------
-
-# Which option sets which profile field (for messages about a profile built from options).
-OPTION_FOR: dict[tuple[str, ...], str] = {
-    ("interop", "guideline"): "--guideline",
-    ("interop", "program"): "--program",
-    ("interop", "add_ons"): "--add-on",
-    ("interop", "extra_capabilities"): "--capability",
-    ("evidence_policy", "max_age_days"): "--max-age-days",
-    ("scs", "scope"): "--scope",
-    ("scs", "version"): "--scope-version",
-    ("scs", "on"): "--scope-date",
-}
-
-
-def option_for(loc: tuple[str | int, ...]) -> str:
-    names = tuple(str(part) for part in loc if not isinstance(part, int))
-    for end in range(len(names), 0, -1):
-        if names[:end] in OPTION_FOR:
-            return OPTION_FOR[names[:end]]
-    return "the options"
-
-
-def profile_from_options(data: dict[str, Any], cat: Catalogue | None) -> Profile:
-    """A profile from command-line options, checked as a file would be; problems name options."""
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"{option_for(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
-        raise UsageError("; ".join(dict.fromkeys(lines))) from None
-    found = actions.problem_list(profile, cat, None)
-    if found:
-        raise UsageError("; ".join(f"{option_for(loc)}: {message}" for loc, message in found))
-    return profile
-
-
-def build_request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, Catalogue]:
-    """The evaluation the options describe: a profile (checked against the catalogue, every
-    problem with its line and column) or requirements given as options (every problem naming
-    its option), the --evidence files, the registry, and vendors' response forms (every problem
-    of every form as FILE:LINE:COL, before anything is evaluated or written)."""
-    request, cat = _request(args)
-    files, folders = getattr(args, "response", []), getattr(args, "responses", [])
-    if not (files or folders):
-        return request, cat
-    profile = request.profile
-    loaded = actions.read_responses(
-        actions.response_paths(files, folders),
-        actions.rfp_clause_numbers(profile, cat, request.base, args.offline),
-        profile.rfp_reference if args.profile else None,
-        [p.name for p in profile.shortlist],
-    )
-    return request.with_responses(loaded), cat
-
-
-def _request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, Catalogue]:
-    cat = catalogue(args)
-    kind = EvidenceKind(args.evidence_kind)
-    extra = actions.evidence_args(args.evidence, kind)
-    as_of = args.as_of or actions.today()
-    registry = None if args.no_registry else actions.load_registry_for(offline=True, local=args.registry)
-    if args.profile:
-        if args.guideline or args.scope:
-            raise UsageError("give either --profile or --guideline/--scope, not both")
-        loaded = actions.load_checked_profile(args.profile, cat, args.offline)
-        profile = loaded.profile
-        if args.max_age_days is not None:
-            policy = {**profile.evidence_policy.model_dump(), "max_age_days": args.max_age_days}
-            profile = profile.model_validate({**profile.model_dump(), "evidence_policy": policy})
-        request = actions.EvaluationRequest(
-            profile,
-            as_of,
-            loaded.sha256,
-            args.profile,
-            loaded.path.parent,
-            [*actions.profile_sources(loaded, profile), *extra],
-            registry=registry,
-            offline=args.offline,
-        )
-        return request, cat
-    if not (args.guideline or args.scope):
-        raise UsageError(
-            "give --profile FILE, or --guideline V and/or --scope FILE (with --program, --add-on, --evidence)"
-        )
-    parts = [f"{args.guideline} {args.program}" if args.guideline else "", "SCS" if args.scope else ""]
-    data: dict[str, Any] = {
-        "name": "ad hoc: " + " + ".join(p for p in parts if p),
-        "evidence_policy": {"max_age_days": args.max_age_days},
-        "shortlist": [{"name": name} for name in dict.fromkeys(s.product for s in extra)],
-    }
-    if args.guideline:
-        data["interop"] = {
-            "guideline": args.guideline,
-            "program": args.program,
-            "add_ons": args.add_on,
-            "extra_capabilities": args.capability,
-        }
-    if args.scope:
-        data["scs"] = {"scope": args.scope, "version": args.scope_version, "on": args.scope_date}
-    profile = profile_from_options(data, cat if args.guideline else None)
-    return actions.EvaluationRequest(profile, as_of, evidence=extra, registry=registry, offline=args.offline), cat
 
 
 def write_text(text: str) -> None:

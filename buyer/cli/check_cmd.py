@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from buyer import actions
 from buyer._atomic import write_output
+from buyer._lazy import lazy_import
 from buyer.cli._common import (
     add_format,
     add_requirement_options,
-    build_request,
     exit_code,
     print_json,
     say,
@@ -21,6 +20,9 @@ from buyer.cli._common import (
 )
 from buyer.report.scorecard_json import scorecard_dict
 from buyer.report.table import scorecard_table
+
+actions = lazy_import("buyer.actions")
+_request = lazy_import("buyer.cli._request")
 
 
 def register(commands: Any) -> None:
@@ -89,7 +91,7 @@ def cmd_discovery(args: argparse.Namespace) -> int:
     evidence = report.evidence()
     if args.save:
         write_output(args.save, json.dumps({"format": "buyer.discovery", **report.as_dict()}, indent=2) + "\n")
-    card, requirements = _score_cloud(build_request(args), report.cloud, evidence)
+    card, requirements = _score_cloud(_request.build_request(args), report.cloud, evidence)
     product = next(p for p in card.products if p.name == report.cloud)
     if args.format == "json":
         services = [
@@ -140,7 +142,7 @@ def cmd_tempest(args: argparse.Namespace) -> int:
     from buyer.model.testlist import run_list
 
     access = open_cloud(args.os_cloud)
-    built = build_request(args)
+    built = _request.build_request(args)
     request, cat = built
     lines = (
         _read_list(args.test_list)

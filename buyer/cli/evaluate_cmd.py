@@ -6,9 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from buyer import actions
-from buyer.cli._common import add_format, add_requirement_options, build_request, exit_code, write_text
+from buyer._lazy import lazy_import
+from buyer.cli._common import add_format, add_requirement_options, exit_code, write_text
 from buyer.model.scorecard import Scorecard
+
+actions = lazy_import("buyer.actions")
+_request = lazy_import("buyer.cli._request")
 
 
 def register(commands: Any) -> None:
@@ -29,7 +32,7 @@ def register(commands: Any) -> None:
 
 
 def build_scorecard(args: argparse.Namespace) -> Scorecard:
-    request, cat = build_request(args)
+    request, cat = _request.build_request(args)
     return actions.evaluate(request, cat)
 
 

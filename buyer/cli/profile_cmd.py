@@ -6,10 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from buyer import actions
+from buyer._lazy import lazy_import
 from buyer._text import printable
-from buyer.cli._common import EXIT_OK, add_program, add_source, catalogue, profile_from_options
+from buyer.cli._common import EXIT_OK, add_program, add_source, catalogue
 from buyer.errors import UsageError
+
+actions = lazy_import("buyer.actions")
+_request = lazy_import("buyer.cli._request")
 
 
 def register(commands: Any) -> None:
@@ -72,7 +75,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             "extra_capabilities": args.capability,
         },
     }
-    profile = profile_from_options(data, catalogue(args))
+    profile = _request.profile_from_options(data, catalogue(args))
     where = actions.save_profile(profile, path)
     print(printable(f"wrote {where}"))
     return EXIT_OK

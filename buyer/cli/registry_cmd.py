@@ -10,14 +10,19 @@ import dataclasses
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from buyer import actions
+from buyer._lazy import lazy_import
 from buyer._text import printable, token
 from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, print_json, say
 from buyer.errors import UsageError
 from buyer.report.inputs import describe_age
-from buyer.sources.registry import Registry, load_registry
+
+if TYPE_CHECKING:
+    from buyer.sources.registry import Registry
+
+actions = lazy_import("buyer.actions")
+sources_registry = lazy_import("buyer.sources.registry")
 
 
 def register(commands: Any) -> None:
@@ -44,7 +49,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _registry(args: argparse.Namespace) -> Registry | None:
     """The registry, its problems said on stderr; None when no source could be read at all."""
-    registry = load_registry(actions.make_fetcher(args.offline), args.registry)
+    registry = sources_registry.load_registry(actions.make_fetcher(args.offline), args.registry)
     if registry.unreachable:
         # Nothing to list is not an answer: one line per source, and exit 2.
         for problem in registry.problems:

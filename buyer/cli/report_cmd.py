@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from buyer import actions
 from buyer._atomic import STDOUT, write_output
 from buyer._hashing import sha256_hex
+from buyer._lazy import lazy_import
 from buyer._text import printable
 from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, parse_timestamp
 from buyer.cli.evaluate_cmd import build_scorecard
@@ -17,6 +17,8 @@ from buyer.errors import UsageError
 from buyer.model.scorecard import Scorecard
 from buyer.report.export import EXPORTS, export_format, for_suffix
 from buyer.sources.files import shown
+
+actions = lazy_import("buyer.actions")
 
 DEFAULT_FOLDER = Path("reports")
 

@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from buyer import actions
+from buyer._lazy import lazy_import
 from buyer.cli._common import EXIT_OK, add_source, catalogue, say
+
+actions = lazy_import("buyer.actions")
 
 
 def register(commands: Any) -> None:

@@ -11,7 +11,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from buyer import actions
+from buyer._lazy import lazy_import
 from buyer._text import printable
 from buyer.cli._common import (
     EXIT_OK,
@@ -23,7 +23,6 @@ from buyer.cli._common import (
     exit_code,
     parse_date,
     print_json,
-    profile_from_options,
     say,
     whole_number,
     write_text,
@@ -33,6 +32,9 @@ from buyer.config import settings
 from buyer.errors import BuyerError
 from buyer.report.table import scorecard_table
 from buyer.sources.budget import in_context
+
+actions = lazy_import("buyer.actions")
+_request = lazy_import("buyer.cli._request")
 
 STAGES = ("guidelines", "results", "registry")
 
@@ -143,7 +145,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         "evidence_policy": {"max_age_days": None},
         "shortlist": [{"name": args.result_id}],
     }
-    profile = profile_from_options(data, cat)
+    profile = _request.profile_from_options(data, cat)
     request = actions.EvaluationRequest(profile, actions.today(), loaded={args.result_id: [evidence]})
     card = actions.evaluate(request, cat)
     if args.format == "json":
