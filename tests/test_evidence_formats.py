@@ -10,7 +10,7 @@ import pytest
 
 from buyer.errors import InputError
 from buyer.formats.evidence import parse_evidence
-from buyer.model.evidence import EvidenceKind, Outcome, split_test_id
+from buyer.model.evidence import EvidenceKind, Outcome, normalise_uuid, split_test_id
 from buyer.sources.files import load_evidence_file
 from tests.conftest import SHARED, SHARED_LIVE, need_shared
 
@@ -173,3 +173,29 @@ def test_date_falls_back_to_declared_then_mtime(tmp_path):
     assert declared.provenance.date == dt.datetime(2029, 12, 24, tzinfo=dt.UTC)
     assert declared.provenance.date_basis == "declared in the profile"
     assert load_evidence_file(path).provenance.date_basis == "file modification time"
+
+
+@pytest.mark.parametrize(
+    ("uuids", "canonical", "valid"),
+    [
+        ([UUID_A, "e3e6a64a-9f50-4955-b987-6ce6767c97fb"], True, True),
+        ([UUID_A.upper()], False, True),  # upper case: lower-cased before it is compared
+        ([UUID_A.replace("-", "")], False, True),  # no hyphens
+        (["id-" + UUID_A], False, True),
+        ([UUID_A[:8] + UUID_A[9:13] + "-" + UUID_A[8] + UUID_A[14:]], False, False),  # hyphens out of place
+        ([UUID_A[:-1] + "g"], False, False),
+    ],
+)
+def test_the_fast_path_tells_canonical_ids_from_the_rest(uuids, canonical, valid):
+    from buyer.formats.evidence import _canonical
+
+    assert _canonical(uuids) is canonical
+    doc = {"cpid": "x", "results": [{"name": f"t.a.test_{i}", "uuid": u} for i, u in enumerate(uuids)]}
+    if not valid:
+        with pytest.raises(InputError, match=r"ids\.json: field 'results\[0\]\.uuid': not a UUID"):
+            parse_evidence(json.dumps(doc).encode(), "ids.json")
+        return
+    ev = parse_evidence(json.dumps(doc).encode(), "ids.json")
+    # whatever form the file writes, the ids it means are found
+    wanted = frozenset(filter(None, (normalise_uuid(u) for u in uuids)))
+    assert ev.names_for_ids(wanted).keys() == wanted
