@@ -7,6 +7,7 @@ Exit codes: 0 every requirement passes; 1 some requirement fails; 2 bad usage or
 from __future__ import annotations
 
 import argparse
+import gc
 import contextlib
 import sys
 from collections.abc import Sequence
@@ -99,5 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def settle_memory() -> None:
+    """One process, one command: what start-up built lives until the end, so the collector need not
+    walk it again (gc.freeze), and a scorecard makes many small objects and few cycles, so young
+    collections may wait longer. Measured: a quarter of `buyer evaluate`'s time at 200 products
+    went to collections walking objects that could not be garbage."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def run() -> None:
+    settle_memory()
     sys.exit(main())
