@@ -7,8 +7,8 @@ Exit codes: 0 every requirement passes; 1 some requirement fails; 2 bad usage or
 from __future__ import annotations
 
 import argparse
-import gc
 import contextlib
+import gc
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
