@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Input, Select, SelectionList
 
 from buyer import actions
 from buyer.errors import ProfileErrors
-from buyer.tui.app import BuyerApp, palette_actions
+from buyer.tui import keys
+from buyer.tui.app import BuyerApp, palette_actions, screen_class
 from buyer.tui.dialogs import EvidenceDialog, NewProduct, UnsavedChanges
 from buyer.tui.screens.requirements import RequirementsScreen
 from buyer.tui.screens.scorecard import (
@@ -630,9 +631,16 @@ async def test_export_a_pdf_and_find_it_on_disk(tui_env, size):
 
 
 async def test_every_action_is_in_the_palette_and_runs_from_it(tui_env):
-    for mode, cls in BuyerApp.MODES.items():
+    for mode, declared in keys.MODES.items():
+        cls = screen_class(mode)  # imported here: the app imports a screen when it is first shown
+        assert cls.BINDINGS == list(declared.bindings)
         for binding in cls.BINDINGS:
             assert any(m == mode and a == binding.action for m, _, _, a in palette_actions()), binding
+        for _, _, action in declared.commands:
+            assert any(m == mode and a == action for m, _, _, a in palette_actions()), action
+        for action in [b.action for b in declared.bindings] + [a for _, _, a in declared.commands]:
+            if "." not in action:  # every action a key or a command names is one the screen has
+                assert callable(getattr(cls, f"action_{action}", None)), (mode, action)
     app = app_for(profile=profile_copy(tui_env))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: catalogue_ready(app))

@@ -1,64 +1,80 @@
 """The buyer workbench: five screens as modes, F2–F6 to switch, F1 help, ctrl+p every action.
 
-The app owns the workbench and tells the screens when it changes (``bench_signal``) and when the
-guideline catalogue, opened in a worker at start, is ready (``catalogue_signal``). Work that
-would be lost is asked about first: quitting, loading another profile and exporting with unsaved
-edits offer Save / Discard / Cancel.
+The app owns the workbench and tells the screens when it changes (``bench_signal``), when the
+guideline catalogue is ready or surveyed (``catalogue_signal``) and when an evaluation ends
+(``evaluated_signal``). Work that would be lost is asked about first: quitting, loading another
+profile and exporting with unsaved edits offer Save / Discard / Cancel.
+
+Start-up draws the first screen before anything heavy is imported: a screen's module loads when
+the screen is first shown (``MODES`` holds makers), the header names the profile from a quick
+read of its file, and the profile (its model), the catalogue and the guidelines' survey are read
+in workers after the first frame.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
-from collections.abc import Callable, Iterable
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.content import Content
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from buyer._text import printable
 from buyer.errors import BuyerError
+from buyer.tui import keys
 from buyer.tui.dialogs import Choice, UnsavedChanges
-from buyer.tui.screens.base import Done, attempt, shown_error
-from buyer.tui.screens.export import ExportScreen
-from buyer.tui.screens.live import LiveScreen
-from buyer.tui.screens.requirements import RequirementsScreen
-from buyer.tui.screens.scorecard import CapabilitiesScreen, CapabilityTestsScreen, ScorecardScreen
-from buyer.tui.screens.vendors import VendorsScreen
+from buyer.tui.keys import binding_ids, keymap_clashes, palette_actions
+from buyer.tui.screens.base import BuyerScreen, Done, attempt, shown_error
 from buyer.tui.settings import load_settings, save_theme
-from buyer.tui.workbench import Workbench
+from buyer.tui.workbench import BLANK_NAME, Workbench
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from buyer.actions import LoadedProfile
+    from buyer.model.profile import Profile
+
+__all__ = ["BuyerApp", "binding_ids", "keymap_clashes", "palette_actions", "run"]
 
 UNSAVED = "● unsaved · "
 
-SCREENS: dict[str, tuple[type[Screen[None]], str]] = {
-    "requirements": (RequirementsScreen, "Standard, guideline, program, add-ons, extras, evidence policy"),
-    "vendors": (VendorsScreen, "The registry, the shortlist, evidence per product"),
-    "scorecard": (ScorecardScreen, "Products × requirements; drill down to capabilities and tests"),
-    "live": (LiveScreen, "Discovery or tempest against a cloud with your own account"),
-    "export": (ExportScreen, "PDF, JSON, CSV, Markdown, RFP clauses"),
+# Each mode's screen, made (and its module imported) when the mode is first shown.
+SCREEN_CLASSES = {
+    "requirements": "buyer.tui.screens.requirements:RequirementsScreen",
+    "vendors": "buyer.tui.screens.vendors:VendorsScreen",
+    "scorecard": "buyer.tui.screens.scorecard:ScorecardScreen",
+    "live": "buyer.tui.screens.live:LiveScreen",
+    "export": "buyer.tui.screens.export:ExportScreen",
 }
+
+
+def screen_class(mode: str) -> type[Screen[Any]]:
+    module, _, name = SCREEN_CLASSES[mode].partition(":")
+    cls: type[Screen[Any]] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def _maker(mode: str) -> Callable[[], Screen[Any]]:
+    return lambda: screen_class(mode)()
 
 
 class BuyerApp(App[None]):
     TITLE = "buyer"
     CSS_PATH = "buyer.tcss"
-    MODES = {mode: screen for mode, (screen, _) in SCREENS.items()}
+    MODES = {mode: _maker(mode) for mode in keys.MODES}
     DEFAULT_MODE = "requirements"
-    BINDINGS = [
-        Binding("f1", "toggle_help", "Help", id="help"),
-        Binding("f2", "switch_mode('requirements')", "Requirements", id="go.requirements"),
-        Binding("f3", "switch_mode('vendors')", "Vendors", id="go.vendors"),
-        Binding("f4", "switch_mode('scorecard')", "Scorecard", id="go.scorecard"),
-        Binding("f5", "switch_mode('live')", "Live", id="go.live"),
-        Binding("f6", "switch_mode('export')", "Export", id="go.export"),
-        Binding("ctrl+e", "switch_mode('export')", "Export", show=False, id="export"),
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS = list(keys.APP)
 
     def __init__(self, workbench: Workbench | None = None, profile: Path | None = None) -> None:
         super().__init__()
@@ -68,16 +84,21 @@ class BuyerApp(App[None]):
         self.workbench = workbench or Workbench()
         self.bench_signal: Signal[None] = Signal(self, "bench")
         self.catalogue_signal: Signal[None] = Signal(self, "catalogue")
+        self.evaluated_signal: Signal[None] = Signal(self, "evaluated")
         self.catalogue_error = ""  # why the catalogue could not be opened
-        self.guideline_labels: dict[str, str] = {}  # version -> "2020.06 · approved · …", once read
+        self.surveyed = False  # every guideline file read once, the broken ones told and left out
+        self.guideline_labels: dict[str, str] = {}  # version -> "2020.06 · approved · …", once surveyed
         self.profile_problems: list[str] = []  # what the profile names that cannot be evaluated
+        self.evaluating = False
+        self.evaluating_products = 0
+        self.evaluation_message = ""  # why the last evaluation gave no scorecard ("" when it did)
         self.ready_at: float | None = None  # perf_counter when the first screen was ready
-        self._load_error = ""
-        if profile is not None:  # before the first screen fills its fields from it
-            try:
-                self.workbench.load(profile)
-            except BuyerError as exc:
-                self._load_error = shown_error(exc)
+        # The profile is read in a worker after the first frame; until then the header names it
+        # from a quick read of the file, and a screen asked for is shown once it is there.
+        self.opening = profile is not None or not self.workbench.opened
+        self._open_path = profile
+        self._first_name = _quick_name(profile) if profile is not None else BLANK_NAME
+        self._after_open: list[tuple[str, DOMNode | None, Mapping[str, DOMNode] | None]] = []
         self.workbench.listeners.append(self._bench_changed)
         self._title()
 
@@ -89,16 +110,33 @@ class BuyerApp(App[None]):
             self.settings.problems.append(f"theme {theme!r} is not one of textual's themes; using the default")
         self.theme_changed_signal.subscribe(self, lambda theme: self._remember_theme(theme.name))
         for problem in self.settings.problems:
-            self.notify(printable(problem), severity="warning", title="Settings", timeout=10)
-        if self._load_error:
-            self.notify(self._load_error, severity="error", title="Profile not loaded")
-        # The first screen is drawn from the profile alone; the catalogue opens in a worker after
-        # that first frame, so its threads never hold up the drawing.
-        self.call_after_refresh(self._open_catalogue)
+            self.notify(problem, severity="warning", title="Settings", timeout=10)
+        # The first screen is drawn first; the profile's model and the catalogue load after it,
+        # so their imports and threads never hold up the drawing.
+        self.call_after_refresh(self._start)
         self.ready_at = time.perf_counter()
 
-    def _open_catalogue(self) -> None:
+    def _start(self) -> None:
+        if self.opening:
+            work = partial(_open, self._open_path)
+            self.run_worker(work, thread=True, group="open", name="open")
         self.run_worker(partial(attempt, self.workbench.catalogue), thread=True, group="catalogue", name="catalogue")
+
+    # -- printing what comes from outside -------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast as plain text, its control characters shown escaped: a notification often
+        quotes a file, a name or a server's words, and none of it may style or steer the screen."""
+        text = printable(str(message), multiline=True)
+        super().notify(text, title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     # -- the workbench and the catalogue ----------------------------------------------------
 
@@ -114,6 +152,10 @@ class BuyerApp(App[None]):
         """The header names the profile and its file, and says when edits are not saved (the
         marker is part of the sub-title: every screen's header watches it)."""
         bench = self.workbench
+        if self.opening:
+            file = self._open_path.name if self._open_path else "not saved yet"
+            self.sub_title = printable(f"{self._first_name} · {file}")
+            return
         file = bench.path.name if bench.path else "not saved yet"
         marker = UNSAVED if bench.modified else ""
         self.sub_title = marker + printable(f"{bench.profile.name} · {file}")
@@ -125,33 +167,81 @@ class BuyerApp(App[None]):
             return Content.assemble(marker, "  ", title, (" — ", "dim"), rest)
         return super().format_title(title, sub_title)
 
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """While the profile is read at start (a few tenths of a second), a key that acts on it or
+        switches screens waits for it, then runs in the order pressed: it never acts on a profile
+        that is about to be replaced."""
+        if self.opening and isinstance(action, str):
+            on_screen = isinstance(default_namespace, BuyerScreen) and not action.startswith("app.")
+            if on_screen or action.startswith("switch_mode("):
+                self._after_open.append((action, default_namespace, namespaces))
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _opened(self, read: LoadedProfile | Profile, error: str) -> None:
+        self.opening = False
+        self.workbench.take(read)
+        if error:
+            self.notify(error, severity="error", title="Profile not loaded")
+        self._catalogue_and_profile()
+        if self._after_open:
+            self.call_after_refresh(self._run_waiting)
+
+    async def _run_waiting(self) -> None:
+        waiting, self._after_open = self._after_open, []
+        for action, namespace, namespaces in waiting:
+            if namespace is None or namespace.is_attached:
+                await self.run_action(action, namespace, namespaces)
+
+    def _catalogue_and_profile(self) -> None:
+        """Once both the profile and the catalogue are there: a new profile starts at the newest
+        guideline, and what the profile names that cannot be evaluated is told."""
+        cat = self.workbench.opened_catalogue
+        if self.opening or cat is None:
+            return
+        from buyer.model.requirements import core_ids
+
+        newest = core_ids(cat)
+        if newest:  # a new profile (never loaded or edited) starts at the newest guideline
+            self.workbench.start_at(newest[0])
+        self.check_profile()
+
     def check_profile(self) -> None:
         """What the profile names that the catalogue cannot evaluate, told as warnings (a worker:
         an SCS scope may have to be fetched)."""
-        if self.catalogue_ready:
+        if self.catalogue_ready and not self.opening:
             self.run_worker(partial(attempt, self.workbench.problems), thread=True, name="problems", exclusive=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker: Worker[Any] = event.worker
+        if worker.name == "evaluate":
+            self._evaluation_state(event)
+            return
         if event.state is not WorkerState.SUCCESS:
             return
-        worker: Worker[Any] = event.worker
         outcome = worker.result
-        if worker.name == "catalogue":
+        if worker.name == "open":
+            self._opened(*outcome)
+        elif worker.name == "catalogue":
             if isinstance(outcome, Done):
-                from buyer.model.requirements import core_ids
-
                 self.catalogue_error = ""
-                newest = core_ids(outcome.value)
-                if newest:  # a new profile (never loaded or edited) starts at the newest guideline
-                    self.workbench.start_at(newest[0])
-                self.check_profile()
-                self.run_worker(partial(attempt, self._labels), thread=True, group="labels", name="labels")
+                self._catalogue_and_profile()
+                self.run_worker(partial(attempt, self._survey), thread=True, group="survey", name="survey")
             else:
                 self.catalogue_error = outcome.message
                 self.notify(outcome.message, severity="error", title="Guidelines unavailable")
             self.catalogue_signal.publish(None)
-        elif worker.name == "labels" and isinstance(outcome, Done):
-            self.guideline_labels = outcome.value
+        elif worker.name == "survey" and isinstance(outcome, Done):
+            self.guideline_labels, broken = outcome.value
+            self.surveyed = True
+            for problem in broken:  # once: the catalogue leaves the file out from now on
+                self.notify(f"{problem} (left out)", severity="warning", title="A guideline file is broken")
+            self._catalogue_and_profile()
             self.catalogue_signal.publish(None)
         elif worker.name == "problems":
             problems = outcome.value if isinstance(outcome, Done) else [outcome.message]
@@ -160,17 +250,62 @@ class BuyerApp(App[None]):
                 self.notify(problem, severity="warning", title="The profile names what buyer cannot evaluate")
             self.catalogue_signal.publish(None)
 
-    def _labels(self) -> dict[str, str]:
-        """Every core guideline's status and releases (reads each file; in a worker, after the
-        first screen is up)."""
+    def _survey(self) -> tuple[dict[str, str], list[str]]:
+        """Every guideline file read once (in a worker, after the first screen is up): a broken one
+        is told and left out, so no list of guidelines stops at it; the core guidelines' labels
+        (status, releases) for the form."""
         from buyer.model.requirements import core_ids
 
         cat = self.workbench.catalogue()
-        out = {}
+        broken = [shown_error(exc) for exc in cat.survey()]
+        labels = {}
         for version in core_ids(cat):
             g = cat[version]
-            out[version] = f"{version} · {g.status or 'draft'} · {', '.join(g.releases)}".rstrip(" ·")
-        return out
+            labels[version] = printable(f"{version} · {g.status or 'draft'} · {', '.join(g.releases)}".rstrip(" ·"))
+        return labels, broken
+
+    # -- evaluating (any screen may ask; the scorecard and the vendors' evidence show it) ------
+
+    def evaluate(self) -> None:
+        """Evaluate the workbench's profile as it is now, in a worker (``cancel_evaluation``); an
+        evaluation still at work is left to finish unseen."""
+        bench = self.workbench
+        evaluation = bench.evaluation()
+        self.evaluating = True
+        self.evaluation_message = ""
+        self.evaluating_products = len(evaluation.request.profile.shortlist)
+        self.run_worker(
+            partial(attempt, partial(bench.run, evaluation)),
+            thread=True,
+            name="evaluate",
+            group="evaluate",
+            exclusive=True,
+        )
+        self.evaluated_signal.publish(None)
+
+    def cancel_evaluation(self) -> None:
+        self.workers.cancel_group(self, "evaluate")
+
+    def _evaluation_state(self, event: Worker.StateChanged) -> None:
+        if any(w.is_running for w in self.workers if w.group == "evaluate" and w is not event.worker):
+            return  # a later evaluation is still at work
+        if event.state is WorkerState.CANCELLED:
+            self.evaluating = False
+            self.evaluation_message = "cancelled"
+        elif event.state is WorkerState.SUCCESS:
+            outcome = event.worker.result
+            if not isinstance(outcome, Done):
+                self.evaluating = False
+                self.evaluation_message = outcome.message
+                self.notify(outcome.message, severity="error", title="Not evaluated")
+            elif self.workbench.keep(outcome.value) is None:  # the profile changed while it ran
+                self.evaluate()
+                return
+            else:
+                self.evaluating = False
+        else:
+            return
+        self.evaluated_signal.publish(None)
 
     # -- losing nothing ---------------------------------------------------------------------
 
@@ -189,7 +324,7 @@ class BuyerApp(App[None]):
                 except BuyerError as exc:
                     self.notify(shown_error(exc), severity="error", title="Not saved")
                     return
-                self.notify(f"saved {printable(str(saved))}", title="Profile")
+                self.notify(f"saved {saved}", title="Profile")
             else:
                 self.workbench.revert()
             then()
@@ -209,7 +344,7 @@ class BuyerApp(App[None]):
         try:
             save_theme(name)
         except (BuyerError, OSError) as exc:
-            self.notify(f"theme not remembered: {printable(str(exc))}", severity="warning", title="Settings")
+            self.notify(f"theme not remembered: {exc}", severity="warning", title="Settings")
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -219,64 +354,42 @@ class BuyerApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for mode, (cls, help_text) in SCREENS.items():
-            yield SystemCommand(f"Go to {cls.TITLE}", help_text, partial(self.switch_mode, mode))
-        for mode, title, help_text, action in palette_actions():
-            yield SystemCommand(title, help_text, partial(self.run_on, mode, action))
+        for name, mode in keys.MODES.items():
+            yield SystemCommand(f"Go to {mode.title}", mode.help, partial(self.run_action, f"switch_mode({name!r})"))
+        for name, title, help_text, action in palette_actions():
+            yield SystemCommand(title, help_text, partial(self.run_on, name, action))
 
     async def run_on(self, mode: str, action: str) -> None:
         """A palette command: show the screen, then run its action by name."""
+        if self.opening:
+            self.notify("the profile is still being read; try again in a moment", severity="warning")
+            return
         await self.switch_mode(mode)
         while len(self.screen_stack) > 1:  # a drill-down or a dialog over the mode's screen
             await self.pop_screen()
         await self.run_action(action, self.screen)
 
 
-def _bindings(owner: type[App[None]] | type[Screen[Any]]) -> list[Binding]:
-    return [b for b in owner.BINDINGS if isinstance(b, Binding)]
+def _open(path: Path | None) -> tuple[LoadedProfile | Profile, str]:
+    """In a worker: the profile file read and checked, or a blank profile and why the file was
+    not loaded (the model's import happens here, off the app's thread)."""
+    try:
+        return Workbench.read(path), ""
+    except BuyerError as exc:
+        return Workbench.read(None), shown_error(exc)
 
 
-SCREEN_CLASSES: tuple[type[Screen[Any]], ...] = (
-    RequirementsScreen,
-    VendorsScreen,
-    ScorecardScreen,
-    LiveScreen,
-    ExportScreen,
-    CapabilitiesScreen,
-    CapabilityTestsScreen,
-)
+def _quick_name(path: Path) -> str:
+    """The profile's name for the first frame's header, from the TOML alone (the model checks the
+    file in a worker right after); the file's name when it has none that reads."""
+    from buyer.sources.files import read_text
+
+    try:
+        name = tomllib.loads(read_text(path)).get("name")
+    except (BuyerError, tomllib.TOMLDecodeError):
+        name = None
+    return name if isinstance(name, str) and name.strip() else path.name
 
 
-def palette_actions() -> list[tuple[str, str, str, str]]:
-    """(mode, title, help, action) for every action of every screen: its key bindings and the
-    commands it has without a key."""
-    out = []
-    for mode, (cls, _) in SCREENS.items():
-        for b in _bindings(cls):
-            out.append((mode, f"{cls.TITLE}: {b.tooltip or b.description}", b.description, b.action))
-        for title, help_text, action in getattr(cls, "COMMANDS", ()):
-            out.append((mode, f"{cls.TITLE}: {title}", help_text, action))
-    return out
-
-
-def binding_ids() -> set[str]:
-    """Every binding a keymap in tui.toml may move."""
-    return {b.id for owner in (BuyerApp, *SCREEN_CLASSES) for b in _bindings(owner) if b.id}
-
-
-def keymap_clashes(keymap: dict[str, str]) -> list[str]:
-    """Keys the keymap gives to two bindings that are live at once (the app's and one screen's)."""
-    told: dict[str, list[str]] = {}
-    for screen in SCREEN_CLASSES:
-        holders: dict[str, list[str]] = {}
-        for b in _bindings(BuyerApp) + _bindings(screen):
-            for key in keymap.get(b.id or "", b.key).split(","):
-                holders.setdefault(key, []).append(b.id or b.action)
-        for key, ids in holders.items():
-            if len(ids) > 1 and any(i in keymap for i in ids):
-                told[key] = sorted(set(told.get(key, [])) | set(ids))
-    return [f"keymap: {key} is bound to {', '.join(ids)}" for key, ids in sorted(told.items())]
-
-
-def run(profile: Path | None = None, source: str | None = None) -> None:
-    BuyerApp(Workbench(source=source), profile=profile).run()
+def run(profile: Path | None = None, source: str | None = None, as_of: dt.date | None = None) -> None:
+    BuyerApp(Workbench(source=source, as_of=as_of), profile=profile).run()

@@ -1,5 +1,6 @@
 """Dialogs: unsaved changes (save, discard, cancel), a product listed nowhere, a piece of
-evidence (add one, or change the kind and date of one)."""
+evidence (add one, or change the kind and date of one), vendors' responses from a folder, replacing
+an RFP package."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,8 +21,11 @@ from textual.worker import Worker, WorkerState
 from buyer._text import printable
 from buyer.errors import BuyerError
 from buyer.model.evidence import EvidenceKind
-from buyer.model.profile import EvidenceRef
 from buyer.tui.screens.base import BuyerModal, Done, attempt, refused
+from buyer.tui.text import joined, plain
+
+if TYPE_CHECKING:
+    from buyer.model.profile import EvidenceRef
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,16 @@ class UnsavedChanges(BuyerModal[Choice]):
 
     def compose(self) -> ComposeResult:
         bench = self.bench
-        where = printable(str(bench.path)) if bench.path else "no file yet"
+        where = str(bench.path) if bench.path else "no file yet"
         with VerticalScroll(classes="dialog"):
             yield Static("Unsaved changes", classes="dialog-title")
             yield Static(
-                f"The profile '{printable(bench.profile.name)}' ({where}) has changes that are not saved. "
-                f"Save them before you {self.purpose}?" + (f"\n{self.detail}" if self.detail else ""),
+                plain(
+                    f"The profile '{printable(bench.profile.name)}' ({printable(where)}) has changes that are not "
+                    "saved. "
+                    f"Save them before you {self.purpose}?" + (f"\n{self.detail}" if self.detail else ""),
+                    multiline=True,
+                ),
                 classes="dialog-text",
             )
             if bench.path is None:
@@ -112,7 +120,7 @@ class NewProduct(BuyerModal[str | None]):
             self.bench.add_product(name, vendor)
         except BuyerError as exc:
             message = self.query_one("#dialog-message", Static)
-            message.update(refused(exc))
+            message.update(plain(refused(exc), multiline=True))
             message.add_class("error")
             return
         self.dismiss(name)
@@ -143,7 +151,7 @@ class EvidenceDialog(BuyerModal[bool]):
         ref = self.ref
         title = f"Evidence for {self.product}" if ref is None else f"Evidence {ref.file} of {self.product}"
         with VerticalScroll(classes="dialog"):
-            yield Static(printable(title), classes="dialog-title")
+            yield Static(plain(title), classes="dialog-title")
             yield Label("File (a result file, or refstack:<result id>)")
             yield Input(compact=True, value=ref.file if ref else "", id="evidence-file", disabled=ref is not None)
             yield Label("Kind")
@@ -166,7 +174,7 @@ class EvidenceDialog(BuyerModal[bool]):
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#dialog-message", Static)
-        message.update(text)
+        message.update(plain(text, multiline=True))
         message.set_class(error, "error")
 
     def watch_reading(self, reading: bool) -> None:
@@ -233,3 +241,129 @@ class EvidenceDialog(BuyerModal[bool]):
 def _read(load: Callable[..., object], source: object, ref: EvidenceRef) -> EvidenceRef:
     load(source)  # a file that is not evidence, or a result RefStack does not have, raises here
     return ref
+
+
+class ResponsesDialog(BuyerModal[bool]):
+    """Vendors' response forms: every *.toml of a folder, read and checked against the profile's
+    RFP (its clauses, its reference, its shortlist) in a worker. Every problem of every form is
+    told, each on its line (FILE:LINE:COL), here and as a notification; nothing is loaded then."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel")]
+    reading: reactive[bool] = reactive(False)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("Vendors' responses", classes="dialog-title")
+            yield Label("Folder of response forms (every *.toml in it)")
+            yield Input(compact=True, value=self._suggested(), id="responses-folder")
+            yield Static(id="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Load", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def _suggested(self) -> str:
+        """The folder read last, else a responses/ folder beside the profile, else nothing."""
+        bench = self.bench
+        if bench.responses_from is not None:
+            return str(bench.responses_from)
+        beside = bench.base_dir / "responses"
+        return _relative_to_cwd(beside) if bench.path is not None and beside.is_dir() else ""
+
+    def on_mount(self) -> None:
+        box = self.query_one("#responses-folder", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#dialog-message", Static)
+        message.update(plain(text, multiline=True))
+        message.set_class(error, "error")
+
+    def watch_reading(self, reading: bool) -> None:
+        self.query_one("#ok", Button).disabled = reading
+        self.query_one("#responses-folder", Input).disabled = reading
+        if reading:
+            self.say("reading the response forms… (escape cancels)")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        if self.reading:
+            return
+        text = self.query_one("#responses-folder", Input).value.strip()
+        if not text:
+            self.say("give the folder that holds the response forms", error=True)
+            return
+        folder = Path(text).expanduser()
+        self.reading = True
+        work = partial(self.bench.read_responses, folder, self.bench.profile)
+        self.run_worker(partial(attempt, work), thread=True, group="responses", exclusive=True)
+        self._folder = folder
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "responses":
+            return
+        if event.state is WorkerState.CANCELLED:
+            self.reading = False
+            self.say("cancelled: nothing was loaded")
+        elif event.state is WorkerState.SUCCESS:
+            self.reading = False
+            outcome = event.worker.result
+            if not isinstance(outcome, Done):
+                problems = outcome.message.splitlines()
+                for problem in problems:  # each FILE:LINE:COL on its own
+                    self.notify(problem, severity="error", title="Response form", timeout=15)
+                count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+                self.say(f"Nothing was loaded: {count}\n" + outcome.message, error=True)
+                return
+            self.bench.take_responses(outcome.value, self._folder)
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        if self.reading:
+            self.workers.cancel_group(self, "responses")
+            return
+        self.dismiss(False)
+
+
+class ReplacePackage(BuyerModal[bool]):
+    """Asked before an RFP package replaces the one already in a folder."""
+
+    BINDINGS = [Binding("escape", "answer(False)", "Cancel")]
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static("Replace the RFP package?", classes="dialog-title")
+            yield Static(
+                joined(
+                    plain(str(self.folder)),
+                    " exists. Replace it with the package of this profile? The old folder is replaced as a whole "
+                    "(only a folder buyer wrote, one that holds SHA256SUMS).",
+                ),
+                classes="dialog-text",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Replace", id="replace", variant="error")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel").focus()  # replacing takes a deliberate choice
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_answer(event.button.id == "replace")
+
+    def action_answer(self, replace: bool) -> None:
+        self.dismiss(replace)
+
+
+def _relative_to_cwd(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -14,48 +14,22 @@ apply, the defaults stand for the rest, and a file that is not valid TOML is nev
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from typing import TYPE_CHECKING, Any
 
 from buyer.errors import BuyerError, ConfigError, ProfileErrors
-from buyer.formats.toml_models import parse_toml_model, validate_model
 from buyer.locations import tui_config_file
 
+if TYPE_CHECKING:
+    from buyer.tui.settings_model import TuiPreferences
 
-def _keys(value: object) -> str:
+
+def keys_text(value: object) -> str:
+    """Keys as tui.toml gives them ("f4", "ctrl+4, f4"), normalised ("ctrl+4,f4")."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError('keys as text, such as "f4" or "ctrl+4,f4"')
     return ",".join(k.strip() for k in value.split(","))
-
-
-Keys = Annotated[str, BeforeValidator(_keys)]
-
-
-class TuiPreferences(BaseModel):
-    """tui.toml. ``keymap`` is a model with one optional field per binding id (``for_bindings``),
-    so an unknown id is an unknown key, with a "did you mean" like a profile's."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    theme: str | None = Field(None, description="one of textual's themes")
-    keymap: Any = None
-
-    @classmethod
-    def for_bindings(cls, binding_ids: Iterable[str]) -> type[TuiPreferences]:
-        fields: dict[str, Any] = {bid: (Keys | None, None) for bid in sorted(binding_ids)}
-        keymap = create_model("keymap", __config__=ConfigDict(extra="forbid"), **fields)
-        return create_model(
-            "TuiPreferences",
-            __base__=cls,
-            keymap=(keymap, Field(default_factory=keymap, description="binding id = keys")),
-        )
-
-    def bindings(self) -> dict[str, str]:
-        return dict(self.keymap.model_dump(exclude_none=True)) if self.keymap is not None else {}
 
 
 @dataclass
@@ -83,13 +57,19 @@ def _text(path: Path) -> str | None:
 
 def load_settings(known_bindings: set[str]) -> Settings:
     path = config_file()
-    model = TuiPreferences.for_bindings(known_bindings)
     try:
         text = _text(path)
     except ConfigError as exc:
         return Settings(problems=[f"{exc}; using the defaults"])
     if text is None:
         return Settings()
+    quick = _well_formed(text, known_bindings)
+    if quick is not None:  # the usual file: read without building the model (pydantic) at start
+        return quick
+    from buyer.formats.toml_models import parse_toml_model
+    from buyer.tui.settings_model import TuiPreferences
+
+    model = TuiPreferences.for_bindings(known_bindings)
     try:
         prefs = parse_toml_model(text, str(path), model)
     except ProfileErrors as exc:
@@ -99,6 +79,21 @@ def load_settings(known_bindings: set[str]) -> Settings:
             return Settings(problems=[f"{line}; using the defaults" for line in exc.lines()])
         return Settings(*_what_holds(data, model), problems=exc.lines())
     return Settings(prefs.theme, prefs.bindings())
+
+
+def _well_formed(text: str, known_bindings: set[str]) -> Settings | None:
+    """The settings of a file that is plainly right (a theme as text, known binding ids with keys
+    as text); None for anything else, which the model then reads and tells line by line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    theme, keymap = data.get("theme"), data.get("keymap", {})
+    if set(data) - {"theme", "keymap"} or not isinstance(theme, str | None) or not isinstance(keymap, dict):
+        return None
+    if set(keymap) - known_bindings or not all(isinstance(v, str) and v.strip() for v in keymap.values()):
+        return None
+    return Settings(theme, {k: keys_text(v) for k, v in keymap.items()})
 
 
 def _what_holds(data: dict[str, Any], model: type[TuiPreferences]) -> tuple[str | None, dict[str, str]]:
@@ -115,6 +110,8 @@ def _what_holds(data: dict[str, Any], model: type[TuiPreferences]) -> tuple[str 
 
 
 def _valid(model: type[TuiPreferences], data: dict[str, Any]) -> TuiPreferences:
+    from buyer.formats.toml_models import validate_model
+
     try:
         return validate_model(data, "", model)
     except ProfileErrors:

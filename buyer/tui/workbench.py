@@ -9,8 +9,10 @@ State is derived, never flagged by hand:
 - ``current_scorecard``: the last scorecard if it was made for this revision and profile hash,
   else None (nobody clears it).
 
-Nothing here touches a widget. The catalogue, the registry, evidence and evaluations may be read
-in worker threads (their loaders take a lock); changes happen on the app's thread.
+Nothing here touches a widget. The catalogue, the registry, evidence, response forms and
+evaluations may be read in worker threads (their loaders take a lock); changes happen on the app's
+thread. Importing this module builds no pydantic model: the profile's model loads with the first
+profile (``read`` in a worker at start, or the first use of ``profile``).
 """
 
 from __future__ import annotations
@@ -24,26 +26,36 @@ from typing import TYPE_CHECKING, Any
 
 from buyer._hashing import sha256_hex
 from buyer.errors import UsageError
-from buyer.formats.toml_models import dump_profile, validate_model
 from buyer.model.evidence import Evidence
-from buyer.model.profile import EvidenceRef, InteropRequirement, Product, Profile
 
 if TYPE_CHECKING:
-    from buyer.actions import EvaluationRequest, EvidenceSource
+    from buyer.actions import EvaluationRequest, EvidenceSource, LoadedProfile, LoadedResponse
+    from buyer.model.profile import EvidenceRef, InteropRequirement, Product, Profile
     from buyer.model.scorecard import Scorecard
     from buyer.sources.catalogue import Catalogue
     from buyer.sources.registry import Registry
 
 Live = Mapping[str, tuple[Evidence, ...]]
+BLANK_NAME = "New requirements"
 
 
 def blank_profile(guideline: str = "2020.06") -> Profile:
-    return Profile(name="New requirements", interop=InteropRequirement(guideline=guideline))
+    from buyer.model.profile import InteropRequirement, Profile
+
+    return Profile(name=BLANK_NAME, interop=InteropRequirement(guideline=guideline))
 
 
 def profile_bytes(profile: Profile) -> bytes:
     """What a save writes (``actions.profile_bytes``, without importing the network layer)."""
+    from buyer.formats.toml_models import dump_profile
+
     return dump_profile(profile).encode("utf-8")
+
+
+def validate_model(data: Any, label: str, model: Any) -> Any:
+    from buyer.formats.toml_models import validate_model
+
+    return validate_model(data, label, model)
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,7 @@ class Evaluation:
     request: EvaluationRequest
     revision: int
     sha256: str
+    responses: tuple[LoadedResponse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,12 +88,14 @@ class Undo:
 class Workbench:
     source: str | None = None
     as_of: dt.date | None = None  # the evaluation date; None: today (UTC)
-    profile: Profile = field(default_factory=blank_profile)
     path: Path | None = None
     file_sha256: str = ""  # the file as it is on disk (loaded or saved)
     live: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)  # from live checks
+    responses: tuple[LoadedResponse, ...] = ()  # vendors' response forms, read and checked
+    responses_from: Path | None = None  # the folder they were read from
     revision: int = 0
     listeners: list[Callable[[], None]] = field(default_factory=list)  # told after every change
+    _profile: Profile | None = None  # None until read or first used
     _saved: bytes = b""
     _saved_profile: Profile | None = None
     _bytes: tuple[int, bytes] = (-1, b"")
@@ -91,8 +106,43 @@ class Workbench:
     _catalogue_lock: threading.Lock = field(default_factory=threading.Lock)
     _registry_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __post_init__(self) -> None:
-        self._baseline(self.profile)
+    # -- the profile -----------------------------------------------------------------------
+
+    @property
+    def profile(self) -> Profile:
+        """The profile being built; a blank one from the first use when none was read."""
+        if self._profile is None:
+            self._profile = blank_profile()
+            self._baseline(self._profile)
+        return self._profile
+
+    @property
+    def opened(self) -> bool:
+        """A profile is there (read, or made on first use): the form can show it."""
+        return self._profile is not None
+
+    @staticmethod
+    def read(path: Path | None) -> LoadedProfile | Profile:
+        """A profile file read and checked by its own rules, or a blank profile (None); safe in a
+        worker: nothing here changes until ``take``."""
+        if path is None:
+            return blank_profile()
+        from buyer.actions import load_profile
+
+        return load_profile(path)
+
+    def take(self, read: LoadedProfile | Profile) -> None:
+        """Make a profile from ``read`` the one being built (the app's thread)."""
+        from buyer.model.profile import Profile
+
+        if isinstance(read, Profile):
+            self.path, self.file_sha256, profile = None, "", read
+        else:
+            self.path, self.file_sha256, profile = read.path, read.sha256, read.profile
+        self._profile = profile
+        self._baseline(profile)
+        self._undo.clear()
+        self.update(profile, live={})
 
     # -- derived state --------------------------------------------------------------------
 
@@ -105,7 +155,7 @@ class Workbench:
 
     @property
     def modified(self) -> bool:
-        return self.current_bytes != self._saved
+        return self._profile is not None and self.current_bytes != self._saved
 
     @property
     def profile_sha256(self) -> str:
@@ -138,16 +188,27 @@ class Workbench:
 
     # -- the one way the profile changes ---------------------------------------------------
 
-    def update(self, profile: Profile | None = None, *, live: Live | None = None, **changes: Any) -> None:
-        """Change the profile (a whole new one, or fields of it) and the live evidence. Changes are
-        validated as the loader validates a file; a refused change raises ProfileErrors with the
-        loader's words and leaves everything as it was."""
+    def update(
+        self,
+        profile: Profile | None = None,
+        *,
+        live: Live | None = None,
+        responses: tuple[tuple[LoadedResponse, ...], Path | None] | None = None,
+        **changes: Any,
+    ) -> None:
+        """Change the profile (a whole new one, or fields of it), the live evidence and the
+        responses read (with their folder). Changes are validated as the loader validates a file; a
+        refused change raises ProfileErrors with the loader's words and leaves everything as it was."""
         new = profile or self.profile
         if changes:
+            from buyer.model.profile import Profile
+
             new = validate_model({**new.model_dump(), **changes}, "", Profile)
-        self.profile = new
+        self._profile = new
         if live is not None:
             self.live = {k: tuple(v) for k, v in live.items()}
+        if responses is not None:
+            self.responses, self.responses_from = responses
         self.revision += 1
         self._tell()
 
@@ -167,6 +228,8 @@ class Workbench:
 
     def start_at(self, guideline: str) -> None:
         """A new profile (never loaded, never edited) starts at the newest guideline."""
+        from buyer.model.profile import InteropRequirement
+
         interop = self.profile.interop
         if self.path is None and not self.modified and interop is not None and interop.guideline != guideline:
             fresh = self.profile.model_copy(update={"interop": InteropRequirement(guideline=guideline)})
@@ -177,13 +240,7 @@ class Workbench:
 
     def load(self, path: Path) -> None:
         """Read a profile file (its own rules; what the catalogue lacks is told by ``problems``)."""
-        from buyer.actions import load_profile
-
-        loaded = load_profile(path)
-        self.path, self.file_sha256 = loaded.path, loaded.sha256
-        self._baseline(loaded.profile)
-        self._undo.clear()
-        self.update(loaded.profile, live={})
+        self.take(self.read(path))
 
     def save(self, path: Path | None = None) -> Path:
         """Write the profile atomically; afterwards it is the file's content (not modified)."""
@@ -246,6 +303,8 @@ class Workbench:
         if name and not name.startswith("refstack:"):
             name = _relative(Path(name).expanduser().resolve(), self.base_dir.resolve())
         data = {"file": name, "kind": kind, **({"date": date.strip()} if date.strip() else {})}
+        from buyer.model.profile import EvidenceRef
+
         return validate_model(data, "", EvidenceRef)
 
     def source_for(self, product: str, ref: EvidenceRef) -> EvidenceSource:
@@ -266,6 +325,8 @@ class Workbench:
         found = self._product(product)
         old = found.evidence[index]
         data = {"file": old.file, "kind": kind, **({"date": date.strip()} if date.strip() else {})}
+        from buyer.model.profile import EvidenceRef
+
         ref = validate_model(data, "", EvidenceRef)
         self._change_product(product, evidence=[ref if i == index else r for i, r in enumerate(found.evidence)])
 
@@ -328,6 +389,31 @@ class Workbench:
         found = problem_list(self.profile, self.catalogue(), self.base_dir)
         return [f"{_dotted(loc)}: {message}" for loc, message in found]
 
+    # -- vendors' responses (read in a worker, taken on the app's thread) -------------------
+
+    def read_responses(self, folder: Path, profile: Profile) -> tuple[LoadedResponse, ...]:
+        """Every response form (*.toml) in ``folder``, checked against the RFP of ``profile`` (a
+        snapshot taken on the app's thread): its clause numbers, its reference, its shortlist.
+        Every problem of every form at once (ProfileErrors, each FILE:LINE:COL); nothing is kept
+        here until ``take_responses``."""
+        from buyer import actions
+
+        cat = self.catalogue()
+        paths = actions.response_paths([], [str(folder)])
+        clauses = actions.rfp_clause_numbers(profile, cat, self.base_dir)
+        shortlist = [p.name for p in profile.shortlist]
+        return tuple(actions.read_responses(paths, clauses, profile.rfp_reference, shortlist))
+
+    def take_responses(self, responses: tuple[LoadedResponse, ...], folder: Path | None) -> None:
+        """Evaluate with these responses from now on (none: without any)."""
+        self.update(responses=(tuple(responses), folder))
+
+    def rfp_package(self, profile: Profile) -> dict[str, bytes]:
+        """Every file of the RFP package of ``profile`` (a snapshot; in a worker)."""
+        from buyer.actions import rfp_package_files
+
+        return rfp_package_files(profile, self.catalogue(), self.base_dir)
+
     # -- evaluation -----------------------------------------------------------------------
 
     def evaluation(self) -> Evaluation:
@@ -344,7 +430,9 @@ class Workbench:
             sources,
             {k: list(v) for k, v in self.live.items()},
         )
-        return Evaluation(request, self.revision, self.profile_sha256)
+        if self.responses:  # each one's evidence is its product's; a product not listed is added
+            request = request.with_responses(self.responses)
+        return Evaluation(request, self.revision, self.profile_sha256, self.responses)
 
     def run(self, evaluation: Evaluation) -> Evaluated:
         """Score a snapshot (safe in a worker: it reads sources, changes nothing here)."""
@@ -354,9 +442,15 @@ class Workbench:
         return Evaluated(evaluation.revision, evaluation.sha256, evaluate(request, self.catalogue()))
 
     def keep(self, done: Evaluated) -> Scorecard | None:
-        """Remember a finished evaluation; returns it if it is still current."""
-        self._evaluated = done
+        """Remember a finished evaluation (not over a later one); returns it if it is current."""
+        if self._evaluated is None or done.revision >= self._evaluated.revision:
+            self._evaluated = done
         return self.current_scorecard
+
+    @property
+    def last_scorecard(self) -> Scorecard | None:
+        """The latest scorecard, current or not (``current_scorecard`` says whether it is)."""
+        return self._evaluated.scorecard if self._evaluated is not None else None
 
     def evaluate(self) -> Scorecard:
         """Evaluate now, on this thread (tests; the screens use a worker)."""

@@ -41,8 +41,16 @@ async def until(pilot, condition: Callable[[], object], seconds: float = 20.0, w
         await pilot.pause(0.02)
 
 
+async def opened(pilot, app: BuyerApp) -> None:
+    """The profile is read (at start, in a worker): the form takes keys."""
+    await until(
+        pilot, lambda: not app.opening and not any(f.loading for f in app.screen.query("#form")), what="profile read"
+    )
+
+
 async def focus(pilot, app: BuyerApp, selector: str) -> None:
     """Move focus as a keyboard user would (the form scrolls to it)."""
+    await opened(pilot, app)
     app.screen.query_one(selector).focus()
     await pilot.pause()
 

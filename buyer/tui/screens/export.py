@@ -1,8 +1,11 @@
-"""Export: the scorecard as PDF, JSON, CSV or Markdown, or the RFP clauses; path and SHA-256.
+"""Export: the scorecard as PDF, JSON, CSV or Markdown, the RFP clauses, or the RFP package (a
+folder a buyer attaches to a tender: clauses, test lists, response forms, how to respond,
+SHA256SUMS); the path written and its SHA-256.
 
 A report quotes the profile's SHA-256, so exporting with unsaved edits asks first: save (the
-file then holds what the report names) or discard the edits. The evaluation and the rendering
-run in a worker (escape cancels)."""
+file then holds what the report names) or discard the edits. A package replaces one already in
+its folder only when the user says so. The evaluation and the rendering run in a worker (escape
+cancels)."""
 
 from __future__ import annotations
 
@@ -12,20 +15,27 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from buyer._text import printable
 from buyer.report.export import BY_KEY, EXPORTS
+from buyer.tui import keys
+from buyer.tui.dialogs import ReplacePackage
 from buyer.tui.screens.base import BuyerScreen, Done, attempt
+from buyer.tui.text import plain
 from buyer.tui.widgets import FittingFooter
 from buyer.tui.workbench import Evaluated, Evaluation, Workbench
 
 RFP = "rfp"
-FORMATS = [*((e.label, e.key) for e in EXPORTS), ("RFP clauses (Markdown)", RFP)]
+PACKAGE = "rfp-package"
+FORMATS = [
+    *((e.label, e.key) for e in EXPORTS),
+    ("RFP clauses (Markdown)", RFP),
+    ("RFP package (a folder for the tender)", PACKAGE),
+]
+SUFFIX = {RFP: "-rfp.md", PACKAGE: "-rfp-package"}
 
 
 @dataclass(frozen=True)
@@ -34,16 +44,32 @@ class Written:
     size: int
     sha256: str
     evaluated: Evaluated | None  # the evaluation it needed, to keep
+    files: int = 0  # a package: how many files it holds (SHA256SUMS among them)
 
 
 def export(
-    bench: Workbench, fmt: str, path: Path, prepared_by: str, evaluation: Evaluation | None, card: object
+    bench: Workbench,
+    fmt: str,
+    path: Path,
+    prepared_by: str,
+    evaluation: Evaluation | None,
+    card: object,
+    replace: bool = False,
 ) -> Written:
-    """In a worker: evaluate if needed, render, write atomically."""
+    """In a worker: evaluate if needed, render, write atomically (a package as one folder; its
+    SHA-256 is that of its SHA256SUMS, which names every other file's)."""
     from buyer._atomic import write_output
     from buyer._hashing import sha256_hex
 
     evaluated = None
+    if fmt == PACKAGE:
+        from buyer.actions import write_rfp_package
+        from buyer.report.rfp_package import SUMS
+
+        files = bench.rfp_package(evaluation.request.profile if evaluation else bench.profile)
+        write_rfp_package(files, path, force=replace)
+        size = sum(len(data) for data in files.values())
+        return Written(path, size, sha256_hex(files[SUMS]), None, len(files))
     if fmt == RFP:
         from buyer.actions import rfp_text
 
@@ -61,12 +87,9 @@ def export(
 
 
 class ExportScreen(BuyerScreen):
-    TITLE = "Export"
+    TITLE = keys.MODES["export"].title
     AUTO_FOCUS = "#format"
-    BINDINGS = [
-        Binding("ctrl+e", "export", "Export now", tooltip="Export the scorecard in the chosen format", id="export.run"),
-        Binding("escape", "cancel", "Cancel", tooltip="Cancel the export", id="export.cancel"),
-    ]
+    BINDINGS = list(keys.EXPORT)
     exporting: reactive[bool] = reactive(False)
 
     def compose(self) -> ComposeResult:
@@ -76,7 +99,7 @@ class ExportScreen(BuyerScreen):
         with VerticalScroll(id="export", can_focus=False):
             yield Label("Format")
             yield Select[str](compact=True, options=FORMATS, value="pdf", allow_blank=False, id="format")
-            yield Label("File")
+            yield Label("File", id="output-label")
             yield Input(compact=True, id="output")
             yield Label("Prepared by (sign-off block)")
             yield Input(compact=True, id="prepared-by")
@@ -109,10 +132,11 @@ class ExportScreen(BuyerScreen):
         from buyer.actions import today
 
         fmt = str(self.query_one("#format", Select).value)
-        suffix = "-rfp.md" if fmt == RFP else BY_KEY[fmt].suffix
+        suffix = SUFFIX[fmt] if fmt in SUFFIX else BY_KEY[fmt].suffix
+        self.query_one("#output-label", Label).update("Folder" if fmt == PACKAGE else "File")
         output = self.query_one("#output", Input)
         typed = output.value.strip()
-        endings = ["-rfp.md", *(e.suffix for e in EXPORTS)]
+        endings = [*SUFFIX.values(), *(e.suffix for e in EXPORTS)]
         ending = next((e for e in endings if typed.endswith(e)), None)
         if typed and typed != self._suggested and ending:
             output.value = typed.removesuffix(ending) + suffix
@@ -129,16 +153,27 @@ class ExportScreen(BuyerScreen):
         self.buyer.unless_unsaved("export", self._export, detail)
 
     def _export(self) -> None:
-        bench = self.bench
         fmt = str(self.query_one("#format", Select).value)
-        path = Path(self.query_one("#output", Input).value.strip()).expanduser()
+        text = self.query_one("#output", Input).value.strip()
+        if not text:
+            self.show_result("Give the file (or the package's folder) to write first.")
+            self.query_one("#output", Input).focus()
+            return
+        path = Path(text).expanduser()
+        if fmt == PACKAGE and path.exists():
+            self.app.push_screen(ReplacePackage(path), lambda yes: self._write(fmt, path, True) if yes else None)
+            return
+        self._write(fmt, path)
+
+    def _write(self, fmt: str, path: Path, replace: bool = False) -> None:
+        bench = self.bench
         prepared_by = self.query_one("#prepared-by", Input).value.strip()
         card = bench.current_scorecard
-        evaluation = bench.evaluation() if card is None or fmt == RFP else None
+        evaluation = bench.evaluation() if card is None or fmt in (RFP, PACKAGE) else None
         cancel = self.buyer.keys_for("export.cancel", "escape")
         self.query_one("#result", Static).update(f"Exporting… ({cancel} cancels)")
         self.exporting = True
-        work = partial(export, bench, fmt, path, prepared_by, evaluation, card)
+        work = partial(export, bench, fmt, path, prepared_by, evaluation, card, replace)
         self.run_worker(partial(attempt, work), thread=True, name="export", group="export", exclusive=True)
 
     def action_cancel(self) -> None:
@@ -155,18 +190,24 @@ class ExportScreen(BuyerScreen):
             self.exporting = False
             outcome = event.worker.result
             if not isinstance(outcome, Done):
-                result.update(f"Not written: {outcome.message}")
+                result.update(plain(f"Not written: {outcome.message}", multiline=True))
                 self.notify(outcome.message, severity="error", title="Export")
                 return
             written: Written = outcome.value
             if written.evaluated is not None:
                 self.bench.keep(written.evaluated)
-            shown = printable(str(written.path.resolve()))
-            self.show_result(f"Wrote {shown}\n{written.size} bytes, SHA-256 {written.sha256}")
-            self.notify(printable(f"wrote {written.path}"), title="Export")
+            shown = str(written.path.resolve())
+            if written.files:
+                self.show_result(
+                    f"Wrote the package {shown}/\n{written.files} files, {written.size} bytes; "
+                    f"SHA256SUMS has SHA-256 {written.sha256}\n(check it there with: sha256sum -c SHA256SUMS)"
+                )
+            else:
+                self.show_result(f"Wrote {shown}\n{written.size} bytes, SHA-256 {written.sha256}")
+            self.notify(f"wrote {written.path}", title="Export")
 
     def show_result(self, message: str) -> None:
         result = self.query_one("#result", Static)
-        result.update(message)
+        result.update(plain(message, multiline=True))
         # After the refresh, once the new text has its height.
         self.call_after_refresh(result.scroll_visible, animate=False)

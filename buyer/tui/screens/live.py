@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -21,8 +20,12 @@ from textual.widgets import Button, Checkbox, Header, Label, Log, ProgressBar, S
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from buyer._text import printable
-from buyer.model.profile import InteropRequirement
+from buyer.tui import keys
 from buyer.tui.screens.base import BuyerScreen, Done, attempt
+from buyer.tui.text import joined, plain
+
+if TYPE_CHECKING:
+    from buyer.model.profile import InteropRequirement
 from buyer.tui.widgets import FittingFooter
 
 NO_CLOUDS = """No clouds.yaml found. Write one where OpenStack tools look (~/.config/openstack/clouds.yaml,
@@ -48,25 +51,9 @@ class TempestResult:
 
 
 class LiveScreen(BuyerScreen):
-    TITLE = "Live check"
+    TITLE = keys.MODES["live"].title
     AUTO_FOCUS = "#cloud"
-    BINDINGS = [
-        Binding(
-            "ctrl+d",
-            "discovery",
-            "Discovery",
-            tooltip="Run discovery (read-only) on the chosen cloud",
-            id="live.discovery",
-        ),
-        Binding(
-            "ctrl+t",
-            "tempest",
-            "Tempest",
-            tooltip="Run the guideline's tempest tests on the chosen cloud",
-            id="live.tempest",
-        ),
-        Binding("escape", "cancel", "Cancel", tooltip="Cancel the running check", id="live.cancel"),
-    ]
+    BINDINGS = list(keys.LIVE)
     running: reactive[bool] = reactive(False)
     runner: Any = None  # the tempest runner while one runs (its cancel is thread-safe)
 
@@ -226,7 +213,7 @@ class LiveScreen(BuyerScreen):
             self.log_line(outcome.message)
             return
         names, file = outcome.value
-        select.set_options([(printable(n), n) for n in names])
+        select.set_options([(plain(n), n) for n in names])
         if names:
             select.prompt = "choose a cloud"
             self.log_line(f"clouds from {file}")
@@ -234,7 +221,7 @@ class LiveScreen(BuyerScreen):
             select.prompt = "no clouds found"
             note = self.query_one("#no-clouds", Static)
             if file:
-                note.update(f"{printable(file)} names no cloud. " + NO_CLOUDS.split(". ", 1)[1])
+                note.update(joined(plain(file), " names no cloud. " + NO_CLOUDS.split(". ", 1)[1]))
             note.display = True
 
     def _discovered(self, cloud: str, report: Any) -> None:
@@ -254,7 +241,7 @@ class LiveScreen(BuyerScreen):
 
     def finish(self, message: str, error: bool = False) -> None:
         self.log_line(message)
-        self.notify(printable(message), severity="error" if error else "information", title="Live check")
+        self.notify(message, severity="error" if error else "information", title="Live check")
 
 
 def _discover(cloud: str, allow_admin: bool) -> tuple[str, Any]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Header, Input, Label, Select, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -25,9 +25,13 @@ from buyer._text import printable
 from buyer.errors import BuyerError, CatalogueError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status
-from buyer.model.profile import InteropRequirement
+from buyer.tui import keys
 from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused, shown_error
+from buyer.tui.text import joined, lines, plain, styled
 from buyer.tui.widgets import FittingFooter
+
+if TYPE_CHECKING:
+    from buyer.model.profile import InteropRequirement
 
 # What a person's edits post; filling the form from a profile holds them back.
 FORM_EDITS = (
@@ -38,6 +42,10 @@ FORM_EDITS = (
     TextArea.Changed,
 )
 TEXT_FIELDS = {"name": "name", "buyer": "buyer", "rfp-reference": "rfp_reference"}
+DUPLICATES = [
+    ("warn: keep it, with a warning on each", "warn"),
+    ("reject: it does not count, and says why", "reject"),
+]
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class Lists:
     interop: InteropRequirement
     add_ons: list[tuple[str, str]] = field(default_factory=list)  # (label, key) the program can carry
     extras: list[tuple[str, str]] = field(default_factory=list)  # (label, capability id), not required
-    summary: list[str] = field(default_factory=list)
+    summary: list[Content] = field(default_factory=list)
     known: bool = True  # the guideline is in the catalogue
     carried: frozenset[str] = frozenset()  # add-ons the program can carry
     defined: frozenset[str] = frozenset()  # capabilities the guideline and those add-ons define
@@ -66,7 +74,7 @@ def form_lists(catalogue: Any, interop: InteropRequirement) -> Lists:
             interop,
             [(f"{a} · not checked ({unknown})", a) for a in interop.add_ons],
             [(f"{c} · not checked ({unknown})", c) for c in interop.extra_capabilities],
-            [f"[b]{printable(interop.guideline)}[/b]: {unknown}; choose a version it has"],
+            [joined(styled(interop.guideline, "bold"), f": {printable(unknown)}; choose a version it has")],
             known=False,
         )
     carried: dict[str, Guideline] = {}
@@ -91,28 +99,27 @@ def form_lists(catalogue: Any, interop: InteropRequirement) -> Lists:
     return Lists(interop, add_ons, extras, _summary(core, interop, statuses), True, frozenset(carried), defined)
 
 
-def _summary(core: Guideline, interop: InteropRequirement, statuses: dict[str, Status]) -> list[str]:
+def _summary(core: Guideline, interop: InteropRequirement, statuses: dict[str, Status]) -> list[Content]:
     required = [c for c, s in statuses.items() if s is Status.REQUIRED]
     advisory = [c for c, s in statuses.items() if s is Status.ADVISORY]
     tests = len({t.name for c in required for t in core.capability(c).tests if not t.flagged})
     title = core.program(interop.program).title if interop.program in core.programs else interop.program
-    lines = [
-        f"[b]{title} {core.id}[/b]",
+    rows = [
         f"status {core.status or 'draft'}; releases {', '.join(core.releases) or '-'}",
         f"{len(required)} required capabilities, {tests} non-flagged tests; {len(advisory)} advisory",
     ]
     if interop.add_ons:
-        lines.append("add-ons: " + ", ".join(interop.add_ons))
+        rows.append("add-ons: " + ", ".join(interop.add_ons))
     if interop.extra_capabilities:
-        lines.append("extra capabilities: " + ", ".join(interop.extra_capabilities))
-    return [printable(line) for line in lines]
+        rows.append("extra capabilities: " + ", ".join(interop.extra_capabilities))
+    return [styled(f"{title} {core.id}", "bold"), *(plain(row) for row in rows)]
 
 
-def guideline_diff(catalogue: Any, old: str, new: str, program: str) -> str:
+def guideline_diff(catalogue: Any, old: str, new: str, program: str) -> Content:
     from buyer.model.diff import diff_guidelines
 
     d = diff_guidelines(catalogue[old], catalogue[new], program)
-    parts = [f"[b]{d.old} → {d.new}[/b] ({d.program})"]
+    parts = [joined(styled(f"{d.old} → {d.new}", "bold"), plain(f" ({d.program})"))]
     for title, items in (
         ("added", [f"{c} ({s})" for c, s in d.added]),
         ("removed", [f"{c} (was {s})" for c, s in d.removed]),
@@ -122,19 +129,16 @@ def guideline_diff(catalogue: Any, old: str, new: str, program: str) -> str:
         ("newly flagged", [f"{t}: {r}" for _, t, r in d.newly_flagged]),
     ):
         if items:
-            parts.append(f"\n[b]{title} ({len(items)})[/b]\n" + "\n".join(f"  {i}" for i in items[:40]))
+            parts += ["", styled(f"{title} ({len(items)})", "bold"), *(plain(f"  {i}") for i in items[:40])]
     if d.empty:
         parts.append("no changes")
-    return printable("\n".join(parts), multiline=True)
+    return lines(*parts)
 
 
 class RequirementsScreen(BuyerScreen):
-    TITLE = "Requirements"
+    TITLE = keys.MODES["requirements"].title
     AUTO_FOCUS = "#name"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", tooltip="Save the profile to its file", id="requirements.save"),
-        Binding("ctrl+o", "load", "Load", tooltip="Load the profile file named in the form", id="requirements.load"),
-    ]
+    BINDINGS = list(keys.REQUIREMENTS)
 
     def __init__(self) -> None:
         super().__init__()
@@ -173,6 +177,8 @@ class RequirementsScreen(BuyerScreen):
                 yield Input(compact=True, select_on_focus=False, id="max-age", type="integer")
                 yield Label("Evidence kinds that count")
                 yield SelectionList[str](*[(k.value, k.value) for k in EvidenceKind], id="kinds")
+                yield Label("Evidence also given for another product (same file, same cpid)")
+                yield Select[str](compact=True, options=DUPLICATES, id="duplicates", allow_blank=False)
                 yield Label("Profile file")
                 yield Input(
                     compact=True, select_on_focus=False, placeholder="requirements_profiles/my-rfp.toml", id="path"
@@ -192,9 +198,12 @@ class RequirementsScreen(BuyerScreen):
         return self.buyer.keys_for(binding_id, default)
 
     def on_mount(self) -> None:
-        self.populate()
-        # Focusing the first field scrolls it to the top edge: keep its label in view too.
-        self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
+        if self.bench.opened:
+            self.populate()
+            # Focusing the first field scrolls it to the top edge: keep its label in view too.
+            self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
+        else:  # the profile is read in a worker: the form waits for it, and takes no keys meanwhile
+            self.query_one("#form", VerticalScroll).loading = True
 
     # -- filling the form --------------------------------------------------------------------
 
@@ -208,14 +217,14 @@ class RequirementsScreen(BuyerScreen):
             description = self.query_one("#description", TextArea)
             if description.text != p.description:
                 description.load_text(p.description)
-            interop = p.interop or InteropRequirement(guideline=self._newest() or "2020.06")
-            self.query_one("#program", Select).value = interop.program
+            self.query_one("#program", Select).value = p.interop.program if p.interop else "platform"
             policy = p.evidence_policy
             _set(self.query_one("#max-age", Input), str(policy.max_age_days or ""))
             kinds = self.query_one("#kinds", SelectionList)
             kinds.deselect_all()
             for kind in policy.accepted_kinds:
                 kinds.select(kind.value)
+            self.query_one("#duplicates", Select).value = str(policy.duplicates)
             _set(self.query_one("#path", Input), str(bench.path or ""))
         self._shown = bench.revision
         self.catalogue_changed()
@@ -230,8 +239,10 @@ class RequirementsScreen(BuyerScreen):
     def catalogue_changed(self) -> None:
         """The catalogue opened (or failed), its labels came, or the profile's problems were told."""
         buyer = self.buyer
+        if not self.bench.opened:
+            return
         problems = self.query_one("#problems", Static)
-        problems.update("\n".join(f"⚠ {p}" for p in buyer.profile_problems))
+        problems.update(lines(*(plain(f"⚠ {p}") for p in buyer.profile_problems)))
         problems.display = bool(buyer.profile_problems)
         if buyer.catalogue_error:
             self.show_message(f"guidelines unavailable: {buyer.catalogue_error}", error=True, notify=False)
@@ -251,10 +262,10 @@ class RequirementsScreen(BuyerScreen):
         cat = self.bench.opened_catalogue
         labels = self.buyer.guideline_labels
         versions = core_ids(cat) if cat is not None else []
-        options = [(labels.get(v, v), v) for v in versions]
+        options = [(plain(labels.get(v, v)), v) for v in versions]
         interop = self.bench.interop
         if interop is not None and interop.guideline not in versions:  # what the file says, shown as it is
-            options.insert(0, (f"{interop.guideline} · not in the catalogue", interop.guideline))
+            options.insert(0, (plain(f"{interop.guideline} · not in the catalogue"), interop.guideline))
         guideline = self.query_one("#guideline", Select)
         compare = self.query_one("#compare", Select)
         with self.prevent(Select.Changed):
@@ -263,7 +274,7 @@ class RequirementsScreen(BuyerScreen):
             if interop is not None:
                 guideline.value = interop.guideline
             current = compare.value
-            compare.set_options([(v, v) for v in versions if interop is None or v != interop.guideline])
+            compare.set_options([(plain(v), v) for v in versions if interop is None or v != interop.guideline])
             if current in versions and (interop is None or current != interop.guideline):
                 compare.value = current
 
@@ -272,6 +283,8 @@ class RequirementsScreen(BuyerScreen):
         interop = self.bench.interop
         if interop is None or not self.buyer.catalogue_ready:
             self._show_lists(None)
+            return
+        if not self.buyer.surveyed:  # the lists read every guideline of the date: once each is known to read
             return
         work = partial(form_lists, self.bench.opened_catalogue, interop)
         self.run_worker(partial(attempt, work), thread=True, group="lists", name="lists", exclusive=True)
@@ -282,17 +295,21 @@ class RequirementsScreen(BuyerScreen):
         with self.prevent(SelectionList.SelectedChanged):
             add_ons.clear_options()
             for label, key in lists.add_ons if lists else []:
-                add_ons.add_option((printable(label), key, interop is not None and key in interop.add_ons))
+                add_ons.add_option((plain(label), key, interop is not None and key in interop.add_ons))
         _keep_highlight(add_ons)
         self.lists = lists
         self.refresh_extras()
-        lines = list(lists.summary) if lists else ["[i]no interop requirement: choosing a guideline adds one[/i]"]
+        rows = (
+            list(lists.summary)
+            if lists
+            else [styled("no interop requirement: choosing a guideline adds one", "italic")]
+        )
         scs = self.bench.profile.scs
         if scs is not None:
             on = f" on {scs.on}" if scs.on else ""
-            lines.append(printable(f"SCS: {Path(scs.scope).name}, version {scs.version}{on}"))
-        lines.append(f"shortlist: {len(self.bench.profile.shortlist)} products")
-        self.query_one("#summary", Static).update("\n".join(lines))
+            rows.append(plain(f"SCS: {Path(scs.scope).name}, version {scs.version}{on}"))
+        rows.append(plain(f"shortlist: {len(self.bench.profile.shortlist)} products"))
+        self.query_one("#summary", Static).update(lines(*rows))
 
     lists: Lists | None = None
 
@@ -305,7 +322,7 @@ class RequirementsScreen(BuyerScreen):
             extras.clear_options()
             for label, cap_id in self.lists.extras if self.lists else []:
                 if not needle or needle in cap_id.lower() or cap_id in chosen:
-                    extras.add_option((printable(label), cap_id, cap_id in chosen))
+                    extras.add_option((plain(label), cap_id, cap_id in chosen))
         _keep_highlight(extras)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -325,7 +342,7 @@ class RequirementsScreen(BuyerScreen):
                 return
             self._show_lists(lists)
         elif event.worker.name == "diff":
-            text = outcome.value if isinstance(outcome, Done) else outcome.message
+            text = outcome.value if isinstance(outcome, Done) else plain(outcome.message, multiline=True)
             self.query_one("#diff", Static).update(text)
 
     def _prune(self, lists: Lists) -> None:
@@ -356,7 +373,7 @@ class RequirementsScreen(BuyerScreen):
 
     def show_message(self, text: str, error: bool = False, notify: bool = True) -> None:
         for message in self.query("#message").results(Static):
-            message.update(text)
+            message.update(plain(text, multiline=True))
             message.set_class(error, "error")
             # The message sits under the form's buttons: bring all of it into view once it has its height.
             self.call_after_refresh(message.scroll_visible, animate=False)
@@ -366,7 +383,13 @@ class RequirementsScreen(BuyerScreen):
     def bench_changed(self) -> None:
         """A change made elsewhere (a load, a discard, an undo, a live result) is shown; the form's
         own edits are shown already."""
-        if self.bench.revision != self._shown:
+        form = self.query_one("#form", VerticalScroll)
+        if form.loading and self.bench.opened:  # the profile read at start is there
+            form.loading = False
+            self.populate()
+            self.query_one("#name", Input).focus()
+            self.call_after_refresh(form.scroll_home, animate=False)
+        elif self.bench.revision != self._shown:
             self.populate()
 
     # -- edits ------------------------------------------------------------------------------
@@ -454,6 +477,12 @@ class RequirementsScreen(BuyerScreen):
     def _kinds(self, event: SelectionList.SelectedChanged[Any]) -> None:
         policy = self.bench.profile.evidence_policy.model_dump()
         self.change(evidence_policy={**policy, "accepted_kinds": list(event.selection_list.selected)})
+
+    @on(Select.Changed, "#duplicates")
+    def _duplicates(self, event: Select.Changed) -> None:
+        policy = self.bench.profile.evidence_policy
+        if _current(event) and event.value != str(policy.duplicates):
+            self.change(evidence_policy={**policy.model_dump(), "duplicates": str(event.value)})
 
     @on(Select.Changed, "#compare")
     def _compare(self, event: Select.Changed) -> None:

@@ -4,15 +4,11 @@ scorecard and evaluates again when the profile or the evidence changed."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from buyer._text import printable
 from buyer.model.scorecard import (
@@ -24,9 +20,22 @@ from buyer.model.scorecard import (
     TestResult,
     Verdict,
 )
-from buyer.report.phrases import VERDICT_GLYPH, rating_label, state_label, verdict_label
-from buyer.tui.screens.base import BuyerScreen, Done, attempt
+from buyer.report.phrases import (
+    VERDICT_GLYPH,
+    claim_label,
+    rating_label,
+    response_line,
+    state_label,
+    verdict_label,
+)
+from buyer.tui import keys
+from buyer.tui.screens.base import BuyerScreen
+from buyer.tui.text import cell as text_cell
+from buyer.tui.text import joined, plain
 from buyer.tui.widgets import FittingFooter
+
+# A claim the evidence contradicts: a glyph and the word, never colour alone.
+CONTRADICTED = "⚠ "
 
 # Drill-down order: what needs attention first, each group alphabetical.
 STATE_ORDER = {
@@ -67,6 +76,15 @@ def state_text(screen: BuyerScreen, state: CapabilityState) -> Text:
     return Text(state_label(state), style=_styles(screen)[str(state)])
 
 
+def claim_text(screen: BuyerScreen, product: ProductScore, r: RequirementResult) -> Text:
+    """What the vendor's response claims for a requirement (phrases.claim_label), a contradiction
+    marked with a glyph and in bold as well as in the theme's warning colour."""
+    label = claim_label(product, r)
+    if r.claim_contradicted:
+        return Text(CONTRADICTED + label, style=f"bold {screen.app.theme_variables.get('warning', 'yellow')}")
+    return Text(label, style="dim")
+
+
 def column_label(title: str) -> str:
     """A requirement's title on two lines, so that three fit beside the products at 80 columns."""
     label = title.replace("OpenStack Powered ", "")
@@ -75,15 +93,9 @@ def column_label(title: str) -> str:
 
 
 class ScorecardScreen(BuyerScreen):
-    TITLE = "Scorecard"
+    TITLE = keys.MODES["scorecard"].title
     AUTO_FOCUS = "#matrix"
-    BINDINGS = [
-        Binding(
-            "enter", "drill", "Capabilities", tooltip="Show the capabilities of the selected cell", id="scorecard.drill"
-        ),
-        Binding("r", "evaluate", "Re-evaluate", tooltip="Evaluate the shortlist again", id="scorecard.evaluate"),
-        Binding("escape", "cancel", "Cancel", tooltip="Cancel the evaluation", id="scorecard.cancel"),
-    ]
+    BINDINGS = list(keys.SCORECARD)
     evaluating: reactive[bool] = reactive(False)
 
     def compose(self) -> ComposeResult:
@@ -94,6 +106,7 @@ class ScorecardScreen(BuyerScreen):
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.scorecard")
 
     def on_mount(self) -> None:
+        self.buyer.evaluated_signal.subscribe(self, lambda _: self.evaluation_changed())
         self.show_current()
 
     def on_screen_resume(self) -> None:
@@ -106,8 +119,11 @@ class ScorecardScreen(BuyerScreen):
     def show_current(self) -> None:
         card = self.bench.current_scorecard
         if card is not None:
+            self.evaluating = False
             self.show(card)
-        elif not self.evaluating:
+        elif self.buyer.evaluating:
+            self.evaluation_changed()
+        else:
             self.action_evaluate()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -120,73 +136,73 @@ class ScorecardScreen(BuyerScreen):
         self.refresh_bindings()
 
     def action_evaluate(self) -> None:
-        bench = self.bench
-        evaluation = bench.evaluation()
-        count = len(bench.profile.shortlist)
-        cancel = self.buyer.keys_for("scorecard.cancel", "escape")
-        self.query_one("#headline", Static).update(
-            f"Evaluating {count} product{'s' if count != 1 else ''}… ({cancel} cancels)"
-        )
-        self.evaluating = True
-        self.run_worker(
-            partial(attempt, partial(bench.run, evaluation)),
-            thread=True,
-            name="evaluate",
-            group="evaluate",
-            exclusive=True,
-        )
+        self.buyer.evaluate()
 
     def action_cancel(self) -> None:
         if self.evaluating:
-            self.workers.cancel_group(self, "evaluate")
+            self.buyer.cancel_evaluation()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "evaluate":
-            return
-        if event.state is WorkerState.CANCELLED:
-            self.evaluating = False
-            keys = self.buyer.keys_for("scorecard.evaluate", "r")
-            self.query_one("#headline", Static).update(f"Evaluation cancelled; {keys} evaluates again.")
-        elif event.state is WorkerState.SUCCESS:
-            self.evaluating = False
-            outcome = event.worker.result
-            if not isinstance(outcome, Done):
-                self.query_one("#headline", Static).update(f"Not evaluated: {outcome.message}")
-                self.notify(outcome.message, severity="error", title="Scorecard")
-                return
-            card = self.bench.keep(outcome.value)
-            if card is None:  # the profile changed while it ran
-                self.action_evaluate()
-            else:
-                self.show(card)
+    def evaluation_changed(self) -> None:
+        """An evaluation started or ended (asked here or on another screen)."""
+        buyer = self.buyer
+        headline = self.query_one("#headline", Static)
+        self.evaluating = buyer.evaluating
+        if buyer.evaluating:
+            count = buyer.evaluating_products
+            cancel = buyer.keys_for("scorecard.cancel", "escape")
+            headline.update(f"Evaluating {count} product{'s' if count != 1 else ''}… ({cancel} cancels)")
+        elif buyer.evaluation_message == "cancelled":
+            keys_ = buyer.keys_for("scorecard.evaluate", "r")
+            headline.update(f"Evaluation cancelled; {keys_} evaluates again.")
+        elif buyer.evaluation_message:
+            headline.update(plain(f"Not evaluated: {buyer.evaluation_message}", multiline=True))
+        elif self.bench.current_scorecard is not None:
+            self.show(self.bench.current_scorecard)
+        elif self.is_current:  # the profile changed while it ran, and nobody asked again yet
+            self.action_evaluate()
 
     def show(self, card: Scorecard) -> None:
         table = self.query_one("#matrix", DataTable)
         table.clear(columns=True)
+        answered = any(p.response is not None for p in card.products)
         labels = [column_label(spec.title) for spec in card.requirements]
         cell = len(verdict_label(Verdict.NOT_VERIFIED))
+        if answered:  # room for the claim under the verdict ("⚠ claims comply," / "contradicted")
+            cell = max(cell, len(CONTRADICTED + "claims comply,"))
         widths = [max(cell, *(len(x) for x in label.split("\n"))) for label in labels]
         room = (self.size.width or self.app.size.width) - sum(w + 2 for w in widths) - 4
-        longest = max([len("Product"), *(len(p.name) for p in card.products)])
+        longest = max([len("Product"), *(len(printable(p.name)) for p in card.products)])
         table.add_column("Product", key="product", width=max(12, min(longest, room, 40)))
         for spec, label, width in zip(card.requirements, labels, widths, strict=True):
-            table.add_column(label, key=spec.title, width=width)
+            table.add_column(text_cell(label, multiline=True), key=spec.title, width=width)
         for product in card.products:
-            table.add_row(
-                Text(printable(product.name), style="bold"),
-                *[verdict_text(self, r.verdict) for r in product.requirements],
-                key=product.name,
-            )
+            cells = [self.cell(product, r, answered) for r in product.requirements]
+            table.add_row(text_cell(product.name, "bold"), *cells, key=product.name, height=None if answered else 1)
         counts = {v: sum(p.verdict is v for p in card.products) for v in Verdict}
         summary = ", ".join(f"{VERDICT_GLYPH[v]} {n}" for v, n in counts.items() if n)
+        contradicted = sum(len(p.contradictions) for p in card.products)
+        told = (
+            f"; {CONTRADICTED}{contradicted} claim{'s' if contradicted != 1 else ''} contradicted"
+            if contradicted
+            else ""
+        )
         self.query_one("#headline", Static).update(
-            printable(f"{card.profile_name}: {len(card.products)} products, {card.as_of} — {summary or 'none'}")
-            + ". Enter on a cell: its capabilities."
+            joined(
+                plain(f"{card.profile_name}: {len(card.products)} products, {card.as_of} — {summary or 'none'}{told}"),
+                ". Enter on a cell: its capabilities.",
+            )
         )
         if not card.products:
             self.query_one("#reason", Static).update("Add products and evidence on the Vendors screen (F3).")
         else:
             self._highlight()
+
+    def cell(self, product: ProductScore, r: RequirementResult, answered: bool) -> Text:
+        """The verdict, and under it what the vendor claims when responses were read."""
+        verdict = verdict_text(self, r.verdict)
+        if not answered:
+            return verdict
+        return Text.assemble(verdict, "\n", claim_text(self, product, r))
 
     def _selected(self) -> tuple[ProductScore, RequirementResult] | None:
         card = self.bench.current_scorecard
@@ -202,8 +218,9 @@ class ScorecardScreen(BuyerScreen):
         selected = self._selected()
         if selected:
             product, req = selected
+            claim = f" · {claim_label(product, req)}" if product.response is not None else ""
             self.query_one("#reason", Static).update(
-                printable(f"{product.name} ({rating_label(product.rating)}) — {req.title}: {req.reason}")
+                plain(f"{product.name} ({rating_label(product.rating)}) — {req.title}: {req.reason}{claim}")
             )
 
     @on(DataTable.CellSelected, "#matrix")
@@ -217,11 +234,11 @@ class ScorecardScreen(BuyerScreen):
 
 
 class CapabilitiesScreen(BuyerScreen):
+    """A requirement of a product: its verdict and reason, what the vendor claims (and notes) for
+    it, then its capabilities, failures first."""
+
     AUTO_FOCUS = "#capabilities"
-    BINDINGS = [
-        Binding("enter", "drill", "Tests", tooltip="Of the selected capability", id="capabilities.drill"),
-        Binding("escape", "app.pop_screen", "Back", id="capabilities.back"),
-    ]
+    BINDINGS = list(keys.CAPABILITIES)
 
     def __init__(self, product: ProductScore, requirement: RequirementResult) -> None:
         super().__init__()
@@ -233,8 +250,23 @@ class CapabilitiesScreen(BuyerScreen):
         yield Header()
         r = self.requirement
         yield Static(Text.assemble(verdict_text(self, r.verdict), f"  {printable(r.reason)}"), id="headline")
+        if self.product.response is not None:
+            yield Static(self.claim(), id="claim")
         yield DataTable(id="capabilities", cursor_type="row", zebra_stripes=True)
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS])
+
+    def claim(self) -> Text:
+        """The vendor's claim for this requirement, their note, the form it came from."""
+        product, r = self.product, self.requirement
+        out = Text.assemble(claim_text(self, product, r))
+        if r.vendor_claim is not None:
+            out.append(printable(f" (clause {r.vendor_claim.clause})"))
+            if r.vendor_claim.note:
+                out.append("\nvendor's note: ", style="bold")
+                out.append(printable(r.vendor_claim.note))
+        out.append("\nresponse: ", style="bold")
+        out.append(printable(response_line(product)))
+        return out
 
     def on_mount(self) -> None:
         table = self.query_one("#capabilities", DataTable)
@@ -242,11 +274,11 @@ class CapabilitiesScreen(BuyerScreen):
         for cap in self.capabilities:
             table.add_row(
                 state_text(self, cap.state),
-                printable(cap.id),
+                text_cell(cap.id),
                 str(cap.status),
                 f"{cap.passed}/{cap.tests}",
                 str(cap.flagged),
-                printable(cap.note),
+                text_cell(cap.note),
                 key=cap.id,
             )
 
@@ -262,7 +294,7 @@ class CapabilitiesScreen(BuyerScreen):
 
 class CapabilityTestsScreen(BuyerScreen):
     AUTO_FOCUS = "#tests"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="tests.back")]
+    BINDINGS = list(keys.TESTS)
 
     def __init__(self, product: ProductScore, capability: CapabilityResult) -> None:
         super().__init__()
@@ -293,4 +325,4 @@ class CapabilityTestsScreen(BuyerScreen):
             source = evidence[t.evidence].provenance.source if t.evidence is not None else "-"
             matched = str(t.matched_by or "-") + (f" ({t.stand_in})" if t.stand_in else "")
             texts = (t.name, matched, t.flag_reason or "", source)
-            table.add_row(result, *(printable(x) for x in texts))
+            table.add_row(result, *(text_cell(x) for x in texts))

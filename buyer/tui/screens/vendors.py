@@ -1,5 +1,6 @@
 """Vendors: the registry as a filterable, sortable table; the shortlist; each product's vendor
-company and evidence (list, add, remove one, change its kind and date).
+company and evidence (list, add, remove one, change its kind and date); vendors' response forms
+read from a folder; each piece of evidence as the last check saw it, with its warnings.
 
 The product the evidence keys act on is the one selected in the shortlist, and the selection
 follows what the user just did: a product added is selected, evidence added is selected, a
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -21,15 +22,26 @@ from textual.worker import Worker, WorkerState
 from buyer._text import printable
 from buyer.errors import BuyerError
 from buyer.model.registry import RegistryProduct
-from buyer.tui.dialogs import EvidenceDialog, NewProduct
+from buyer.report.phrases import evidence_line
+from buyer.tui import keys
+from buyer.tui.dialogs import EvidenceDialog, NewProduct, ResponsesDialog
 from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused
+from buyer.tui.text import cell, joined, lines, plain, styled
 from buyer.tui.widgets import FittingFooter
+
+if TYPE_CHECKING:
+    from buyer.actions import LoadedResponse
+    from buyer.model.scorecard import ProductScore
+
+WARNED = "⚠ "  # evidence with a plausibility warning: a glyph and the word, never colour alone
 
 # Footer keys, most needed first (the rest stay in F1 help and the palette).
 FOOTER = (
     "vendors.new-product",
     "vendors.add-evidence",
     "vendors.add",
+    "vendors.load-responses",
+    "vendors.check",
     "quit",
     "vendors.remove",
     "vendors.undo",
@@ -42,39 +54,10 @@ COLUMNS = ("Name", "Vendor", "Type", "Claimed program", "Add-ons", "Expires", "S
 
 
 class VendorsScreen(BuyerScreen):
-    TITLE = "Vendors"
+    TITLE = keys.MODES["vendors"].title
     AUTO_FOCUS = "#registry"
-    BINDINGS = [
-        Binding("n", "new_product", "New", tooltip="Add a product listed nowhere", id="vendors.new-product"),
-        Binding(
-            "e", "add_evidence", "Evidence", tooltip="Add evidence to the selected product", id="vendors.add-evidence"
-        ),
-        Binding("a", "add_selected", "Add", tooltip="Shortlist the registry's selected row", id="vendors.add"),
-        Binding(
-            "delete", "remove", "Remove", tooltip="Remove the selected product (undo: ctrl+z)", id="vendors.remove"
-        ),
-        Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last removal", id="vendors.undo"),
-        Binding(
-            "x", "remove_evidence", "Remove ev.", tooltip="Remove the selected evidence", id="vendors.remove-evidence"
-        ),
-        Binding(
-            "c",
-            "change_evidence",
-            "Kind/date",
-            tooltip="Change the selected evidence's kind and date",
-            id="vendors.change-evidence",
-        ),
-        Binding("slash", "filter", "Filter", tooltip="Filter the registry", id="vendors.filter"),
-        Binding("s", "sort", "Sort", tooltip="Sort the registry by the next column", id="vendors.sort"),
-        Binding(
-            "escape",
-            "clear_filter",
-            "Clear filter",
-            show=False,
-            tooltip="Clear the registry filter",
-            id="vendors.clear-filter",
-        ),
-    ]
+    BINDINGS = list(keys.VENDORS)
+    COMMANDS = keys.VENDORS_COMMANDS
     sort_column = 0
 
     def __init__(self) -> None:
@@ -96,13 +79,18 @@ class VendorsScreen(BuyerScreen):
                 yield Label("Evidence", id="evidence-label")
                 yield DataTable(id="evidence", cursor_type="row")
                 yield Static(id="evidence-note")
+                yield Static(id="product-response")
+                yield Static(id="evidence-check")
+                yield Label("Vendors' responses", id="responses-label")
+                yield Static(id="responses")
         yield FittingFooter(own=FOOTER, here="go.vendors")
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.query_one("#registry", DataTable).add_columns(*COLUMNS)
-        self.query_one("#shortlist", DataTable).add_columns("Product", "Vendor", "Evidence")
+        self.query_one("#shortlist", DataTable).add_columns("Product", "Evidence", "Warnings", "Vendor")
         self.query_one("#evidence", DataTable).add_columns("File", "Kind", "Date")
+        self.buyer.evaluated_signal.subscribe(self, lambda _: self.refresh_shortlist())
         self.refresh_shortlist()
         registry = self.bench.loaded_registry
         if registry is None:
@@ -138,7 +126,7 @@ class VendorsScreen(BuyerScreen):
             label = (
                 f"Registry: {len(registry.products)} products; {len(registry.unsynced)} sources not synced (buyer sync)"
             )
-        self.query_one("#registry-label", Label).update(printable(label))
+        self.query_one("#registry-label", Label).update(plain(label))
         table = self.query_one("#registry", DataTable)
         table.clear()
         needle = self.query_one("#filter", Input).value.strip().casefold()
@@ -147,7 +135,7 @@ class VendorsScreen(BuyerScreen):
         rows = [r for r in rows if not needle or any(needle in c.casefold() for c in r)]
         rows.sort(key=lambda r: r[self.sort_column].casefold())
         for row in rows:
-            table.add_row(*(printable(c) for c in row), key=row[0])
+            table.add_row(*(cell(c) for c in row), key=row[0])
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -182,20 +170,53 @@ class VendorsScreen(BuyerScreen):
 
     # -- the shortlist ---------------------------------------------------------------------------
 
+    def answered_only(self) -> list[LoadedResponse]:
+        """Responses for products the profile does not list: evaluated as added products."""
+        listed = {p.name for p in self.bench.profile.shortlist}
+        return [r for r in self.bench.responses if r.product not in listed]
+
+    def response_of(self, name: str) -> LoadedResponse | None:
+        return next((r for r in self.bench.responses if r.product == name), None)
+
+    def checked(self, name: str) -> ProductScore | None:
+        """The product as the last evaluation saw it (None: not evaluated since it was added)."""
+        card = self.bench.last_scorecard
+        return next((p for p in card.products if p.name == name), None) if card is not None else None
+
     def refresh_shortlist(self) -> None:
         table = self.query_one("#shortlist", DataTable)
         products = self.bench.profile.shortlist
-        names = [p.name for p in products]
+        answered = self.answered_only()
+        names = [p.name for p in products] + [r.product for r in answered]
         if self.selected not in names:
             self.selected = names[min(table.cursor_row, len(names) - 1)] if names else None
         table.clear()
         live = self.bench.live
         for p in products:
-            count = len(p.evidence) + len(live.get(p.name, ()))
-            table.add_row(printable(p.name), printable(p.vendor) or "-", str(count) if count else "none", key=p.name)
+            response = self.response_of(p.name)
+            count = len(p.evidence) + len(live.get(p.name, ())) + (len(response.sources) if response else 0)
+            evidence = str(count) if count else "none"
+            table.add_row(cell(p.name), evidence, self._warnings(p.name), cell(p.vendor or "-"), key=p.name)
+        for r in answered:  # evaluated as added; its evidence and vendor are the form's
+            evidence = f"{len(r.sources)} (response)"
+            table.add_row(
+                cell(r.product, "italic"),
+                evidence,
+                self._warnings(r.product),
+                cell(r.response.vendor.company),
+                key=r.product,
+            )
         if self.selected is not None:
             table.move_cursor(row=names.index(self.selected))
         self.refresh_product()
+        self.refresh_responses()
+
+    def _warnings(self, name: str) -> str:
+        checked = self.checked(name)
+        if checked is None:
+            return "-"
+        count = sum(len(u.warnings) for u in checked.evidence)
+        return f"{WARNED}{count}" if count else "none"
 
     @on(DataTable.RowHighlighted, "#shortlist")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -205,32 +226,87 @@ class VendorsScreen(BuyerScreen):
             self.refresh_product()
 
     def refresh_product(self, evidence_row: int | None = None) -> None:
-        """The selected product's vendor company and evidence."""
+        """The selected product's vendor company, evidence, response and checked evidence."""
         name = self.selected
         product = self.bench.product(name) if name else None
+        response = self.response_of(name) if name else None
         vendor = self.query_one("#vendor", Input)
         table = self.query_one("#evidence", DataTable)
         keep = table.cursor_row if evidence_row is None else evidence_row
         table.clear()
-        shown = printable(name or "")
-        self.query_one("#vendor-label", Label).update(f"Vendor company of {shown}" if name else "Vendor company")
-        self.query_one("#evidence-label", Label).update(f"Evidence of {shown}" if name else "Evidence")
+        self.query_one("#vendor-label", Label).update(
+            joined("Vendor company of ", plain(name)) if name else "Vendor company"
+        )
+        self.query_one("#evidence-label", Label).update(joined("Evidence of ", plain(name)) if name else "Evidence")
         with self.prevent(Input.Changed):
-            vendor.value = product.vendor if product else ""
+            if product is not None:
+                vendor.value = product.vendor
+            else:
+                vendor.value = response.response.vendor.company if response else ""
         vendor.disabled = product is None
-        if product is None:
+        self.query_one("#product-response", Static).update(
+            joined(styled("Response: ", "bold"), plain(response.shown)) if response else ""
+        )
+        if product is None and response is None:
             self.query_one("#evidence-note", Static).update("n adds a product listed nowhere; a adds the registry's")
+            self.query_one("#evidence-check", Static).update("")
             return
-        for i, ref in enumerate(product.evidence):
-            table.add_row(printable(ref.file), str(ref.kind), ref.date.isoformat() if ref.date else "file's own", key=i)
-        for i, ev in enumerate(self.bench.live.get(product.name, ())):
+        for i, ref in enumerate(product.evidence if product else ()):
+            when = ref.date.isoformat() if ref.date else "file's own"
+            table.add_row(cell(ref.file), str(ref.kind), when, key=i)
+        for i, ev in enumerate(self.bench.live.get(name or "", ())):
             p = ev.provenance
             when = p.date.date().isoformat() if p.date else "undated"
-            table.add_row(printable(p.source), str(p.kind), when, key=f"live-{i}")
+            table.add_row(cell(p.source), str(p.kind), when, key=f"live-{i}")
+        for i, source in enumerate(response.sources if response else ()):
+            ref = source.ref
+            when = ref.date.isoformat() if ref.date else "file's own"
+            table.add_row(cell(f"{ref.file} (response)"), str(ref.kind), when, key=f"response-{i}")
         if table.row_count:
             table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
-        note = "e adds evidence, c changes its kind and date, x removes it"
-        self.query_one("#evidence-note", Static).update(note if table.row_count else "no evidence yet: e adds a file")
+        if product is None:
+            note = "from its response form: change the form and load the folder again (r)"
+        elif table.row_count:
+            note = "e adds evidence, c changes its kind and date, x removes it"
+        else:
+            note = "no evidence yet: e adds a file"
+        self.query_one("#evidence-note", Static).update(note)
+        self.query_one("#evidence-check", Static).update(self._check_lines(name or ""))
+
+    def _check_lines(self, name: str):  # type: ignore[no-untyped-def]
+        """Each piece of the product's evidence as the last evaluation saw it (phrases.evidence_line:
+        whether it counts, and every warning), marked when it warns."""
+        if self.buyer.evaluating:
+            return "checking the evidence…"
+        checked = self.checked(name)
+        check = self.buyer.keys_for("vendors.check", "v")
+        if checked is None:
+            return f"not checked yet: {check} evaluates and shows each file's warnings"
+        stale = self.bench.current_scorecard is None
+        head = f"Checked (before the latest change; {check} checks again):" if stale else "Checked:"
+        rows = [styled(head, "bold")]
+        for use in checked.evidence:
+            line = evidence_line(use)
+            rows.append(styled(WARNED + line, "bold $warning") if use.warnings else plain(line))
+        if not checked.evidence:
+            rows.append(plain("no evidence"))
+        return lines(*rows)
+
+    def refresh_responses(self) -> None:
+        bench = self.bench
+        box = self.query_one("#responses", Static)
+        load = self.buyer.keys_for("vendors.load-responses", "r")
+        if not bench.responses:
+            box.update(f"none loaded: {load} reads every response form (*.toml) of a folder")
+            return
+        listed = {p.name for p in bench.profile.shortlist}
+        rows = [plain(f"{len(bench.responses)} from {bench.responses_from or '-'}")]
+        for r in bench.responses:
+            vendor = r.response.vendor
+            added = "" if r.product in listed else " (not on the shortlist: added when evaluated)"
+            answers = len(r.response.requirement)
+            rows.append(plain(f"{r.path.name}: {vendor.company} — {r.product}, {answers} answers{added}"))
+        box.update(lines(*rows))
 
     @on(Input.Changed, "#vendor")
     def _vendor(self, event: Input.Changed) -> None:
@@ -271,9 +347,8 @@ class VendorsScreen(BuyerScreen):
         self.app.push_screen(NewProduct(), added)
 
     def action_remove(self) -> None:
-        name = self.selected
+        name = self._product_or_say()
         if name is None:
-            self.notify("the shortlist is empty", severity="warning")
             return
         row = self.query_one("#shortlist", DataTable).cursor_row
         self.bench.remove_product(name)
@@ -294,11 +369,43 @@ class VendorsScreen(BuyerScreen):
             self._select(back[0])
         self.notify(printable(f"{what} is back"), title="Vendors")
 
+    # -- vendors' responses and the check ----------------------------------------------------------
+
+    def action_load_responses(self) -> None:
+        def loaded(done: bool | None) -> None:
+            if done:
+                bench = self.bench
+                count = len(bench.responses)
+                self.notify(f"{count} response form{'s' if count != 1 else ''} read from {bench.responses_from}")
+                self.refresh_shortlist()
+                self.buyer.evaluate()  # claims and warnings come with the evaluation
+
+        self.app.push_screen(ResponsesDialog(), loaded)
+
+    def action_forget_responses(self) -> None:
+        if not self.bench.responses:
+            self.notify("no responses are loaded", severity="warning")
+            return
+        self.bench.take_responses((), None)
+        self.notify("the responses are forgotten; the next evaluation goes without them", title="Vendors")
+
+    def action_check(self) -> None:
+        self.buyer.evaluate()
+        self.refresh_product()
+
     # -- evidence ---------------------------------------------------------------------------------
 
     def _product_or_say(self) -> str | None:
         if self.selected is None:
             self.notify("put a product on the shortlist first (n or a)", severity="warning")
+        elif self.bench.product(self.selected) is None:
+            response = self.response_of(self.selected)
+            form = response.path.name if response else "its response form"
+            self.notify(
+                f"{self.selected} comes from {form}: change the form and load the folder again, or n adds it",
+                severity="warning",
+            )
+            return None
         return self.selected
 
     def action_add_evidence(self) -> None:
@@ -316,10 +423,15 @@ class VendorsScreen(BuyerScreen):
 
     def _evidence_index(self) -> int | None:
         table = self.query_one("#evidence", DataTable)
-        if self.selected is None or table.row_count == 0:
+        if self._product_or_say() is None:
+            return None
+        if table.row_count == 0:
             self.notify("no evidence selected", severity="warning")
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if isinstance(key, str) and key.startswith("response-"):
+            self.notify("evidence named by a response form stays with the form; change the form", severity="warning")
+            return None
         if not isinstance(key, int):
             self.notify("a live check's result stays with the session; it has no file to change", severity="warning")
             return None
@@ -344,7 +456,7 @@ class VendorsScreen(BuyerScreen):
         self.bench.remove_evidence(product, index)
         self.refresh_product(evidence_row=index)
         undo = self.buyer.keys_for("vendors.undo", "ctrl+z")
-        self.notify(printable(f"removed {ref.file} from {product} ({undo} brings it back)"), title="Vendors")
+        self.notify(f"removed {ref.file} from {product} ({undo} brings it back)", title="Vendors")
 
 
 def _row(p: RegistryProduct, now: datetime) -> tuple[str, ...]:
