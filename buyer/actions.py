@@ -15,9 +15,9 @@ from buyer._atomic import write_folder, write_output
 from buyer._hashing import sha256_hex
 from buyer._text import token
 from buyer.config import settings
-from buyer.errors import BuyerError, InputError, ProfileErrors
+from buyer.errors import BuyerError, InputError, ProfileErrors, UsageError
 from buyer.formats.response import ParsedResponse, located, parse_response, raise_all, response_errors, salvage
-from buyer.formats.toml_models import dump_profile, parse_profile, toml_positions
+from buyer.formats.toml_models import dump_profile, load_toml, parse_profile, toml_positions
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.guideline import Guideline
 from buyer.model.profile import EvidenceRef, Product, Profile
@@ -99,7 +99,6 @@ def _order(e: InputError) -> tuple[int, int]:
 def _section_problems(path: str | Path, catalogue: Mapping[str, Guideline] | None, offline: bool) -> list[InputError]:
     """When the file as a whole does not validate, its [interop] section may still be checked
     against the catalogue, so that every problem is told at once."""
-    import tomllib
 
     from pydantic import ValidationError
 
@@ -107,9 +106,9 @@ def _section_problems(path: str | Path, catalogue: Mapping[str, Guideline] | Non
 
     try:
         text = read_input(Path(path)).decode("utf-8-sig")
-        data = tomllib.loads(text)
+        data = load_toml(text, str(path))
         interop = InteropRequirement.model_validate(data.get("interop"))
-    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+    except (InputError, UnicodeDecodeError, ValidationError):  # ProfileErrors is an InputError
         return []
     if catalogue is None:
         return []
@@ -194,7 +193,10 @@ def split_evidence_arg(arg: str) -> tuple[str, str]:
         return product, file
     if arg.startswith(REFSTACK_PREFIX):
         return arg, arg
-    return Path(arg).stem, arg
+    stem = Path(arg).stem
+    if not stem or (sep and not (product and file)):
+        raise UsageError(f"--evidence: give PRODUCT=FILE (the product's name and the file): {token(arg)}")
+    return stem, arg
 
 
 def evidence_args(args: Sequence[str], kind: EvidenceKind) -> list[EvidenceSource]:

@@ -156,3 +156,16 @@ def test_the_readme_says_which_commands_it_skips_and_why():
     for line in skipped:
         assert "pip install -e '.[test]'" in line or any(marker in line for marker in NEEDS_A_CLOUD), line
     assert sys.executable  # the skip reasons are this module's docstring
+
+
+def test_the_readme_names_every_setting_and_no_other():
+    """Settings have one owner (buyer/config.py); the README tells every one and invents none."""
+    from buyer.config import SETTINGS
+
+    text = README.read_text()
+    known = {s.env for s in SETTINGS}
+    assert known <= set(re.findall(r"BUYER_[A-Z_]+", text))
+    assert set(re.findall(r"`(BUYER_[A-Z_]+)`", text)) <= known
+    for s in SETTINGS:
+        if s.default.isdigit() or s.default.startswith(("https://", "2a71")):
+            assert s.default in text, s.env

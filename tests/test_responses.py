@@ -517,3 +517,24 @@ def test_how_to_respond_picks_every_listed_test_from_a_real_tempest(package, tmp
     assert by_id and by_id <= picked
     missing = {line.split(": ")[1] for line in done.stdout.splitlines() if line.startswith("not in this tempest: ")}
     assert {re.search(r"id-([0-9a-f-]{36})", u).group(1) for u in unresolved} == missing
+
+
+def test_the_pdf_names_every_contradiction_first_and_lists_each_response_file(answers, tmp_path, src, capsys):
+    from pypdf import PdfReader
+
+    out = tmp_path / "card.pdf"
+    code, _, err = buyer(capsys, "report", "--profile", str(PROFILE), "--as-of", AS_OF, "--source", src,
+                         "--no-registry", "--responses", str(answers), "-o", str(out))  # fmt: skip
+    assert code == 0, err
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out).pages]
+    summary = next(p for p in pages if "Executive summary" in p)
+    contradicted = summary[summary.index("Claims contradicted by the evidence") : summary.index("Product Rating")]
+    card = scorecard(capsys, src, "--responses", str(answers))
+    found = [(p["name"], r["title"]) for p in card["products"] for r in p["requirements"] if r["claim_contradicted"]]
+    assert found and f"({len(found)})" in contradicted
+    for product, title in found:
+        assert product in contradicted and title in contradicted
+    appendix = " ".join(p for p in pages if "Inputs" in p and "SHA-256" in p)
+    for form in sorted(answers.glob("*.toml")):
+        digest = hashlib.sha256(form.read_bytes()).hexdigest()
+        assert form.name in appendix and digest[:32] in appendix.replace(" ", "")

@@ -226,3 +226,29 @@ def test_a_sync_the_cache_answered_for_is_still_a_failed_sync(server, capsys):
     # what the first sync cached still answers
     assert main(["registry", "show", "Gamma Cloud"]) == 0
     assert "OpenStack Powered Compute 2019.11: expired" in capsys.readouterr().out
+
+
+def test_registry_listings_are_inputs_of_the_scorecard_and_change_with_the_listing(server, tmp_path, capsys):
+    """The claims a report shows come from the registry: each source's listing is an input with a
+    digest, and a listing that changes changes the digest (and so the report id)."""
+    assert main(["sync", "--only", "registry"]) == 0
+    capsys.readouterr()
+    args = ["evaluate", "--guideline", "2020.06", "--source", str(SHARED_INTEROP), "--as-of", "2026-11-22",
+            "--format", "json", "--evidence", f"Acme Public Cloud={tmp_path / 'none.txt'}"]  # fmt: skip
+    (tmp_path / "none.txt").write_text("tempest.api.compute.servers.test_x.T.test_y\n")
+
+    def marketplace_input() -> dict:
+        main(args)
+        doc = json.loads(capsys.readouterr().out)
+        acme = next(p for p in doc["products"] if p["name"] == "Acme Public Cloud")
+        assert any(c["source"] == "marketplace" for c in acme["claims"])
+        return next(i for i in doc["inputs"] if i["kind"] == "registry" and i["name"] == "Marketplace listing")
+
+    before = marketplace_input()
+    assert len(before["sha256"]) == 64 and before["date"]
+    listing = server.upstream.marketplace["public-clouds"]
+    listing[0] = {**listing[0], "is_openstack_powered": not listing[0]["is_openstack_powered"]}
+    assert main(["sync", "--only", "registry"]) == 0
+    capsys.readouterr()
+    after = marketplace_input()
+    assert after["sha256"] != before["sha256"]  # and the PDF's report id hashes every input

@@ -32,6 +32,10 @@ async def settled(pilot, app: BuyerApp) -> None:
     """Nothing left to arrive: no worker running, no toast on screen."""
     await until(pilot, lambda: not any(w.is_running for w in app.workers))
     app.clear_notifications()
+    # A blinking cursor is drawn or not by the clock: hold it steady, shown where focus is.
+    for field in app.screen.query("Input, TextArea"):
+        field.cursor_blink = False
+        field._cursor_visible = field.has_focus
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
 

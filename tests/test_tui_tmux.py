@@ -47,8 +47,12 @@ def tmux():
     subprocess.run(tmux_command("kill-server"), capture_output=True)
 
 
-def pane(session: str) -> str:
-    return subprocess.run(tmux_command("capture-pane", "-p", "-t", session), capture_output=True, text=True).stdout
+def pane(session: str, history: bool = False) -> str:
+    """The screen as it is; with ``history``, everything scrolled off it too (a traceback's top)."""
+    start = ["-S", "-"] if history else []
+    return subprocess.run(
+        tmux_command("capture-pane", "-p", *start, "-t", session), capture_output=True, text=True
+    ).stdout
 
 
 def pane_size(session: str) -> tuple[int, int]:
@@ -69,7 +73,7 @@ def wait_for(session: str, pattern: str, seconds: float = 30.0) -> str:
         if re.search(pattern, screen):
             return screen
         time.sleep(0.2)
-    raise AssertionError(f"never saw {pattern!r}; the {pane_size(session)} pane shows:\n{pane(session)}")
+    raise AssertionError(f"never saw {pattern!r}; the {pane_size(session)} pane shows:\n{pane(session, history=True)}")
 
 
 def keys(session: str, *names: str) -> None:
@@ -99,8 +103,27 @@ def start_buyer(session: str, folder: Path, size: tuple[int, int]) -> None:
         ]
     )
     width, height = (str(n) for n in size)
+    # remain-on-exit: if buyer dies, its last screen (a traceback, say) stays to be read.
     subprocess.run(
-        tmux_command("new-session", "-d", "-s", session, "-x", width, "-y", height, "-c", str(folder), command),
+        tmux_command(
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            width,
+            "-y",
+            height,
+            "-c",
+            str(folder),
+            command,
+            ";",
+            "set-option",
+            "-t",
+            session,
+            "remain-on-exit",
+            "on",
+        ),
         check=True,
         env=server_environment(),
     )
@@ -108,7 +131,11 @@ def start_buyer(session: str, folder: Path, size: tuple[int, int]) -> None:
 
 
 def running(session: str) -> bool:
-    return subprocess.run(tmux_command("has-session", "-t", session), capture_output=True).returncode == 0
+    """buyer still runs in the pane (the pane itself stays after it exits: remain-on-exit)."""
+    out = subprocess.run(
+        tmux_command("display", "-p", "-t", session, "#{pane_dead}"), capture_output=True, text=True
+    ).stdout
+    return out.strip() == "0"
 
 
 def pdf_text(path: Path) -> str:

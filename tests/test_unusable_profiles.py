@@ -106,6 +106,8 @@ OPTIONS = [
     (["--guideline", "2020.06", "--as-of", "2026-13-01"], "--as-of", "not a date"),
     (["--scope", "x.yaml", "--scope-date", "tomorrow"], "--scope-date", "not a date"),
     (["--guideline", "2020.06", "--evidence-kind", "rumour"], "--evidence-kind", "invalid choice"),
+    (["--guideline", "2020.06", "--evidence", "."], "--evidence", "give PRODUCT=FILE"),
+    (["--guideline", "2020.06", "--evidence", "Acme="], "--evidence", "give PRODUCT=FILE"),
 ]
 
 

@@ -11,7 +11,7 @@ import contextlib
 import gc
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from buyer import __version__
 from buyer._text import printable
@@ -47,7 +47,31 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Unused:
+    """Stands in for the parser of a verb this run does not use: every call is accepted and does
+    nothing (``buyer evaluate`` need not build the options of twelve other verbs)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+class _Verbs:
+    """The verbs' subparsers, building in full only the verb this run names (every one for help)."""
+
+    def __init__(self, commands: Any, wanted: str | None) -> None:
+        self.commands, self.wanted = commands, wanted
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.wanted is None or name == self.wanted:
+            return self.commands.add_parser(name, **kwargs)
+        self.commands.add_parser(name, help=kwargs.get("help"))  # still listed by `buyer --help`
+        return _Unused()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the verb it names is built in full."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    wanted = next((w for w in words if not w.startswith("-")), None) if "-h" not in words else None
     parser = Parser(
         prog="buyer",
         description="Procurement compliance assistant for OpenStack clouds.",
@@ -55,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"buyer {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: Any = _Verbs(parser.add_subparsers(dest="command", metavar="COMMAND"), wanted)
     guidelines_cmd.register(commands)
     evaluate_cmd.register(commands)
     profile_cmd.register(commands)
@@ -70,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         # No verb: the terminal UI for a person at a terminal, the help for a script.

@@ -34,9 +34,14 @@ def parse_toml_model(text: str, source: str, model: type[M]) -> M:
 
     Arrays and inline tables nested deeper than MAX_TOML_DEPTH are refused before the (recursive)
     TOML parser sees them, as one InputError with the position."""
+    return validate_model(load_toml(text, source), source, model, text)
+
+
+def load_toml(text: str, source: str) -> dict[str, Any]:
+    """TOML text as data, nesting checked first; ProfileErrors with the position when it is not TOML."""
     _check_depth(text, source)
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
@@ -44,7 +49,6 @@ def parse_toml_model(text: str, source: str, model: type[M]) -> M:
         column = int(found.group(2)) if found else None
         reason = _TOML_POSITION.sub("", message)
         raise ProfileErrors([InputError(source, f"not valid TOML: {reason}", line=line, column=column)]) from None
-    return validate_model(data, source, model, text)
 
 
 def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:

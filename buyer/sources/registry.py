@@ -3,6 +3,7 @@ registry file (``$BUYER_REGISTRY_FILE``, else registry.toml in platformdirs' use
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -119,7 +120,20 @@ def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = F
             problems.append(problem(source.name, outcome))
         else:
             products += outcome
+            if outcome:
+                inputs.append(_listing_input(source.name, outcome))
     return Registry(merge_products(products), problems, unsynced, inputs, remote=len(sources))
+
+
+def _listing_input(name: str, products: list[RegistryProduct]) -> InputUse:
+    """A remote source's listing as an input of the reports that show its claims: a digest of the
+    claims it gave (as read, sorted), the newest time it was read, and where from."""
+    claims = sorted((p.name, p.vendor, p.category, c.describe(), c.url) for p in products for c in p.claims)
+    digest = sha256_hex(json.dumps(claims, ensure_ascii=False).encode())
+    read = [c.retrieved_at for p in products for c in p.claims if c.retrieved_at]
+    url = next((c.url for p in products for c in p.claims if c.url), "")
+    return InputUse("registry", f"{name} listing", url, digest, max(read) if read else None,
+                    f"{len(products)} products; digest of the claims read")  # fmt: skip
 
 
 def _each(

@@ -59,8 +59,16 @@ class FontSet:
     bold: str
     fallback: str | None
     covered: frozenset[int]  # code points the regular font draws
-    fallback_covered: frozenset[int]
+    fallback_path: str | None  # read the first time a text needs it: a CJK font costs ~45 MiB
     mono: str = REGULAR  # the monospaced face (hashes, test names); the regular one when none is installed
+
+    @property
+    def fallback_covered(self) -> frozenset[int]:
+        return _fallback(self.fallback_path) if self.fallback_path else frozenset()
+
+    def _all_covered(self, text: str) -> bool:
+        covered = self.covered
+        return all(ord(ch) in covered for ch in text)
 
     def width(self, text: str, size: float, face: str | None = None) -> float:
         """The width of ``text`` set in ``face`` at ``size``, each character measured in the font that
@@ -68,7 +76,7 @@ class FontSet:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         face = face or self.regular
-        if not self.fallback_covered or all(ord(ch) in self.covered for ch in text):
+        if self._all_covered(text) or not self.fallback_covered:
             return stringWidth(text, face, size)
         return sum(
             stringWidth(ch, self.fallback if self._needs_fallback(ch) else face, size)  # type: ignore[arg-type]
@@ -80,7 +88,7 @@ class FontSet:
 
     def markup(self, text: str) -> str:
         """Escape ``text`` for a Paragraph and switch to the fallback font where needed."""
-        if not self.fallback_covered:
+        if self._all_covered(text) or not self.fallback_covered:
             return escape(text)
         out: list[str] = []
         run: list[str] = []
@@ -162,19 +170,25 @@ def load_fonts() -> FontSet:
     addMapping(REGULAR, 1, 1, BOLD)
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
-    fallback_covered: frozenset[int] = frozenset()
-    if fallback:
-        fallback_font = _ttf(FALLBACK, fallback)
-        pdfmetrics.registerFont(fallback_font)
-        for bold_flag in (0, 1):
-            for italic_flag in (0, 1):
-                addMapping(FALLBACK, bold_flag, italic_flag, FALLBACK)
-        fallback_covered = frozenset(fallback_font.face.charToGlyph)
     return FontSet(
         REGULAR,
         BOLD,
         FALLBACK if fallback else None,
         frozenset(regular_font.face.charToGlyph),
-        fallback_covered,
+        fallback,
         MONO if mono else REGULAR,
     )
+
+
+@cache
+def _fallback(path: str) -> frozenset[int]:
+    """Register the fallback font (once, when a text first needs it) and say what it draws."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+
+    font = _ttf(FALLBACK, path)
+    pdfmetrics.registerFont(font)
+    for bold_flag in (0, 1):
+        for italic_flag in (0, 1):
+            addMapping(FALLBACK, bold_flag, italic_flag, FALLBACK)
+    return frozenset(font.face.charToGlyph)

@@ -24,7 +24,7 @@ from buyer.report.inputs import ReportMeta
 from buyer.report.pdf.kit import Anchor, Deferred, Kit
 from buyer.report.pdf.sections.summary import product_key
 from buyer.report.pdf.styles import WIDTH
-from buyer.report.phrases import evidence_date, evidence_status
+from buyer.report.phrases import claim_label, evidence_date, evidence_status, response_line
 
 FLAGGED_ON_PAGE = 12  # longer lists of flagged tests go to the appendix
 TEST_COLUMN = WIDTH * 0.58
@@ -61,7 +61,29 @@ def page(index: int, p: ProductScore, kit: Kit, first: bool = False) -> list[Any
     story += _flagged(index, p, caps, kit)
     story += _readiness(p, caps, kit)
     story += _evidence(p, kit)
+    story += _response(p, kit)
     story += _claims(p, kit)
+    return story
+
+
+def _response(p: ProductScore, kit: Kit) -> list[Any]:
+    """The vendor's own answers, beside the verdicts: never part of a verdict."""
+    if p.response is None:
+        return []
+    story: list[Any] = [
+        kit.para("What the vendor's response says", kit.s.h2),
+        kit.para(response_line(p, 64), kit.s.small),
+    ]
+    widths = [WIDTH - 95 * mm, 40 * mm, 55 * mm]
+    rows: list[list[Any]] = [kit.heads(("Requirement", "Verdict", "The vendor"), widths)]
+    for r in p.requirements:
+        said = claim_label(p, r)
+        if r.vendor_claim is not None and r.vendor_claim.note:
+            said += f" — {r.vendor_claim.note}"
+        rows.append(
+            [kit.cell(r.title, widths[0]), kit.rich(kit.verdict(r.verdict), kit.s.cell), kit.cell(said, widths[2])]
+        )
+    story.append(kit.table(rows, widths))
     return story
 
 

@@ -29,6 +29,7 @@ def build(card: Scorecard, meta: ReportMeta, kit: Kit) -> list[Any]:
     if not card.products:
         return [*story, kit.para("No products on the shortlist yet."), PageBreak()]
     story.append(kit.rich(_tally(card, kit), kit.s.body))
+    story += _contradictions(card, kit)
     story.append(Spacer(1, 2 * mm))
     many = len(card.products) > 10
     style = kit.s.small_cell if many else kit.s.cell
@@ -42,6 +43,29 @@ def build(card: Scorecard, meta: ReportMeta, kit: Kit) -> list[Any]:
     story.append(kit.table(rows, widths))
     story += [Spacer(1, 3 * mm), *_legend(card, kit)]
     return [*story, PageBreak()]
+
+
+def _contradictions(card: Scorecard, kit: Kit) -> list[Any]:
+    """Every claim a vendor's response makes that the evidence does not bear out, before all else."""
+    found = card.contradictions
+    if not found:
+        return []
+    index = {id(p): n for n, p in enumerate(card.products, start=1)}
+    story: list[Any] = [
+        kit.para(f"Claims contradicted by the evidence ({len(found)})", kit.s.h3),
+    ]
+    for p, r in found:
+        n = index[id(p)]
+        clause = f" ({kit.esc(r.vendor_claim.clause)})" if r.vendor_claim else ""
+        who = kit.link(kit.esc(f"P{n} · {p.name}"), product_key(n))
+        story.append(
+            kit.rich(
+                f"{who} claims to comply with <b>{kit.esc(r.title)}</b>{clause}; "
+                f"the verdict is {kit.verdict(r.verdict)}: {kit.esc(r.reason)}",
+                kit.s.small,
+            )
+        )
+    return story
 
 
 def _tally(card: Scorecard, kit: Kit) -> str:
