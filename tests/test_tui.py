@@ -633,7 +633,7 @@ async def test_export_a_pdf_and_find_it_on_disk(tui_env, size):
 async def test_every_action_is_in_the_palette_and_runs_from_it(tui_env):
     for mode, declared in keys.MODES.items():
         cls = screen_class(mode)  # imported here: the app imports a screen when it is first shown
-        assert cls.BINDINGS == list(declared.bindings)
+        assert list(declared.bindings) == cls.BINDINGS
         for binding in cls.BINDINGS:
             assert any(m == mode and a == binding.action for m, _, _, a in palette_actions()), binding
         for _, _, action in declared.commands:

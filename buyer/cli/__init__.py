@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         # No verb: the terminal UI for a person at a terminal, the help for a script.
         if argv is None and sys.stdin.isatty() and sys.stdout.isatty():
-            return tui_cmd.cmd_tui(argparse.Namespace(profile=None, source=None))
+            return tui_cmd.cmd_tui(argparse.Namespace(profile=None, source=None, as_of=None))
         parser.print_help()
         return 0
     try:

@@ -130,6 +130,12 @@ class CompiledRequirement:
         """Distinct names of the non-flagged tests that decide the verdict."""
         return sorted({self.tests[i].name for i in self.unflagged_pairs})
 
+    @property
+    def counted_tests(self) -> tuple[int, int]:
+        """(required tests as RefStack counts them: one per capability and non-flagged test,
+        distinct test names among them). Every face quotes these two, never a count of its own."""
+        return len(self.unflagged_pairs), len({self.tests[i].name for i in self.unflagged_pairs})
+
 
 def compile_requirement(req: Requirement) -> CompiledRequirement:
     caps = tuple(req.plan())

@@ -53,8 +53,7 @@ def clauses(
     mandatory = []
     for n, plan in enumerate(plans, start=1):
         req, g = plan.requirement, plan.requirement.guideline
-        pairs = len(plan.unflagged_pairs)
-        distinct = len({plan.tests[i].name for i in plan.unflagged_pairs})
+        pairs, distinct = plan.counted_tests
         lines = tuple(scored_lines(plan))
         where = f"guideline file `{g.id}.json` (SHA-256 `{sha.get(g.id, 'unknown')}`)"
         counted = (

@@ -100,14 +100,18 @@ def form_lists(catalogue: Any, interop: InteropRequirement) -> Lists:
 
 
 def _summary(core: Guideline, interop: InteropRequirement, statuses: dict[str, Status]) -> list[Content]:
+    from buyer.model.requirements import Requirement, RequirementKind, compile_requirement
+
     required = [c for c, s in statuses.items() if s is Status.REQUIRED]
     advisory = [c for c, s in statuses.items() if s is Status.ADVISORY]
-    tests = len({t.name for c in required for t in core.capability(c).tests if not t.flagged})
     title = core.program(interop.program).title if interop.program in core.programs else interop.program
-    rows = [
-        f"status {core.status or 'draft'}; releases {', '.join(core.releases) or '-'}",
-        f"{len(required)} required capabilities, {tests} non-flagged tests; {len(advisory)} advisory",
-    ]
+    rows = [f"status {core.status or 'draft'}; releases {', '.join(core.releases) or '-'}"]
+    if interop.program in core.programs:  # counted as the scorecard and the RFP count them
+        pairs, distinct = compile_requirement(Requirement(RequirementKind.PROGRAM, core, interop.program)).counted_tests
+        rows.append(
+            f"{len(required)} required capabilities, {pairs} required tests as RefStack counts them "
+            f"({distinct} distinct names); {len(advisory)} advisory"
+        )
     if interop.add_ons:
         rows.append("add-ons: " + ", ".join(interop.add_ons))
     if interop.extra_capabilities:
