@@ -130,13 +130,73 @@ class NewProduct(BuyerModal[str | None]):
         self.dismiss(None)
 
 
-class EvidenceDialog(BuyerModal[bool]):
+class ReadingDialog(BuyerModal[bool]):
+    """A dialog that reads something in a worker before it closes: its fields are disabled while
+    it reads, escape cancels the read (then closes), and what the worker hands back is told here
+    (``failed``) or taken (``done``). Nothing is kept from a read that failed or was cancelled."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel")]
+    reading: reactive[bool] = reactive(False)
+    GROUP = "read"
+    FIELDS: tuple[str, ...] = ()
+    READING = "reading… (escape cancels)"
+    NOTHING = "nothing was added"
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#dialog-message", Static)
+        message.update(plain(text, multiline=True))
+        message.set_class(error, "error")
+
+    def watch_reading(self, reading: bool) -> None:
+        self.query_one("#ok", Button).disabled = reading
+        for field in self.FIELDS:
+            self.query_one(field).disabled = reading or self.fixed(field)
+        if reading:
+            self.say(self.READING)
+
+    def fixed(self, field: str) -> bool:
+        """A field that stays disabled whatever the worker does."""
+        return False
+
+    def start(self, work: Callable[[], object]) -> None:
+        self.reading = True
+        self.run_worker(partial(attempt, work), thread=True, group=self.GROUP, exclusive=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != self.GROUP:
+            return
+        if event.state is WorkerState.CANCELLED:
+            self.reading = False
+            self.say(f"cancelled: {self.NOTHING}")
+        elif event.state is WorkerState.SUCCESS:
+            self.reading = False
+            outcome = event.worker.result
+            if isinstance(outcome, Done):
+                self.done(outcome.value)
+            else:
+                self.failed(outcome.message)
+
+    def done(self, value: object) -> None:
+        raise NotImplementedError
+
+    def failed(self, message: str) -> None:
+        self.say(message, error=True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        if self.reading:
+            self.workers.cancel_group(self, self.GROUP)
+            return
+        self.dismiss(False)
+
+
+class EvidenceDialog(ReadingDialog):
     """Add a piece of evidence to a product (the file is read first, in a worker: a RefStack
     result is fetched, and a file that is not evidence is told here), or change the kind and date
     of one the product has (``index``)."""
 
-    BINDINGS = [Binding("escape", "close", "Cancel")]
-    reading: reactive[bool] = reactive(False)
+    FIELDS = ("#evidence-file", "#evidence-kind", "#evidence-date")
+    READING = "reading the evidence… (escape cancels)"
 
     def __init__(self, product: str, index: int | None = None) -> None:
         super().__init__()
@@ -172,17 +232,8 @@ class EvidenceDialog(BuyerModal[bool]):
     def on_mount(self) -> None:
         self.query_one("#evidence-file" if self.index is None else "#evidence-kind").focus()
 
-    def say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#dialog-message", Static)
-        message.update(plain(text, multiline=True))
-        message.set_class(error, "error")
-
-    def watch_reading(self, reading: bool) -> None:
-        self.query_one("#ok", Button).disabled = reading
-        for field in ("#evidence-file", "#evidence-kind", "#evidence-date"):
-            self.query_one(field).disabled = reading or (field == "#evidence-file" and self.index is not None)
-        if reading:
-            self.say("reading the evidence… (escape cancels)")
+    def fixed(self, field: str) -> bool:
+        return field == "#evidence-file" and self.index is not None  # changing one: its file stays
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
@@ -205,37 +256,15 @@ class EvidenceDialog(BuyerModal[bool]):
     def read(self, ref: EvidenceRef) -> None:
         from buyer.actions import load_evidence
 
-        source = self.bench.source_for(self.product, ref)
-        self.reading = True
-        self.run_worker(
-            partial(attempt, partial(_read, load_evidence, source, ref)), thread=True, group="read", exclusive=True
-        )
+        self.start(partial(_read, load_evidence, self.bench.source_for(self.product, ref), ref))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "read":
+    def done(self, value: object) -> None:
+        try:
+            self.bench.attach_evidence(self.product, value)  # type: ignore[arg-type]
+        except BuyerError as exc:
+            self.say(refused(exc), error=True)
             return
-        if event.state is WorkerState.CANCELLED:
-            self.reading = False
-            self.say("cancelled: nothing was added")
-        elif event.state is WorkerState.SUCCESS:
-            self.reading = False
-            outcome = event.worker.result
-            if not isinstance(outcome, Done):
-                self.say(outcome.message, error=True)
-                return
-            try:
-                self.bench.attach_evidence(self.product, outcome.value)
-            except BuyerError as exc:
-                self.say(refused(exc), error=True)
-                return
-            self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_close(self) -> None:
-        if self.reading:
-            self.workers.cancel_group(self, "read")
-            return
-        self.dismiss(False)
+        self.dismiss(True)
 
 
 def _read(load: Callable[..., object], source: object, ref: EvidenceRef) -> EvidenceRef:
@@ -243,13 +272,15 @@ def _read(load: Callable[..., object], source: object, ref: EvidenceRef) -> Evid
     return ref
 
 
-class ResponsesDialog(BuyerModal[bool]):
+class ResponsesDialog(ReadingDialog):
     """Vendors' response forms: every *.toml of a folder, read and checked against the profile's
     RFP (its clauses, its reference, its shortlist) in a worker. Every problem of every form is
     told, each on its line (FILE:LINE:COL), here and as a notification; nothing is loaded then."""
 
-    BINDINGS = [Binding("escape", "close", "Cancel")]
-    reading: reactive[bool] = reactive(False)
+    GROUP = "responses"
+    FIELDS = ("#responses-folder",)
+    READING = "reading the response forms… (escape cancels)"
+    NOTHING = "nothing was loaded"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -274,17 +305,6 @@ class ResponsesDialog(BuyerModal[bool]):
         box.focus()
         box.cursor_position = len(box.value)
 
-    def say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#dialog-message", Static)
-        message.update(plain(text, multiline=True))
-        message.set_class(error, "error")
-
-    def watch_reading(self, reading: bool) -> None:
-        self.query_one("#ok", Button).disabled = reading
-        self.query_one("#responses-folder", Input).disabled = reading
-        if reading:
-            self.say("reading the response forms… (escape cancels)")
-
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
@@ -295,36 +315,19 @@ class ResponsesDialog(BuyerModal[bool]):
             self.say("give the folder that holds the response forms", error=True)
             return
         folder = Path(text).expanduser()
-        self.reading = True
-        work = partial(self.bench.read_responses, folder, self.bench.profile)
-        self.run_worker(partial(attempt, work), thread=True, group="responses", exclusive=True)
         self._folder = folder
+        self.start(partial(self.bench.read_responses, folder, self.bench.profile))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "responses":
-            return
-        if event.state is WorkerState.CANCELLED:
-            self.reading = False
-            self.say("cancelled: nothing was loaded")
-        elif event.state is WorkerState.SUCCESS:
-            self.reading = False
-            outcome = event.worker.result
-            if not isinstance(outcome, Done):
-                problems = outcome.message.splitlines()
-                for problem in problems:  # each FILE:LINE:COL on its own
-                    self.notify(problem, severity="error", title="Response form", timeout=15)
-                count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-                self.say(f"Nothing was loaded: {count}\n" + outcome.message, error=True)
-                return
-            self.bench.take_responses(outcome.value, self._folder)
-            self.dismiss(True)
+    def failed(self, message: str) -> None:
+        problems = message.splitlines()
+        for problem in problems:  # each FILE:LINE:COL on its own
+            self.notify(problem, severity="error", title="Response form", timeout=15)
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        self.say(f"Nothing was loaded: {count}\n" + message, error=True)
 
-    @on(Button.Pressed, "#cancel")
-    def action_close(self) -> None:
-        if self.reading:
-            self.workers.cancel_group(self, "responses")
-            return
-        self.dismiss(False)
+    def done(self, value: object) -> None:
+        self.bench.take_responses(value, self._folder)  # type: ignore[arg-type]
+        self.dismiss(True)
 
 
 class ReplacePackage(BuyerModal[bool]):
