@@ -690,3 +690,32 @@ def test_the_workbench_validates_every_change_as_the_loader_does():
     assert bench.revision == before and not bench.modified  # a refused change changes nothing
     bench.add_product("Acme")
     assert bench.revision == before + 1 and bench.modified
+
+
+async def test_a_key_pressed_while_a_new_profile_opens_keeps_the_focus_it_gives(tui_env, monkeypatch):
+    # ctrl+o with no path yet puts the cursor in the path field; pressed while the blank profile
+    # is still being read at start, the form's own first focus must not take it back afterwards
+    # (what is typed next is the path, not an edit of the profile's name).
+    import time
+
+    from buyer.tui import app as app_module
+
+    slow_open = app_module._open
+
+    def _open(path):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return slow_open(path)
+
+    monkeypatch.setattr(app_module, "_open", _open)
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.opening
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: not app.opening and catalogue_ready(app))
+        await until(pilot, lambda: "path first" in text_of(app, "#message"))
+        await until(pilot, lambda: not any(w.is_running for w in app.workers))
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#path")
+        await pilot.press(*"x.toml")
+        assert app.screen.query_one("#path", Input).value == "x.toml"
+        assert app.workbench.profile.name == "New requirements"

@@ -184,13 +184,22 @@ class BuyerApp(App[None]):
         return await super().run_action(action, default_namespace, namespaces)
 
     def _opened(self, read: LoadedProfile | Profile, error: str) -> None:
-        self.opening = False
         self.workbench.take(read)
+        # Told even when the profile read equals the blank one the app started with (the
+        # workbench then has no change to report): the form stops waiting and takes its first focus.
+        self._bench_changed()
         if error:
             self.notify(error, severity="error", title="Profile not loaded")
+        # The screens hear of the change through their own message queues. Until the screen has
+        # taken it (its form filled, its first field focused) keys still wait: queued behind it
+        # there, they act on the form as shown and the first focus never overrides theirs.
+        self.screen.call_next(self._open_done)
+
+    async def _open_done(self) -> None:
+        self.opening = False
+        self._title()
         self._catalogue_and_profile()
-        if self._after_open:
-            self.call_after_refresh(self._run_waiting)
+        await self._run_waiting()
 
     async def _run_waiting(self) -> None:
         waiting, self._after_open = self._after_open, []
