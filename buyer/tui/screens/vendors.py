@@ -197,11 +197,10 @@ class VendorsScreen(BuyerScreen):
             count = len(p.evidence) + len(live.get(p.name, ())) + (len(response.sources) if response else 0)
             evidence = str(count) if count else "none"
             table.add_row(cell(p.name), evidence, self._warnings(p.name), cell(p.vendor or "-"), key=p.name)
-        for r in answered:  # evaluated as added; its evidence and vendor are the form's
-            evidence = f"{len(r.sources)} (response)"
+        for r in answered:  # evaluated as added (its name in italics); evidence and vendor are the form's
             table.add_row(
                 cell(r.product, "italic"),
-                evidence,
+                str(len(r.sources)),
                 self._warnings(r.product),
                 cell(r.response.vendor.company),
                 key=r.product,
