@@ -35,13 +35,18 @@ class CloudAccess:
         return LiveError(scrub(f"cloud {self.name}: {what}: {exc}", *self.secrets))
 
 
-def open_cloud(name: str | None, config_files: list[str] | None = None) -> CloudAccess:
-    """Load a cloud as every OpenStack tool does; no network yet."""
+def _sdk_config() -> tuple[Any, Any]:
+    """openstacksdk's config package and its exceptions, or the one line that says how to get them."""
     try:
-        from openstack import config as os_config
-        from openstack import exceptions as os_exceptions
+        from openstack import config, exceptions
     except ImportError:
         raise LiveError("live checks need openstacksdk and keystoneauth1: pip install 'buyer[live]'") from None
+    return config, exceptions
+
+
+def open_cloud(name: str | None, config_files: list[str] | None = None) -> CloudAccess:
+    """Load a cloud as every OpenStack tool does; no network yet."""
+    os_config, os_exceptions = _sdk_config()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -101,12 +106,9 @@ def cloud_names() -> tuple[list[str], str | None]:
     tool finds it (``OS_CLIENT_CONFIG_FILE``, the working folder, ~/.config/openstack, /etc);
     ``([], None)`` when there is none. OS_* variables and openstacksdk's fallback cloud
     ("defaults") are not offered: a buyer picks a cloud they wrote down."""
-    try:
-        import yaml
-        from openstack import config as os_config
-        from openstack import exceptions as os_exceptions
-    except ImportError:
-        raise LiveError("live checks need openstacksdk and keystoneauth1: pip install 'buyer[live]'") from None
+    os_config, os_exceptions = _sdk_config()
+    import yaml  # openstacksdk's own dependency: there once _sdk_config() is
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
