@@ -184,6 +184,9 @@ def test_date_falls_back_to_declared_then_mtime(tmp_path):
         (["id-" + UUID_A], False, True),
         ([UUID_A[:8] + UUID_A[9:13] + "-" + UUID_A[8] + UUID_A[14:]], False, False),  # hyphens out of place
         ([UUID_A[:-1] + "g"], False, False),
+        ([UUID_A[:-1] + "\u0661"], False, False),  # a digit, but not an ASCII one
+        ([UUID_A[:-1] + "-"], False, False),  # a hyphen where a hex digit belongs
+        ([UUID_A[:-1], UUID_A], False, False),  # one id a character short
     ],
 )
 def test_the_fast_path_tells_canonical_ids_from_the_rest(uuids, canonical, valid):

@@ -345,8 +345,14 @@ def _score_interop(
             used[i] = ""
     untested = _untested(plan, [s.evidence for s in scored]) if catalog is not None else None
 
-    def result(verdict: Verdict, reason: str, best: _Scored | None = None, **extra: object) -> RequirementResult:
-        detail = _detail(plan, best, absent, untested, catalog is not None)
+    def result(
+        verdict: Verdict,
+        reason: str,
+        best: _Scored | None = None,
+        stand_ins: dict[int, str] | None = None,
+        **extra: object,
+    ) -> RequirementResult:
+        detail = _detail(plan, best, stand_ins or {}, absent, untested, catalog is not None)
         flagged = len(plan.flagged_pairs)
         tally = best.tally if best else Tally(len(plan.required_pairs), 0, flagged, 0, flagged)
         return RequirementResult(
@@ -377,11 +383,15 @@ def _score_interop(
         else []
     )
     best = _best(scored)
+    # Asked once for every test the best evidence missed: the detail lists them all, the verdict
+    # looks at the non-flagged ones.
+    stand_ins = _stand_ins(plan, best, sorted(best.missing)) if best is not None and best.missing else {}
     if required_absent:
         return result(
             Verdict.FAIL,
             f"service {', '.join(required_absent)} missing from the cloud's catalog (live discovery)",
             best,
+            stand_ins,
         )
     if best is None:
         errors = [ev for i, ev in accepted if ev.error]
@@ -397,8 +407,8 @@ def _score_interop(
     t = best.tally
     if t.compliant:
         note = f", {t.flagged} flagged tests not needed" if t.flagged else ""
-        return result(Verdict.PASS, f"all {t.non_flagged_tests} non-flagged required tests passed{note}", best)
-    stand_ins = _stand_ins(plan, best, best.unflagged_missing)
+        reason = f"all {t.non_flagged_tests} non-flagged required tests passed{note}"
+        return result(Verdict.PASS, reason, best, stand_ins)
     unmatched = [i for i in best.unflagged_missing if i not in stand_ins]
     missing_pairs = t.non_flagged_tests - t.non_flagged_passed
     if unmatched:
@@ -407,6 +417,7 @@ def _score_interop(
             Verdict.FAIL,
             f"{missing_pairs} of {t.non_flagged_tests} non-flagged required tests did not pass ({_few(caps)})",
             best,
+            stand_ins,
         )
     review = tuple((plan.tests[i].name, stand_ins[i]) for i in best.unflagged_missing)
     pairs = ", ".join(f"{_tail(test)} (only {_tail(other)} passed)" for test, other in review[:2])
@@ -416,6 +427,7 @@ def _score_interop(
         f"needs review: {missing_pairs} of {t.non_flagged_tests} non-flagged required tests were not reported "
         f"passed; another test with the same idempotent id was: {pairs}{more}. RefStack counts them as not passed",
         best,
+        stand_ins,
         review=review,
     )
 
@@ -447,6 +459,7 @@ def _stand_ins(plan: CompiledRequirement, best: _Scored, missing: Sequence[int])
 def _detail(
     plan: CompiledRequirement,
     best: _Scored | None,
+    stand_ins: dict[int, str],
     absent: dict[str, str],
     untested: frozenset[str] | None,
     discovered: bool,
@@ -459,7 +472,7 @@ def _detail(
         best.index,
         best.missing,
         best.by_alias,
-        _stand_ins(plan, best, sorted(best.missing)),
+        stand_ins,
         absent,
         untested,
         discovered,

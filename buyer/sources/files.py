@@ -96,9 +96,9 @@ def shown(name: str, base: Path | None = None) -> str:
     """How a file a user named appears in reports: as they wrote it when relative; an absolute
     path relative to ``base`` (a profile's folder) or the working folder when inside them, else
     by its file name alone. No folder of the machine that renders a report reaches it."""
-    path = Path(name)
-    if not path.is_absolute():
+    if not os.path.isabs(name):  # the usual case, asked once per evidence file: no Path made
         return name
+    path = Path(name)
     for root in (base, Path.cwd()):
         if root is None:
             continue
