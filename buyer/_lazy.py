@@ -1,6 +1,6 @@
 """Modules imported when first used.
 
-The command line registers every verb at start; a verb's heavy dependencies (pydantic models,
+The command line imports only the verb it runs; a verb's heavy dependencies (pydantic models,
 httpx, reportlab) load only when that verb runs, so ``buyer --version`` and the verbs that need
 little start fast. A leaf module: imports nothing of buyer.
 

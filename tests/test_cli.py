@@ -234,3 +234,20 @@ def test_usage_errors_exit_2_and_help_exits_0():
     assert run_cli("evaluate", "--format", "pdf").returncode == 2
     helped = run_cli("--help")
     assert helped.returncode == 0 and "exit codes" in helped.stdout
+
+
+def test_a_run_builds_its_verb_from_the_module_the_table_names():
+    # `buyer VERB` imports only VERB's module; the table saying which one must match what each
+    # module registers, or the verb would be missing from its own run.
+    import argparse
+
+    from buyer.cli import VERBS, build_parser
+
+    def verbs(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+    assert list(verbs(build_parser(["--help"]))) == list(VERBS)  # help lists every verb, in order
+    for verb in VERBS:
+        built = verbs(build_parser([verb]))
+        assert verb in built
+        assert len(built[verb]._actions) > 1, verb  # built in full: options or subcommands of its own

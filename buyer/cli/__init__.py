@@ -9,24 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from buyer import __version__
 from buyer._text import printable
-from buyer.cli import (
-    check_cmd,
-    credentials_cmd,
-    evaluate_cmd,
-    guidelines_cmd,
-    profile_cmd,
-    registry_cmd,
-    report_cmd,
-    response_cmd,
-    results_cmd,
-    tui_cmd,
-)
+from buyer.cli import tui_cmd
 from buyer.cli._common import EXIT_USAGE
 from buyer.errors import BuyerError, ProfileErrors
 from buyer.sources.budget import command
@@ -38,6 +28,24 @@ exit codes:
   2  bad usage or bad input        3  nothing fails, but something is not verified
 
 Guidelines are read from --source DIR or $BUYER_INTEROP_URL (a folder in upstream's layout)."""
+
+
+# Each verb and the module that registers it, in the order `buyer --help` lists them. A run
+# imports only the module of the verb it names (the terminal UI starts without the others).
+VERBS = {
+    "guidelines": "guidelines_cmd",
+    "evaluate": "evaluate_cmd",
+    "profile": "profile_cmd",
+    "report": "report_cmd",
+    "rfp": "report_cmd",
+    "response": "response_cmd",
+    "results": "results_cmd",
+    "sync": "results_cmd",
+    "registry": "registry_cmd",
+    "check": "check_cmd",
+    "credentials": "credentials_cmd",
+    "tui": "tui_cmd",
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -80,16 +88,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"buyer {__version__}")
     commands: Any = _Verbs(parser.add_subparsers(dest="command", metavar="COMMAND"), wanted)
-    guidelines_cmd.register(commands)
-    evaluate_cmd.register(commands)
-    profile_cmd.register(commands)
-    report_cmd.register(commands)
-    response_cmd.register(commands)
-    results_cmd.register(commands)
-    registry_cmd.register(commands)
-    check_cmd.register(commands)
-    credentials_cmd.register(commands)
-    tui_cmd.register(commands)
+    # A verb this run names: its module alone. Help, or a word that is no verb: all of them, so
+    # argparse lists every choice.
+    modules = [VERBS[wanted]] if wanted in VERBS else list(dict.fromkeys(VERBS.values()))
+    for module in modules:
+        importlib.import_module(f"buyer.cli.{module}").register(commands)
     return parser
 
 

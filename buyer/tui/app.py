@@ -235,7 +235,8 @@ class BuyerApp(App[None]):
             return
         outcome = worker.result
         if worker.name == "open":
-            self._opened(*outcome)
+            if self.screen_stack:  # not when the app quit while the profile was read: no screen is left
+                self._opened(*outcome)
         elif worker.name == "catalogue":
             if isinstance(outcome, Done):
                 self.catalogue_error = ""

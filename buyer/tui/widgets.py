@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -12,6 +13,14 @@ from textual.widgets._footer import FooterKey
 
 # After the screen's own keys (in the order the screen declares them), what stays longest.
 APP_RANK = ("quit", "go.requirements", "go.vendors", "go.scorecard", "go.live", "go.export", "help")
+
+
+_Key = tuple[Binding, bool, str]  # a binding, whether it is enabled, its tooltip
+
+# A key is made with the class its (always compact) style sets on mount: set then, it would
+# restyle the key once more, for every key, each time the footer is rebuilt (measured: a
+# tenth of the first screen's start).
+_COMPACT = "-compact"
 
 
 class FittingFooter(Footer):
@@ -24,27 +33,21 @@ class FittingFooter(Footer):
         super().__init__(compact=True)
         self.own = tuple(own)  # binding ids, most needed first (the app's keys may be among them)
         self.here = here  # the binding that would switch to the shown screen
+        self._composed: tuple[Any, ...] | None = None  # what the keys shown were made from
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        shown: dict[str, tuple[Binding, bool, str]] = {}
-        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.show and binding.action not in shown and binding.id != self.here:
-                shown[binding.action] = (binding, enabled, tooltip)
-        palette = self._palette()
-        room = (self.size.width or self.app.size.width) - (self._width(palette[0]) + 2 if palette else 0)
-        keep = self._fit(list(shown.values()), room)
-        for binding, enabled, tooltip in shown.values():
-            if binding in keep:
-                yield FooterKey(
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    disabled=not enabled,
-                    tooltip=tooltip,
-                ).data_bind(compact=Footer.compact)
+        keys, palette = self._keys()
+        self._composed = self._signature(keys, palette)
+        for binding, enabled, tooltip in keys:
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes=_COMPACT,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
         if palette:
             binding, enabled, tooltip = palette
             yield FooterKey(
@@ -52,12 +55,37 @@ class FittingFooter(Footer):
                 self.app.get_key_display(binding),
                 binding.description,
                 binding.action,
-                classes="-command-palette",
+                classes=f"-command-palette {_COMPACT}",
                 disabled=not enabled,
                 tooltip=binding.tooltip or binding.description,
             )
 
-    def _palette(self) -> tuple[Binding, bool, str] | None:
+    async def recompose(self) -> None:
+        # Asked on every change of focus or bindings and every resize (a dozen times while the
+        # first screen starts); rebuilt only when what it shows changes.
+        if self.is_attached and self._signature(*self._keys()) != self._composed:
+            await super().recompose()
+
+    def _keys(self) -> tuple[list[_Key], _Key | None]:
+        """The keys that fit, in the screen's order, and the palette's key (shown last)."""
+        if not self._bindings_ready:
+            return [], None
+        shown: dict[str, _Key] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in shown and binding.id != self.here:
+                shown[binding.action] = (binding, enabled, tooltip)
+        palette = self._palette()
+        room = (self.size.width or self.app.size.width) - (self._width(palette[0]) + 2 if palette else 0)
+        keep = self._fit(list(shown.values()), room)
+        return [item for item in shown.values() if item[0] in keep], palette
+
+    def _signature(self, keys: list[_Key], palette: _Key | None) -> tuple[Any, ...]:
+        return tuple(
+            (b.key, self.app.get_key_display(b), b.description, b.action, enabled, tooltip)
+            for b, enabled, tooltip in [*keys, *([palette] if palette else [])]
+        )
+
+    def _palette(self) -> _Key | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
             return None
         found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
@@ -72,7 +100,7 @@ class FittingFooter(Footer):
         order = [*self.own, *(b for b in APP_RANK if b not in self.own)]
         return (0, order.index(bid)) if bid in order else (1, 0)
 
-    def _fit(self, items: list[tuple[Binding, bool, str]], room: int) -> set[Binding]:
+    def _fit(self, items: list[_Key], room: int) -> set[Binding]:
         ranked = sorted((b for b, _, _ in items), key=self._rank)
         keep: set[Binding] = set()
         used = 0

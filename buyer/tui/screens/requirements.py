@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Header, Input, Label, Select, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -200,6 +201,13 @@ class RequirementsScreen(BuyerScreen):
 
     def _keys(self, binding_id: str, default: str) -> str:
         return self.buyer.keys_for(binding_id, default)
+
+    def check_message_enabled(self, message: Message) -> bool:
+        # Widgets post their first values as they mount. Until a profile is open those are no
+        # edits, and acting on one would make a blank profile here, while the real one is read.
+        if isinstance(message, FORM_EDITS) and not self.bench.opened:
+            return False
+        return super().check_message_enabled(message)
 
     def on_mount(self) -> None:
         if self.bench.opened:
