@@ -79,7 +79,9 @@ class _Verbs:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with ``argv``, only the verb it names is built in full."""
     words = list(sys.argv[1:] if argv is None else argv)
-    wanted = next((w for w in words if not w.startswith("-")), None) if "-h" not in words else None
+    helping = "-h" in words or "--help" in words
+    # None: every verb in full (help); "": none (--version, or no verb: the UI or the help)
+    wanted = None if helping else next((w for w in words if not w.startswith("-")), "")
     parser = Parser(
         prog="buyer",
         description="Procurement compliance assistant for OpenStack clouds.",
@@ -89,8 +91,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"buyer {__version__}")
     commands: Any = _Verbs(parser.add_subparsers(dest="command", metavar="COMMAND"), wanted)
     # A verb this run names: its module alone. Help, or a word that is no verb: all of them, so
-    # argparse lists every choice.
-    modules = [VERBS[wanted]] if wanted in VERBS else list(dict.fromkeys(VERBS.values()))
+    # argparse lists every choice. No verb: none.
+    if wanted == "":
+        modules = []
+    elif wanted in VERBS:
+        modules = [VERBS[wanted]]
+    else:
+        modules = list(dict.fromkeys(VERBS.values()))
     for module in modules:
         importlib.import_module(f"buyer.cli.{module}").register(commands)
     return parser
@@ -103,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # No verb: the terminal UI for a person at a terminal, the help for a script.
         if argv is None and sys.stdin.isatty() and sys.stdout.isatty():
             return tui_cmd.cmd_tui(argparse.Namespace(profile=None, source=None, as_of=None))
-        parser.print_help()
+        build_parser(["--help"]).print_help()  # every verb listed
         return 0
     try:
         # A command: each source gets one deadline and is asked no more once it failed. The UI
