@@ -654,6 +654,11 @@ async def test_every_action_is_in_the_palette_and_runs_from_it(tui_env):
         await pilot.press("enter")
         await until(pilot, lambda: not app.workbench.product("Acme").evidence)
         assert isinstance(app.screen, VendorsScreen)
+        await pilot.press("ctrl+p")  # the palette opened on the Vendors screen itself (it once crashed there)
+        await pilot.press(*"go to scorecard")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "ScorecardScreen")
 
 
 async def test_help_and_the_remembered_theme(tui_env):

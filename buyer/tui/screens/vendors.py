@@ -57,7 +57,6 @@ class VendorsScreen(BuyerScreen):
     TITLE = keys.MODES["vendors"].title
     AUTO_FOCUS = "#registry"
     BINDINGS = list(keys.VENDORS)
-    COMMANDS = keys.VENDORS_COMMANDS
     sort_column = 0
 
     def __init__(self) -> None:
