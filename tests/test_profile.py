@@ -88,6 +88,15 @@ def test_round_trip_through_dump():
     assert parse_profile(dump_profile(profile), "again.toml") == profile
 
 
+def test_a_saved_profile_writes_dates_as_toml_dates():
+    import datetime as dt
+    import tomllib
+
+    written = tomllib.loads(dump_profile(parse_profile(GOOD, "p.toml")))
+    assert written["shortlist"][0]["evidence"][0]["date"] == dt.date(2030, 1, 2)  # a date, not "2030-01-02"
+    assert written["shortlist"][0]["evidence"][0]["kind"] == "published"
+
+
 def test_save_is_atomic_and_replaces_whole(tmp_path, monkeypatch):
     target = tmp_path / "profile.toml"
     target.write_text("original\n")

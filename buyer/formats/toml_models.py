@@ -99,8 +99,9 @@ def _check_depth(text: str, source: str) -> None:
 
 
 def dump_profile(profile: Profile) -> str:
-    """TOML text for a profile (None values left out: TOML has no null)."""
-    data = profile.model_dump(mode="json", exclude_none=True)
+    """TOML text for a profile (None values left out: TOML has no null). Dates stay TOML dates,
+    as a person writes them, not strings."""
+    data = profile.model_dump(mode="python", exclude_none=True)
     return tomli_w.dumps(data)
 
 
