@@ -205,3 +205,26 @@ async def test_the_requirements_summary_counts_tests_as_the_scorecard_does(rfp):
         acme = next(p for p in card.products if p.name == "Acme Public Cloud")
         denominator = acme.requirements[0].required.non_flagged_tests
         assert denominator == 275 and f"{denominator} required tests as RefStack counts them" in summary
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x40", "80x24"])
+async def test_a_drill_down_longer_than_the_terminal_keeps_its_headline_in_view(rfp, size):
+    # A real program has more capabilities than the terminal has rows: the table scrolls within
+    # the screen, and the verdict line under the header stays (the screen itself once scrolled).
+    from buyer.tui.screens.scorecard import CapabilitiesScreen
+
+    app = app_on(rfp / "public-cloud-platform-2020.06.toml")
+    async with app.run_test(size=size) as pilot:
+        await opened(pilot, app)
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        matrix = app.screen.query_one("#matrix", DataTable)
+        await until(pilot, lambda: matrix.row_count >= 3, 60, "the matrix")
+        await pilot.press("right", "enter")  # the first product's platform requirement
+        await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen), what="the capabilities")
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.capabilities) > size[1]
+        assert screen.max_scroll_y == 0
+        headline = screen.query_one("#headline")
+        assert headline.region.y == 1 and "non-flagged" in text_of(app, "#headline")
