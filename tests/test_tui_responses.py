@@ -228,3 +228,25 @@ async def test_a_drill_down_longer_than_the_terminal_keeps_its_headline_in_view(
         assert screen.max_scroll_y == 0
         headline = screen.query_one("#headline")
         assert headline.region.y == 1 and "non-flagged" in text_of(app, "#headline")
+
+
+
+async def test_ticking_an_extra_capability_keeps_the_highlight_on_its_row(rfp):
+    # Ticking rebuilds the list (its labels change); the highlight stays on the row ticked
+    # instead of jumping back to the top (and the next tick going to the wrong row).
+    from textual.widgets import SelectionList
+
+    app = app_on(rfp / "hosted-private-compute-2018.11.toml")  # compute: object storage's are extras
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        extras = app.screen.query_one("#extras", SelectionList)
+        await until(pilot, lambda: extras.option_count > 8, 60, "the extra capabilities")
+        extras.focus()
+        await pilot.press("down", "down", "down", "down", "down")
+        wanted = extras.get_option_at_index(extras.highlighted).value
+        assert extras.highlighted > 0
+        await pilot.press("space")
+        await until(pilot, lambda: wanted in app.workbench.interop.extra_capabilities, what="the tick taken")
+        await until(pilot, lambda: wanted in extras.selected, what="the list rebuilt")
+        await pilot.pause()
+        assert extras.get_option_at_index(extras.highlighted).value == wanted

@@ -9,6 +9,8 @@ carry, capabilities, counts) is read in a worker and filled in when it arrives.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -304,11 +306,10 @@ class RequirementsScreen(BuyerScreen):
     def _show_lists(self, lists: Lists | None) -> None:
         interop = self.bench.interop
         add_ons = self.query_one("#add-ons", SelectionList)
-        with self.prevent(SelectionList.SelectedChanged):
+        with self.prevent(SelectionList.SelectedChanged), _same_row(add_ons):
             add_ons.clear_options()
             for label, key in lists.add_ons if lists else []:
                 add_ons.add_option((plain(label), key, interop is not None and key in interop.add_ons))
-        _keep_highlight(add_ons)
         self.lists = lists
         self.refresh_extras()
         rows = (
@@ -330,12 +331,11 @@ class RequirementsScreen(BuyerScreen):
         chosen = set(interop.extra_capabilities) if interop else set()
         needle = self.query_one("#cap-filter", Input).value.strip().lower()
         extras = self.query_one("#extras", SelectionList)
-        with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
+        with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled), _same_row(extras):
             extras.clear_options()
             for label, cap_id in self.lists.extras if self.lists else []:
                 if not needle or needle in cap_id.lower() or cap_id in chosen:
                     extras.add_option((plain(label), cap_id, cap_id in chosen))
-        _keep_highlight(extras)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.SUCCESS:
@@ -571,7 +571,14 @@ def _current(event: Input.Changed | Select.Changed) -> bool:
     return not event.select.is_blank() and event.value == event.select.value
 
 
-def _keep_highlight(options: SelectionList[str]) -> None:
-    """A rebuilt list loses its highlight, and then space does nothing: put it on the first row."""
-    if options.option_count and options.highlighted is None:
-        options.highlighted = 0
+@contextmanager
+def _same_row(options: SelectionList[str]) -> Iterator[None]:
+    """Rebuild a list with the highlight on the row it was on (the same value): ticking an item
+    rebuilds the list, and the highlight must not jump back to the top. A list without a
+    highlight takes no space key, so the first row when that row is gone."""
+    at = options.highlighted
+    before = options.get_option_at_index(at).value if at is not None and at < options.option_count else None
+    yield
+    values = [options.get_option_at_index(i).value for i in range(options.option_count)]
+    if values:
+        options.highlighted = values.index(before) if before in values else 0
