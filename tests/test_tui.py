@@ -507,6 +507,16 @@ async def test_the_registry_filter_takes_the_keys_only_after_slash_and_shows_it(
         await pilot.press("escape")
         assert not box.display and box.value == "" and registry.row_count == 2
 
+        # in a text field "/" is typed, so the footer does not offer it there
+        def footer_says_filter() -> bool:
+            return any("Filter" in str(k.render()) for k in screen.query("FooterKey"))
+
+        await until(pilot, footer_says_filter, what="'/ Filter' offered on the registry")
+        screen.query_one("#vendor", Input).focus()
+        await until(pilot, lambda: not footer_says_filter(), what="'/ Filter' gone in a text field")
+        await pilot.press("slash")
+        assert not box.display and screen.query_one("#vendor", Input).value.endswith("/")
+
 
 async def test_every_screen_starts_with_its_first_field_focused(tui_env):
     app = app_for(profile=profile_copy(tui_env))

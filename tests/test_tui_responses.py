@@ -230,7 +230,6 @@ async def test_a_drill_down_longer_than_the_terminal_keeps_its_headline_in_view(
         assert headline.region.y == 1 and "non-flagged" in text_of(app, "#headline")
 
 
-
 async def test_ticking_an_extra_capability_keeps_the_highlight_on_its_row(rfp):
     # Ticking rebuilds the list (its labels change); the highlight stays on the row ticked
     # instead of jumping back to the top (and the next tick going to the wrong row).
