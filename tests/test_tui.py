@@ -597,6 +597,10 @@ async def test_two_vendors_make_the_matrix_and_the_drill_down_puts_failures_firs
         await until(pilot, lambda: isinstance(app.screen, CapabilityTestsScreen))
         tests = app.screen.query_one("#tests", DataTable)
         assert [str(c) for c in tests.get_row_at(0)][:2] == ["✗ failed", FAILING_TEST]
+        await pilot.press("f4")  # the footer's "f4 Scorecard" from a drill-down: back to the matrix
+        await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CapabilityTestsScreen))
         await pilot.press("escape", "escape")
         await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
 

@@ -26,7 +26,7 @@ from textual.app import App, SystemCommand
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
@@ -361,6 +361,15 @@ class BuyerApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    async def action_switch_mode(self, mode: str) -> None:
+        # The shown screen's own key, pressed in one of its drill-downs (the footer offers it
+        # there): back to the screen. A dialog stays: it holds what is being typed.
+        if mode == self.current_mode:
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+                await self.pop_screen()
+            return
+        await super().action_switch_mode(mode)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
