@@ -121,3 +121,51 @@ def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
     target.chmod(0o600)
     atomic_write(target, "b")
     assert target.read_text() == "b" and (target.stat().st_mode & 0o777) == 0o600
+
+
+ANNOTATED = """\
+# Procurement 2031: agreed with the architecture board on 2030-11-02.
+name = "Cloud RFP"  # the name the report's cover shows
+
+[interop]
+guideline = "2020.06"
+program = "compute"
+add_ons = ["dns"]    # DNS is in scope since the last review
+
+# Candidates from the first round.
+[[shortlist]]
+name = "Acme"
+evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02 }]
+
+[[shortlist]]
+name = "Borealis"  # asked for a tempest run
+"""
+
+
+def test_a_save_keeps_the_comments_and_layout_of_what_did_not_change():
+    original = parse_profile(ANNOTATED, "p.toml")
+    edited = original.model_copy(update={"buyer": "City of Example", "name": "Cloud RFP 2031"})
+    text = dump_profile(edited, ANNOTATED)
+    assert parse_profile(text, "again.toml") == edited
+    for kept in (
+        "# Procurement 2031: agreed with the architecture board on 2030-11-02.",
+        'add_ons = ["dns"]    # DNS is in scope since the last review',
+        "# Candidates from the first round.",
+        'name = "Borealis"  # asked for a tempest run',
+        'evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02',
+    ):
+        assert kept in text, kept
+    assert 'name = "Cloud RFP 2031"' in text and 'buyer = "City of Example"' in text
+    assert dump_profile(original, ANNOTATED) == ANNOTATED  # nothing changed: the file as it was
+
+
+def test_a_save_with_products_added_and_removed_still_reads_back_as_the_profile():
+    original = parse_profile(ANNOTATED, "p.toml")
+    shortlist = [*original.shortlist[1:], original.shortlist[0].model_copy(update={"name": "Citadel"})]
+    interop = original.interop.model_copy(update={"add_ons": []})
+    edited = original.model_copy(update={"shortlist": shortlist, "interop": interop})
+    text = dump_profile(edited, ANNOTATED)
+    assert parse_profile(text, "again.toml") == edited
+    assert "# Procurement 2031" in text and "add_ons = []" in text
+    assert "max_age_days" not in text  # a default the file left out is not added
+    assert dump_profile(edited, "not = [toml") == dump_profile(edited)  # unreadable text: the plain dump

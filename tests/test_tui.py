@@ -738,3 +738,26 @@ async def test_a_key_pressed_while_a_new_profile_opens_keeps_the_focus_it_gives(
         await pilot.press(*"x.toml")
         assert app.screen.query_one("#path", Input).value == "x.toml"
         assert app.workbench.profile.name == "New requirements"
+
+
+async def test_saving_an_edited_profile_keeps_its_comments(tui_env):
+    path = profile_copy(tui_env)
+    note = "# Agreed with the architecture board: keep Citadel on the list until the next round."
+    text = f"{note}\n" + path.read_text().replace('name = "Citadel"', 'name = "Citadel"  # asked for a tempest run')
+    path.write_text(text)
+    app = app_for(profile=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: catalogue_ready(app))
+        assert not app.workbench.modified  # the comments alone are no change
+        box = app.screen.query_one("#buyer", Input)
+        box.value = ""
+        await focus(pilot, app, "#buyer")
+        await pilot.press(*"City of Example")
+        await until(pilot, lambda: app.workbench.modified)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not app.workbench.modified)
+    saved = path.read_text()
+    assert saved.startswith(note + "\n")
+    assert 'name = "Citadel"  # asked for a tempest run' in saved
+    assert tomllib.loads(saved)["buyer"] == "City of Example"
+    assert app.workbench.file_sha256 == hashlib.sha256(saved.encode()).hexdigest()  # the hash a report quotes

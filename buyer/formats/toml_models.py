@@ -98,11 +98,80 @@ def _check_depth(text: str, source: str) -> None:
             depth = max(0, depth - 1)
 
 
-def dump_profile(profile: Profile) -> str:
+def dump_profile(profile: Profile, keep: str = "") -> str:
     """TOML text for a profile (None values left out: TOML has no null). Dates stay TOML dates,
-    as a person writes them, not strings."""
+    as a person writes them, not strings.
+
+    ``keep``: the text the profile was read from. What did not change is then written as it was,
+    with its comments, order and layout; what changed is written anew, and a setting the text
+    left out is not added while it keeps its default (a profile is a document people annotate:
+    a save must not lose their notes)."""
+    if keep and _same(keep, profile):
+        return keep  # nothing changed: the text itself, to the byte
     data = profile.model_dump(mode="python", exclude_none=True)
+    if keep:
+        merged = _merged(keep, data, profile.model_dump(mode="python", exclude_none=True, exclude_defaults=True))
+        if merged is not None and _same(merged, profile):
+            return merged
     return tomli_w.dumps(data)
+
+
+def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any]) -> str | None:
+    import tomlkit  # only when a profile read from a file is written again
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        document = tomlkit.parse(text)
+        _update(document, data, changed_from_default)
+        return tomlkit.dumps(document)
+    except (TOMLKitError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _update(table: Any, data: dict[str, Any], changed: dict[str, Any]) -> None:
+    """Make a tomlkit table hold ``data``, touching only what differs; a key it lacks is added
+    only when its value is not the default (``changed`` holds those)."""
+    for key in [k for k in table if k not in data]:
+        del table[key]
+    for key, value in data.items():
+        current = table.get(key)
+        if current is None:
+            if key in changed:
+                table[key] = changed[key]
+            continue
+        if _plain(current) == value:
+            continue  # unchanged: as written, with its comments
+        if isinstance(value, dict) and isinstance(current, dict):
+            _update(current, value, changed.get(key, {}))
+        elif _entries(current, value):
+            defaults = changed.get(key, [{}] * len(value))
+            for entry, new, new_changed in zip(current, value, defaults, strict=True):
+                _update(entry, new, new_changed)
+        else:
+            table[key] = changed.get(key, value)
+
+
+def _entries(current: Any, value: Any) -> bool:
+    """Both a list of tables of the same length (the shortlist, a product's evidence)."""
+    return (
+        isinstance(current, list)
+        and isinstance(value, list)
+        and len(current) == len(value)
+        and all(isinstance(c, dict) for c in current)
+        and all(isinstance(v, dict) for v in value)
+    )
+
+
+def _plain(item: Any) -> Any:
+    return item.unwrap() if hasattr(item, "unwrap") else item
+
+
+def _same(text: str, profile: Profile) -> bool:
+    """The kept text reads back as the profile (else the plain dump is written)."""
+    try:
+        return parse_profile(text, "") == profile
+    except InputError:
+        return False
 
 
 # -- error positions ------------------------------------------------------------------------

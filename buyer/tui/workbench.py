@@ -45,11 +45,11 @@ def blank_profile(guideline: str = "2020.06") -> Profile:
     return Profile(name=BLANK_NAME, interop=InteropRequirement(guideline=guideline))
 
 
-def profile_bytes(profile: Profile) -> bytes:
+def profile_bytes(profile: Profile, keep: str = "") -> bytes:
     """What a save writes (``actions.profile_bytes``, without importing the network layer)."""
     from buyer.formats.toml_models import dump_profile
 
-    return dump_profile(profile).encode("utf-8")
+    return dump_profile(profile, keep).encode("utf-8")
 
 
 def validate_model(data: Any, label: str, model: Any) -> Any:
@@ -97,6 +97,7 @@ class Workbench:
     listeners: list[Callable[[], None]] = field(default_factory=list)  # told after every change
     _profile: Profile | None = None  # None until read or first used
     _saved: bytes = b""
+    _text: str = ""  # the file's text as read or last saved: a save keeps its comments and layout
     _saved_profile: Profile | None = None
     _bytes: tuple[int, bytes] = (-1, b"")
     _evaluated: Evaluated | None = None
@@ -137,8 +138,10 @@ class Workbench:
 
         if isinstance(read, Profile):
             self.path, self.file_sha256, profile = None, "", read
+            self._text = ""
         else:
             self.path, self.file_sha256, profile = read.path, read.sha256, read.profile
+            self._text = read.text
         self._profile = profile
         self._baseline(profile)
         self._undo.clear()
@@ -150,7 +153,7 @@ class Workbench:
     def current_bytes(self) -> bytes:
         """The profile as a save would write it (worked out once per revision)."""
         if self._bytes[0] != self.revision:
-            self._bytes = (self.revision, profile_bytes(self.profile))
+            self._bytes = (self.revision, profile_bytes(self.profile, self._text))
         return self._bytes[1]
 
     @property
@@ -224,7 +227,7 @@ class Workbench:
     def _baseline(self, profile: Profile) -> None:
         """What ``modified`` compares with: the profile as loaded or last saved."""
         self._saved_profile = profile
-        self._saved = profile_bytes(profile)
+        self._saved = profile_bytes(profile, self._text)
 
     def start_at(self, guideline: str) -> None:
         """A new profile (never loaded, never edited) starts at the newest guideline."""
@@ -252,7 +255,8 @@ class Workbench:
         if target.parent.resolve() != self.base_dir.resolve():
             self._rebase(target.parent)
         data = self.current_bytes
-        save_profile(self.profile, target)
+        save_profile(self.profile, target, self._text)
+        self._text = data.decode("utf-8")
         self.path, self.file_sha256 = target, sha256_hex(data)
         self._baseline(self.profile)
         self._tell()
