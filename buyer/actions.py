@@ -44,11 +44,11 @@ REFSTACK_PREFIX = "refstack:"
 
 
 def make_fetcher(offline: bool = False) -> Fetcher:
-    """The one way faces reach the network: through the cache, offline when asked."""
+    """The one way faces reach the network: through the cache, offline when asked. Its HTTP
+    client (httpx) is made on the first request: work on local files never imports it."""
     from buyer.sources.cache import Cache
-    from buyer.sources.http import HttpClient
 
-    return Fetcher(HttpClient(), Cache(), offline=offline or settings().offline)
+    return Fetcher(None, Cache(), offline=offline or settings().offline)
 
 
 def open_guidelines(source: str | None = None, offline: bool = False, refresh: bool = False) -> Catalogue:

@@ -251,3 +251,17 @@ def test_a_run_builds_its_verb_from_the_module_the_table_names():
         built = verbs(build_parser([verb]))
         assert verb in built
         assert len(built[verb]._actions) > 1, verb  # built in full: options or subcommands of its own
+
+
+def test_an_offline_evaluate_of_local_files_imports_no_network_or_yaml_layer(passed_list, tmp_path):
+    # Start-up is part of every CI gate: scoring local files needs neither httpx (nor ssl) nor YAML.
+    script = (
+        "import sys, contextlib, io\n"
+        "from buyer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['evaluate', '--guideline', '2030.01', '--source', {SOURCE!r}, '--as-of', '2030-01-01',"
+        f" '--evidence', 'Acme={passed_list}', '--format', 'json'])\n"
+        "print(code, sorted(m for m in ('httpx', 'ssl', 'yaml', 'reportlab') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.split() == ["0", "[]"], done.stderr

@@ -23,7 +23,6 @@ from buyer._hashing import sha256_hex
 from buyer.errors import InputError
 from buyer.formats._json import Reader, is_utf8, load_json
 from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
-from buyer.formats.scs_scope import load_yaml_documents
 from buyer.model.evidence import (
     Evidence,
     EvidenceFormat,
@@ -94,6 +93,8 @@ def parse_evidence(
     fmt = detect_format(data, source)
     digest = sha256_hex(data)
     if fmt == "scs-report":
+        from buyer.formats.scs_scope import load_yaml_documents  # YAML only for an SCS report
+
         return _scs_evidence(parse_reports(load_yaml_documents(data, source), source), source, digest, fmt, kind)
     if fmt == "json":
         fast = _refstack_client_fast(data, source)

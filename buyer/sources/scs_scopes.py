@@ -7,7 +7,6 @@ from pathlib import Path
 
 from buyer._hashing import sha256_hex
 from buyer.errors import InputError
-from buyer.formats.scs_scope import parse_scope
 from buyer.model.scorecard import GuidelineUse
 from buyer.model.scs import Scope
 from buyer.sources.fetch import Fetcher
@@ -30,6 +29,8 @@ class LoadedScope:
 
 
 def load_scope(ref: str, fetcher: Fetcher | None, base: Path | None = None) -> LoadedScope:
+    from buyer.formats.scs_scope import parse_scope  # YAML: only for a profile with an SCS scope
+
     if ref.startswith(("http://", "https://")):
         if fetcher is None:
             raise InputError(ref, "fetching a scope needs the network layer")
