@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from buyer._text import printable, token
 from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
 from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
-from buyer.model.scorecard import Scorecard, Verdict
 
 if TYPE_CHECKING:
+    from buyer.model.scorecard import Scorecard
     from buyer.sources.catalogue import Catalogue
 
 EXIT_OK = 0
@@ -210,6 +210,8 @@ def print_json(data: Any) -> None:
 
 
 def exit_code(card: Scorecard) -> int:
+    from buyer.model.scorecard import Verdict  # the scorecard's model: not needed to start the UI
+
     verdicts = {r.verdict for p in card.products for r in p.requirements}
     if Verdict.FAIL in verdicts:
         return EXIT_FAIL
