@@ -15,7 +15,7 @@ from buyer import actions
 from buyer.errors import ProfileErrors
 from buyer.tui import keys
 from buyer.tui.app import BuyerApp, palette_actions, screen_class
-from buyer.tui.dialogs import EvidenceDialog, NewProduct, UnsavedChanges
+from buyer.tui.dialogs import EvidenceDialog, NewProduct, ReplaceOutput, UnsavedChanges
 from buyer.tui.screens.requirements import RequirementsScreen
 from buyer.tui.screens.scorecard import (
     STATE_ORDER,
@@ -359,6 +359,31 @@ async def test_a_new_profile_exported_before_it_is_saved_quotes_the_hash_its_sav
         await until(pilot, target.exists)
     quoted = json.loads(report.read_text())["profile"]["sha256"]
     assert quoted == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+async def test_an_export_asks_before_it_replaces_a_file(tui_env):
+    evidence_files(tui_env)
+    report = tui_env / "scorecard.json"
+    report.write_text("a report someone signed\n")
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: catalogue_ready(app))
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query("#format"))
+        app.screen.query_one("#format", Select).value = "json"
+        app.screen.query_one("#output", Input).value = str(report)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, ReplaceOutput))
+        assert app.focused is app.screen.query_one("#cancel")  # replacing takes a deliberate choice
+        await pilot.press("enter")  # Cancel
+        await until(pilot, lambda: not isinstance(app.screen, ReplaceOutput))
+        await pilot.pause(0.3)
+        assert report.read_text() == "a report someone signed\n"
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, ReplaceOutput))
+        await pilot.click("#replace")
+        await until(pilot, lambda: "SHA-256" in text_of(app, "#result"), 60)
+    assert json.loads(report.read_text())["profile"]["name"]
 
 
 # -- the shortlist and its evidence ------------------------------------------------------------------

@@ -330,26 +330,29 @@ class ResponsesDialog(ReadingDialog):
         self.dismiss(True)
 
 
-class ReplacePackage(BuyerModal[bool]):
-    """Asked before an RFP package replaces the one already in a folder."""
+class ReplaceOutput(BuyerModal[bool]):
+    """Asked before an export replaces a file (a report someone may have signed) or an RFP
+    package already there."""
 
     BINDINGS = [Binding("escape", "answer(False)", "Cancel")]
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, path: Path, package: bool = False) -> None:
         super().__init__()
-        self.folder = folder
+        self.path, self.package = path, package
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Static("Replace the RFP package?", classes="dialog-title")
-            yield Static(
-                joined(
-                    plain(str(self.folder)),
-                    " exists. Replace it with the package of this profile? The old folder is replaced as a whole "
-                    "(only a folder buyer wrote, one that holds SHA256SUMS).",
-                ),
-                classes="dialog-text",
+        if self.package:
+            title = "Replace the RFP package?"
+            text = (
+                " exists. Replace it with the package of this profile? The old folder is replaced as a whole "
+                "(only a folder buyer wrote, one that holds SHA256SUMS)."
             )
+        else:
+            title = "Replace the file?"
+            text = " exists. Replace it with this export? The old file is replaced as a whole."
+        with VerticalScroll(classes="dialog"):
+            yield Static(title, classes="dialog-title")
+            yield Static(joined(plain(str(self.path)), text), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Replace", id="replace", variant="error")
                 yield Button("Cancel", id="cancel")

@@ -3,9 +3,9 @@ folder a buyer attaches to a tender: clauses, test lists, response forms, how to
 SHA256SUMS); the path written and its SHA-256.
 
 A report quotes the profile's SHA-256, so exporting with unsaved edits asks first: save (the
-file then holds what the report names) or discard the edits. A package replaces one already in
-its folder only when the user says so. The evaluation and the rendering run in a worker (escape
-cancels)."""
+file then holds what the report names) or discard the edits. An export replaces a file, or a
+package the one already in its folder, only when the user says so. The evaluation and the
+rendering run in a worker (escape cancels)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from buyer.report.export import BY_KEY, EXPORTS
 from buyer.tui import keys
-from buyer.tui.dialogs import ReplacePackage
+from buyer.tui.dialogs import ReplaceOutput
 from buyer.tui.screens.base import BuyerScreen, Done, attempt
 from buyer.tui.text import plain
 from buyer.tui.widgets import FittingFooter
@@ -160,8 +160,9 @@ class ExportScreen(BuyerScreen):
             self.query_one("#output", Input).focus()
             return
         path = Path(text).expanduser()
-        if fmt == PACKAGE and path.exists():
-            self.app.push_screen(ReplacePackage(path), lambda yes: self._write(fmt, path, True) if yes else None)
+        if path.exists() if fmt == PACKAGE else path.is_file():
+            asked = ReplaceOutput(path, package=fmt == PACKAGE)
+            self.app.push_screen(asked, lambda yes: self._write(fmt, path, True) if yes else None)
             return
         self._write(fmt, path)
 
