@@ -8,6 +8,7 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.keys import REPLACED_KEYS, key_to_character
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -72,12 +73,21 @@ class FittingFooter(Footer):
             return [], None
         shown: dict[str, _Key] = {}
         for _, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.show and binding.action not in shown and binding.id != self.here:
+            if binding.show and binding.action not in shown and binding.id != self.here and not self._typed(binding):
                 shown[binding.action] = (binding, enabled, tooltip)
         palette = self._palette()
         room = (self.size.width or self.app.size.width) - (self._width(palette[0]) + 2 if palette else 0)
         keep = self._fit(list(shown.values()), room)
         return [item for item in shown.values() if item[0] in keep], palette
+
+    def _typed(self, binding: Binding) -> bool:
+        """Whether the focused field types this key as text, so it never reaches the binding.
+        Textual leaves such keys out itself, except those it names by a friendlier word than the
+        character's Unicode name ("slash", "at", "minus", …): those it cannot turn back into
+        the character, and it would offer `/ Filter` in a field that types the slash."""
+        focused = self.screen.focused
+        character = key_to_character(REPLACED_KEYS.get(binding.key, binding.key))
+        return focused is not None and character is not None and focused.check_consume_key(binding.key, character)
 
     def _signature(self, keys: list[_Key], palette: _Key | None) -> tuple[Any, ...]:
         return tuple(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from buyer._text import printable
@@ -83,13 +83,6 @@ class VendorsScreen(BuyerScreen):
                 yield Label("Vendors' responses", id="responses-label")
                 yield Static(id="responses")
         yield FittingFooter(own=FOOTER, here="go.vendors")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A text field types "/" and textual still lists a "/" key in the footer (it cannot tell
-        # "slash" is the character typed): not offered while a text field has the focus.
-        if action == "filter" and isinstance(self.focused, Input | TextArea):
-            return "slash" not in self.buyer.keys_for("vendors.filter", "slash").split(",")
-        return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
