@@ -96,7 +96,6 @@ class Workbench:
     revision: int = 0
     listeners: list[Callable[[], None]] = field(default_factory=list)  # told after every change
     _profile: Profile | None = None  # None until read or first used
-    _saved: bytes = b""
     _text: str = ""  # the file's text as read or last saved: a save keeps its comments and layout
     _saved_profile: Profile | None = None
     _bytes: tuple[int, bytes] = (-1, b"")
@@ -158,7 +157,10 @@ class Workbench:
 
     @property
     def modified(self) -> bool:
-        return self._profile is not None and self.current_bytes != self._saved
+        # The profile against the one loaded or saved: the same answer as comparing what a save
+        # would write, without writing it out on every keystroke (a save keeping a long file's
+        # comments takes a tenth of a second).
+        return self._profile is not None and self._profile != self._saved_profile
 
     @property
     def profile_sha256(self) -> str:
@@ -227,7 +229,6 @@ class Workbench:
     def _baseline(self, profile: Profile) -> None:
         """What ``modified`` compares with: the profile as loaded or last saved."""
         self._saved_profile = profile
-        self._saved = profile_bytes(profile, self._text)
 
     def start_at(self, guideline: str) -> None:
         """A new profile (never loaded, never edited) starts at the newest guideline."""
@@ -247,15 +248,15 @@ class Workbench:
 
     def save(self, path: Path | None = None) -> Path:
         """Write the profile atomically; afterwards it is the file's content (not modified)."""
-        from buyer.actions import save_profile
+        from buyer._atomic import write_output
 
         target = path or self.path
         if target is None:
             raise UsageError("give the profile file's path first")
         if target.parent.resolve() != self.base_dir.resolve():
             self._rebase(target.parent)
-        data = self.current_bytes
-        save_profile(self.profile, target, self._text)
+        data = self.current_bytes  # written as it is: the hash recorded below is of these bytes
+        write_output(target, data)
         self._text = data.decode("utf-8")
         self.path, self.file_sha256 = target, sha256_hex(data)
         self._baseline(self.profile)
