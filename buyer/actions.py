@@ -163,15 +163,9 @@ def _at(
     return InputError(source, message, line=1, column=1)
 
 
-def save_profile(profile: Profile, path: str | Path, keep: str = "") -> str:
-    """Write a profile atomically: an existing file is replaced whole or not at all. ``keep``:
-    the text it was read from, whose comments and layout stay where nothing changed."""
-    return write_output(path, dump_profile(profile, keep))
-
-
-def profile_bytes(profile: Profile, keep: str = "") -> bytes:
-    """The bytes a save writes: what a report's profile hash refers to for an unsaved profile."""
-    return dump_profile(profile, keep).encode("utf-8")
+def save_profile(profile: Profile, path: str | Path) -> str:
+    """Write a profile atomically: an existing file is replaced whole or not at all."""
+    return write_output(path, dump_profile(profile))
 
 
 # -- evidence ------------------------------------------------------------------------------

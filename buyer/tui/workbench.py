@@ -46,7 +46,8 @@ def blank_profile(guideline: str = "2020.06") -> Profile:
 
 
 def profile_bytes(profile: Profile, keep: str = "") -> bytes:
-    """What a save writes (``actions.profile_bytes``, without importing the network layer)."""
+    """What a save writes, and what a report's profile hash refers to for an unsaved profile;
+    ``keep``: the file's text, whose comments and layout stay where nothing changed."""
     from buyer.formats.toml_models import dump_profile
 
     return dump_profile(profile, keep).encode("utf-8")
