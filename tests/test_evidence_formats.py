@@ -202,3 +202,17 @@ def test_the_fast_path_tells_canonical_ids_from_the_rest(uuids, canonical, valid
     # whatever form the file writes, the ids it means are found
     wanted = frozenset(filter(None, (normalise_uuid(u) for u in uuids)))
     assert ev.names_for_ids(wanted).keys() == wanted
+
+
+@pytest.mark.parametrize("canonical", [True, False])
+def test_an_id_is_found_under_the_first_name_it_passed_as(canonical):
+    """Whichever way the ids are looked up (as written when all are canonical, normalised
+    otherwise), a passed id names the first test that passed with it; a part of an id, or
+    one not passed, names none."""
+    other = "e3e6a64a-9f50-4955-b987-6ce6767c97fb"
+    written = [UUID_A, other, UUID_A] if canonical else [UUID_A.upper(), other, UUID_A]
+    doc = {"cpid": "x", "results": [{"name": f"t.a.test_{i}", "uuid": u} for i, u in enumerate(written)]}
+    ev = parse_evidence(json.dumps(doc).encode(), "ids.json")
+    absent = "00000000-0000-4000-8000-000000000000"
+    found = ev.names_for_ids(frozenset({UUID_A, other, absent, UUID_A[:8], other[9:] + UUID_A[:9]}))
+    assert found == {UUID_A: "t.a.test_0", other: "t.a.test_1"}

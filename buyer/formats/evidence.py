@@ -142,14 +142,15 @@ def _passes(
     verified: bool = False,
     canonical: bool | None = None,
 ) -> Evidence:
-    """Evidence of a passes-only format: names (attributes split off) and their ids."""
+    """Evidence of a passes-only format: names (attributes split off) and their ids
+    (``canonical``: whether the parser found every id in the canonical form; None: not known)."""
     if not names:
         raise InputError(source, f"holds no test results ({fmt})")
     if "[" in "".join(names):  # tempest ids with [id-…,smoke] attributes (one C-level search)
         split = [split_test_id(n) for n in names]
         names = [n for n, _ in split]
         uuids = [u or (uuids[i] if uuids else None) for i, (_, u) in enumerate(split)]
-        canonical = None
+        canonical = None  # an id in the name's attributes comes first
     provenance = Provenance(source, digest, kind, fmt, date, date_basis if date else "", verified, reference)
     return Evidence(
         provenance, passed=tuple(names), passed_uuids=tuple(uuids) if uuids else (), canonical_ids=canonical
@@ -208,25 +209,28 @@ _CLIENT_DECODER = msgspec.json.Decoder(_ClientResult)
 _UUIDS = re.compile(r"(?:(?:id-)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\n)*")
 
 
-def _canonical(uuids: list[str]) -> bool:
-    """Every id in the 8-4-4-4-12 lower-case form refstack-client writes, checked with byte
-    operations that run in C: nothing but hex digits and hyphens, hyphens where they belong."""
-    joined = "".join(uuids)
-    if len(joined) != 36 * len(uuids):
-        return False
+def _canonical(uuids: list[str | None]) -> bool:
+    """Every id there, in the 8-4-4-4-12 lower-case form refstack-client writes. Checked with
+    byte operations that run in C: a hyphen at 8, 13, 18 and 23 of every id, and nothing else
+    but hex digits."""
     try:
-        raw = joined.encode("ascii")
-    except UnicodeEncodeError:
+        joined = "".join(uuids)  # type: ignore[arg-type]
+    except TypeError:  # an id missing (null)
         return False
-    if raw.translate(None, b"0123456789abcdef-"):
+    count = len(uuids)
+    if len(joined) != 36 * count or not joined.isascii():
         return False
-    dashes = b"-" * len(uuids)  # a hyphen at 8, 13, 18 and 23 of every id, and none elsewhere
-    return raw.count(b"-") == 4 * len(uuids) and all(raw[at::36] == dashes for at in (8, 13, 18, 23))
+    raw = joined.encode("ascii")
+    dashes = b"-" * count
+    if raw.translate(None, b"0123456789abcdef") != dashes * 4:
+        return False
+    return all(raw[at::36] == dashes for at in (8, 13, 18, 23))
 
 
-def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str | None], str, bool] | None:
+def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str | None], str, bool | None] | None:
     """refstack-client JSON on the fast path; None when the document is something else (or
-    broken: the general path then says where, with the field's name)."""
+    broken: the general path then says where, with the field's name). With the names and ids:
+    whether every id is canonical (None: not known)."""
     try:
         doc = _CLIENT_DECODER.decode(data.removeprefix(b"\xef\xbb\xbf"))
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
@@ -235,12 +239,13 @@ def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str
         return None
     names = [r.name for r in doc.results]
     uuids = [r.uuid for r in doc.results]
+    if _canonical(uuids):  # the usual case: every id there, as refstack-client writes them
+        return names, uuids, doc.cpid, True
     present = [u for u in uuids if u]
-    canonical = _canonical(present)
-    if not canonical and not _UUIDS.fullmatch("\n".join(present) + "\n"):
+    if not _canonical(present) and not _UUIDS.fullmatch("\n".join(present) + "\n"):
         bad = next(i for i, u in enumerate(uuids) if u and not _UUIDS.fullmatch(u + "\n"))
         raise InputError(source, "not a UUID", field=f"results[{bad}].uuid")
-    return names, uuids, doc.cpid, canonical
+    return names, uuids, doc.cpid, None
 
 
 @dataclass(frozen=True)
