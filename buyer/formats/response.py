@@ -7,11 +7,11 @@ in, and a vendor edits it by hand. Values go through ``tomli_w`` so any name is 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import tomli
 import tomli_w
 
 from buyer.errors import InputError, ProfileErrors
@@ -54,8 +54,8 @@ def response_errors(
 def salvage(text: str) -> Parts | None:
     """The valid pieces of a form that does not validate as a whole (None: not even TOML)."""
     try:
-        return Parts.salvage(tomllib.loads(text))
-    except tomllib.TOMLDecodeError:
+        return Parts.salvage(tomli.loads(text))
+    except tomli.TOMLDecodeError:
         return None
 
 

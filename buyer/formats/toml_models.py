@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+import tomli
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
@@ -41,8 +41,8 @@ def load_toml(text: str, source: str) -> dict[str, Any]:
     """TOML text as data, nesting checked first; ProfileErrors with the position when it is not TOML."""
     _check_depth(text, source)
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
         line = int(found.group(1)) if found else None
@@ -63,7 +63,7 @@ def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:
         raise ProfileErrors(errors) from None
 
 
-# Profiles and registries nest two or three levels (an array of inline tables); tomllib recurses
+# Profiles and registries nest two or three levels (an array of inline tables); the parser recurses
 # once per level and would stop at Python's recursion limit with a traceback.
 MAX_TOML_DEPTH = 32
 

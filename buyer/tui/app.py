@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import importlib
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import tomli
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.content import Content
@@ -404,8 +404,8 @@ def _quick_name(path: Path) -> str:
     from buyer.sources.files import read_text
 
     try:
-        name = tomllib.loads(read_text(path)).get("name")
-    except (BuyerError, tomllib.TOMLDecodeError):
+        name = tomli.loads(read_text(path)).get("name")
+    except (BuyerError, tomli.TOMLDecodeError):
         name = None
     return name if isinstance(name, str) and name.strip() else path.name
 

@@ -13,10 +13,11 @@ apply, the defaults stand for the rest, and a file that is not valid TOML is nev
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import tomli
 
 from buyer.errors import BuyerError, ConfigError, ProfileErrors
 from buyer.locations import tui_config_file
@@ -74,8 +75,8 @@ def load_settings(known_bindings: set[str]) -> Settings:
         prefs = parse_toml_model(text, str(path), model)
     except ProfileErrors as exc:
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:  # nothing can be taken from it
+            data = tomli.loads(text)
+        except tomli.TOMLDecodeError:  # nothing can be taken from it
             return Settings(problems=[f"{line}; using the defaults" for line in exc.lines()])
         return Settings(*_what_holds(data, model), problems=exc.lines())
     return Settings(prefs.theme, prefs.bindings())
@@ -85,8 +86,8 @@ def _well_formed(text: str, known_bindings: set[str]) -> Settings | None:
     """The settings of a file that is plainly right (a theme as text, known binding ids with keys
     as text); None for anything else, which the model then reads and tells line by line."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError:
         return None
     theme, keymap = data.get("theme"), data.get("keymap", {})
     if set(data) - {"theme", "keymap"} or not isinstance(theme, str | None) or not isinstance(keymap, dict):
@@ -127,8 +128,8 @@ def save_theme(theme: str) -> None:
     path = config_file()
     text = _text(path)
     try:
-        data = tomllib.loads(text) if text is not None else {}
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text) if text is not None else {}
+    except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); not rewritten") from None
     data["theme"] = theme
     atomic_write(path, tomli_w.dumps(data))
