@@ -7,6 +7,7 @@ No rules live here: scoring is ``buyer.model``; this module wires files and sour
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -244,11 +245,12 @@ def _load_evidence(source: EvidenceSource, offline: bool = False, limit: int | N
         if not result_id:
             raise InputError(ref.file, "name a RefStack result id after 'refstack:'")
         return refstack_client(offline).result(result_id)
-    file = Path(ref.file).expanduser()
-    path = file if source.base is None or file.is_absolute() else source.base / file
+    # Strings, not Paths: asked once per file of a long shortlist (an absolute file ignores the base).
+    file = os.path.expanduser(ref.file)
+    path = file if source.base is None else os.path.join(source.base, file)
     # Errors name the path read; the provenance names the file as the profile wrote it.
-    evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path), limit=limit)
-    return evidence.with_provenance(replace(evidence.provenance, source=shown(ref.file, source.base)))
+    evidence = load_evidence_file(path, ref.kind, ref.date, label=path, limit=limit)
+    return evidence.with_provenance(evidence.provenance.named(shown(ref.file, source.base)))
 
 
 class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):

@@ -216,3 +216,15 @@ def test_an_id_is_found_under_the_first_name_it_passed_as(canonical):
     absent = "00000000-0000-4000-8000-000000000000"
     found = ev.names_for_ids(frozenset({UUID_A, other, absent, UUID_A[:8], other[9:] + UUID_A[:9]}))
     assert found == {UUID_A: "t.a.test_0", other: "t.a.test_1"}
+
+
+def test_a_renamed_provenance_keeps_every_other_field():
+    import dataclasses
+
+    from buyer.model.evidence import Provenance
+
+    values = {"source": "a", "sha256": "b", "kind": EvidenceKind.PUBLISHED, "format": "c",
+              "date": dt.datetime(2020, 1, 2, tzinfo=dt.UTC), "date_basis": "d", "verified": True, "reference": "e"}  # fmt: skip
+    assert set(values) == {f.name for f in dataclasses.fields(Provenance)}, "a new field: give it a value here"
+    original = Provenance(**values)
+    assert original.named("f") == dataclasses.replace(original, source="f")

@@ -56,6 +56,12 @@ class Provenance:
     verified: bool = False  # e.g. RefStack's Foundation verification_status == 1
     reference: str = ""  # a result id or cpid, where the format carries one
 
+    def named(self, source: str) -> Provenance:
+        """The same provenance under another name (as the profile names the file)."""
+        return Provenance(
+            source, self.sha256, self.kind, self.format, self.date, self.date_basis, self.verified, self.reference
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Timing:

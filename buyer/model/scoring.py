@@ -154,10 +154,11 @@ def evaluate(
     products = [one(name) for name in names]
     shared = shared_findings([(p.name, [u.provenance for u in p.evidence]) for p in products])
     reject = profile.evidence_policy.duplicates is DuplicatesPolicy.REJECT
-    for pi, name in enumerate(names):
-        found = {ei: fs for (qi, ei), fs in shared.items() if qi == pi}
-        if not found:
-            continue
+    by_product: dict[int, dict[int, Sequence[Finding]]] = {}  # grouped once: a shortlist may share many files
+    for (qi, ei), fs in shared.items():
+        by_product.setdefault(qi, {})[ei] = fs
+    for pi, found in sorted(by_product.items()):
+        name = names[pi]
         if reject:
             products[pi] = one(name, {ei: _rejection(fs) for ei, fs in found.items() if any(f.duplicate for f in fs)})
         products[pi] = _warned(products[pi], found)
