@@ -76,8 +76,12 @@ class Reader:
     def expect(self, value: object, typ: type[T], path: str) -> T:
         # bool is an int subclass; a flag is never a number.
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            raise self.fail(path, f"expected {_TYPE_NAMES.get(typ, typ.__name__)}, got {type_name(value)}")
+            raise self.mismatch(value, typ, path)
         return value
+
+    def mismatch(self, value: object, typ: type, path: str) -> InputError:
+        """The error for a value of the wrong type (for callers that check the type themselves)."""
+        return self.fail(path, f"expected {_TYPE_NAMES.get(typ, typ.__name__)}, got {type_name(value)}")
 
     def get(self, obj: dict[str, Any], key: str, typ: type[T], path: str, default: T) -> T:
         if key not in obj or obj[key] is None:

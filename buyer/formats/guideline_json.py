@@ -78,9 +78,15 @@ class GuidelineParser(Reader):
             out.append((status, self.strings(obj, key, path)))
         return tuple(out)
 
-    def _test(self, name: str, details: Any, path: str) -> Test:
-        self.expect(details, dict, path)
-        raw_id = self.get(details, "idempotent_id", str, path, "")
+    def _test(self, name: str, details: Any, tests_path: str) -> Test:
+        # Hundreds per file, read on every run: the field path is built only for a message.
+        if not isinstance(details, dict):
+            raise self.mismatch(details, dict, join(tests_path, name))
+        raw_id = details.get("idempotent_id")
+        if raw_id is None:
+            raw_id = ""
+        elif not isinstance(raw_id, str):
+            raise self.mismatch(raw_id, str, join(join(tests_path, name), "idempotent_id"))
         # Real files say "flagged"; the 2.0 schema says "flag". RefStack flags on presence.
         key = "flagged" if "flagged" in details else "flag" if "flag" in details else None
         flag = None
@@ -93,13 +99,14 @@ class GuidelineParser(Reader):
             elif value is True or value is None:
                 flag = Flag()
             elif value is not False:
-                self.expect(value, dict, join(path, key))
+                raise self.mismatch(value, dict, join(join(tests_path, name), key))
         bare = raw_id[3:] if raw_id.startswith("id-") else raw_id
+        aliases = () if details.get("aliases") is None else self.strings(details, "aliases", join(tests_path, name))
         return Test(
             name=sys.intern(name),  # evidence interns its names too: look-ups compare pointers
             idempotent_id=normalise_uuid(bare) or bare.lower() or None,
             id_token=raw_id,
-            aliases=tuple(map(sys.intern, self.strings(details, "aliases", path))),
+            aliases=tuple(map(sys.intern, aliases)),
             flag=flag,
         )
 
@@ -122,9 +129,8 @@ class GuidelineParser(Reader):
                 )
             else:
                 self.expect(tests_obj, dict, join(cpath, "tests"))
-                tests = tuple(
-                    self._test(name, details, join(join(cpath, "tests"), name)) for name, details in tests_obj.items()
-                )
+                tests_path = join(cpath, "tests")
+                tests = tuple(self._test(name, details, tests_path) for name, details in tests_obj.items())
             since = cap.get("required_since", cap.get("required-since", ""))
             caps[cap_id] = Capability(
                 id=cap_id,

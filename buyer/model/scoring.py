@@ -270,6 +270,9 @@ def _check_subjects(items: list[Evidence], plan: ScsPlan, subject: str, product:
 # -- interop -------------------------------------------------------------------------------
 
 
+_NONE: frozenset[int] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class _Scored:
     """One piece of evidence scored against one requirement, RefStack's way."""
@@ -295,6 +298,9 @@ def _score_one(plan: CompiledRequirement, index: int, ev: Evidence) -> _Scored |
     not_by_name = plan.primary_names - passed
     if len(not_by_name) == len(plan.primary_names) and not _touched(plan, ev):
         return None
+    if not not_by_name:  # every test passed by name, the usual case: RefStack's full marks
+        required, flagged = len(plan.required_pairs), len(plan.flagged_pairs)
+        return _Scored(index, ev, _NONE, _NONE, Tally(required, required, flagged, flagged, 0), ())
     missing = {i for n in not_by_name for i in plan.primary[n]}
     by_alias = frozenset(i for i in missing & plan.aliased if any(a in passed for a in plan.tests[i].aliases))
     missing -= by_alias
@@ -436,8 +442,8 @@ def _score_interop(
 def _best(scored: list[_Scored]) -> _Scored | None:
     """The evidence that decides: the newest that meets the requirement, else the one that
     passes most of it (the newest of equals)."""
-    if not scored:
-        return None
+    if len(scored) < 2:  # one piece of evidence (or none): it decides
+        return scored[0] if scored else None
     compliant = [s for s in scored if s.tally.compliant]
     if compliant:
         return max(compliant, key=lambda s: (s.when, -s.index))
