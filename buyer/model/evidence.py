@@ -96,14 +96,16 @@ class Evidence:
     ) -> None:
         """``records`` are any outcomes; ``passed`` (with ``passed_uuids`` beside it, raw as the
         file wrote them, already checked) is the compact form parsers of passes-only formats use."""
-        names, uuids = list(passed), list(passed_uuids or (None,) * len(passed))
-        others = []
-        for r in records:
-            if r.outcome is Outcome.PASSED:
-                names.append(r.name)
-                uuids.append(r.idempotent_id)
-            else:
-                others.append(r)
+        names, uuids = passed, passed_uuids or (None,) * len(passed)
+        others: list[TestRecord] = []
+        if records:  # a parser of every outcome (subunit); the passed ones join the compact form
+            names, uuids = list(names), list(uuids)
+            for r in records:
+                if r.outcome is Outcome.PASSED:
+                    names.append(r.name)
+                    uuids.append(r.idempotent_id)
+                else:
+                    others.append(r)
         self.provenance = provenance
         self.error = error
         # Service types in the cloud's catalog, for evidence from a live discovery (None: unknown).
@@ -165,15 +167,12 @@ class Evidence:
         Asked for the few tests that did not pass by name; lower-casing is enough for the
         canonical form, so the full id map is built only for ids written otherwise."""
         if self._canonical_ids:
-            # Canonical ids are compared as written: no normalising, one set made once.
-            found = wanted & self._written_ids
+            # Canonical ids are compared as written, no normalising: the few wanted are looked for
+            # among them (a set of the hundreds written would cost twice as much).
+            found = wanted.intersection(self._uuids)
             return {w: self.passed[self._uuids.index(w)] for w in found}
         ids = self.id_names
         return {i: ids[i] for i in wanted if i in ids}
-
-    @cached_property
-    def _written_ids(self) -> frozenset[str | None]:
-        return frozenset(self._uuids)
 
     @cached_property
     def _canonical_ids(self) -> bool:
