@@ -25,7 +25,9 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
         lines.append("No products: name a shortlist in the profile or give --evidence PRODUCT=FILE.")
     width = max((len(r.title) for p in card.products for r in p.requirements), default=10)
     answered = any(p.response is not None for p in card.products)  # then a claim sits beside each verdict
-    claim_width = max((len(claim_label(p, r)) for p in card.products for r in p.requirements), default=0)
+    claim_width = (
+        max((len(claim_label(p, r)) for p in card.products for r in p.requirements), default=0) if answered else 0
+    )
     for product in card.products:
         lines.append("")
         warned = sum(len(u.warnings) for u in product.evidence)
