@@ -101,7 +101,11 @@ class GuidelineParser(Reader):
             elif value is not False:
                 raise self.mismatch(value, dict, join(join(tests_path, name), key))
         bare = raw_id[3:] if raw_id.startswith("id-") else raw_id
-        aliases = () if details.get("aliases") is None else self.strings(details, "aliases", join(tests_path, name))
+        aliases = details.get("aliases")
+        if aliases is None:
+            aliases = ()
+        elif not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            aliases = self.strings(details, "aliases", join(tests_path, name))  # says which entry is wrong
         return Test(
             name=sys.intern(name),  # evidence interns its names too: look-ups compare pointers
             idempotent_id=normalise_uuid(bare) or bare.lower() or None,

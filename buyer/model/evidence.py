@@ -188,6 +188,7 @@ class Evidence:
         return self.passed_ids | {r.idempotent_id for r in self.others if r.idempotent_id}
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 
 
@@ -217,6 +218,8 @@ def normalise_uuid(value: str | None) -> str | None:
     """The canonical form (lower case, hyphenated) of an idempotent id, or None."""
     if not value:
         return None
+    if len(value) == 36 and _CANONICAL.match(value):  # already canonical, as files mostly write them
+        return value
     value = value.strip().lower().removeprefix("id-")
     if len(value) == 36 and value[8] == "-" and _UUID.match(value):
         return value
