@@ -12,7 +12,7 @@ from buyer.model.guideline import Capability, Component, Guideline, Program, Pro
 from buyer.model.guideline import Test as GuidelineTest
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
 from buyer.model.scorecard import CapabilityState, MatchedBy, RequirementKind, Verdict
-from buyer.model.scoring import evaluate
+from buyer.model.scoring import Plans, evaluate
 from tests.conftest import AS_OF, evidence
 
 C1 = "tempest.api.compute.servers.test_servers.ServersTest.test_create"
@@ -269,3 +269,34 @@ def test_products_in_evidence_but_not_in_shortlist_are_scored(catalogue):
     card = evaluate(profile(), catalogue, {"acme": [], "other": [evidence(ALL_NON_FLAGGED)]}, AS_OF)
     assert [p.name for p in card.products] == ["acme", "other"]
     assert card.verdict is Verdict.NOT_VERIFIED
+
+
+def test_products_scored_together_score_as_each_alone(catalogue):
+    """A result made once for evidence that passed every test by name is shared by the products it
+    holds for; each product's scorecard is still what scoring it alone gives, whatever comes
+    before it: an alias pass, a miss, a full pass as the second piece of evidence, an old run."""
+    stale = AS_OF - dt.timedelta(days=400)
+    every = sorted(Plans.of(profile(), catalogue, {}, AS_OF).interop[0].primary_names)  # every test it names
+    assert C2 in every and C2_ALIAS not in every
+    products = {
+        "full": [evidence(every)],
+        "alias": [evidence([C2_ALIAS if n == C2 else n for n in every])],
+        "miss": [evidence([C1, I1, S1_TWICE])],
+        "second": [evidence([C1], source="old.json", date=stale), evidence(every)],
+        "full again": [evidence(every, source="again.json")],
+        "flagged missed": [evidence(ALL_NON_FLAGGED)],
+    }
+    prof = profile().model_copy(update={"shortlist": [Product(name=n) for n in products]})
+    together = evaluate(prof, catalogue, products, AS_OF).products
+    for name, scored in zip(products, together, strict=True):
+        alone = evaluate(
+            prof.model_copy(update={"shortlist": [Product(name=name)]}), catalogue, {name: products[name]}, AS_OF
+        )
+        mine = alone.products[0]
+        # (the evidence lines differ: these in-memory files share a hash, which is told across products)
+        assert (scored.verdict, scored.requirements) == (mine.verdict, mine.requirements), name
+        for a, b in zip(scored.requirements, mine.requirements, strict=True):
+            assert a.detail == b.detail and a.capabilities == b.capabilities, name
+    assert together[4].requirements[0] is together[0].requirements[0]  # made once, shared
+    verdicts = [p.verdict for p in together]
+    assert verdicts == [Verdict.PASS, Verdict.PASS, Verdict.FAIL, Verdict.PASS, Verdict.PASS, Verdict.PASS]

@@ -13,7 +13,7 @@ information for a reviewer, never a pass. buyer is stricter than RefStack where 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from buyer.errors import InputError
@@ -79,6 +79,13 @@ class Plans:
 
     interop: tuple[CompiledRequirement, ...]
     scs: ScsPlan | None
+    # Per interop plan: its result for evidence (by index) that passed every test by name, made
+    # once and shared by every product it holds for (results are immutable): the usual case.
+    full_marks: tuple[dict[int, RequirementResult], ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.full_marks) != len(self.interop):
+            object.__setattr__(self, "full_marks", tuple({} for _ in self.interop))
 
     @classmethod
     def of(
@@ -209,7 +216,10 @@ def score_product(
     reasons = [eligibility(ev, profile.evidence_policy, as_of) or rejected.get(i, "") for i, ev in enumerate(items)]
     accepted = [(i, ev) for i, ev in enumerate(items) if not reasons[i]]
     used: dict[int, str] = {}  # evidence index -> "" (used) or why it was not
-    results = [_score_interop(plan, items, accepted, reasons, used) for plan in plans.interop]
+    results = [
+        _score_interop(plan, items, accepted, reasons, used, full)
+        for plan, full in zip(plans.interop, plans.full_marks, strict=True)
+    ]
     if plans.scs is not None:
         subject = (product.scs_subject if product else "") or name
         _check_subjects(items, plans.scs, subject, name)
@@ -330,7 +340,10 @@ def _score_interop(
     accepted: list[tuple[int, Evidence]],
     reasons: list[str],
     used: dict[int, str],
+    full_marks: dict[int, RequirementResult] | None = None,
 ) -> RequirementResult:
+    """RefStack's verdict on one requirement from a product's accepted evidence. ``full_marks``:
+    the results already made for evidence that passed every test by name, by its index."""
     req = plan.requirement
     catalogs = [(i, ev.services) for i, ev in accepted if ev.services is not None]
     catalog = frozenset().union(*(s for _, s in catalogs)) if catalogs else None
@@ -413,9 +426,17 @@ def _score_interop(
         return result(Verdict.NOT_VERIFIED, "the evidence has no results for any of these tests")
     t = best.tally
     if t.compliant:
+        # Every test passed by name, no catalog consulted: the result depends on the plan and the
+        # evidence's index alone.
+        shared = full_marks is not None and not best.missing and not best.by_alias and catalog is None
+        if shared and best.index in full_marks:  # type: ignore[operator]
+            return full_marks[best.index]  # type: ignore[index]
         note = f", {t.flagged} flagged tests not needed" if t.flagged else ""
         reason = f"all {t.non_flagged_tests} non-flagged required tests passed{note}"
-        return result(Verdict.PASS, reason, best, stand_ins)
+        passed = result(Verdict.PASS, reason, best, stand_ins)
+        if shared:
+            full_marks[best.index] = passed  # type: ignore[index]
+        return passed
     unmatched = [i for i in best.unflagged_missing if i not in stand_ins]
     missing_pairs = t.non_flagged_tests - t.non_flagged_passed
     if unmatched:
