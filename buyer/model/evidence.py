@@ -168,7 +168,7 @@ class Evidence:
         canonical form, so the full id map is built only for ids written otherwise."""
         if self._canonical_ids:
             # Canonical ids are compared as written, no normalising: the few wanted are looked for
-            # among them (a set of the hundreds written would cost twice as much).
+            # among them: one pass, where building a set of the hundreds written costs two.
             found = wanted.intersection(self._uuids)
             return {w: self.passed[self._uuids.index(w)] for w in found}
         ids = self.id_names
