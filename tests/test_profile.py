@@ -152,10 +152,12 @@ def test_a_save_keeps_the_comments_and_layout_of_what_did_not_change():
         'add_ons = ["dns"]    # DNS is in scope since the last review',
         "# Candidates from the first round.",
         'name = "Borealis"  # asked for a tempest run',
-        'evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02',
+        'evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02 }]',  # tomlkit drops that space
     ):
         assert kept in text, kept
     assert 'name = "Cloud RFP 2031"' in text and 'buyer = "City of Example"' in text
+    untouched = [line for line in ANNOTATED.splitlines() if not line.startswith('name = "Cloud RFP"')]
+    assert [line for line in text.splitlines() if line in untouched] == untouched  # every other line, as it was
     assert dump_profile(original, ANNOTATED) == ANNOTATED  # nothing changed: the file as it was
 
 

@@ -123,9 +123,30 @@ def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any
     try:
         document = tomlkit.parse(text)
         _update(document, data, changed_from_default)
-        return tomlkit.dumps(document)
+        return _spacing_kept(text, tomlkit.dumps(document))
     except (TOMLKitError, ValueError, TypeError, KeyError):
         return None
+
+
+_BEFORE_BRACE = re.compile(r"\s+}")
+
+
+def _spacing_kept(original: str, dumped: str) -> str:
+    """``dumped`` with each line tomlkit wrote again only without the space before an inline
+    table's ``}`` (which it drops after a date: ``date = 2026-09-14 }``) written as it was. The
+    caller checks the result still reads as the profile."""
+    old, new = original.splitlines(keepends=True), dumped.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "replace" and a2 - a1 == b2 - b1:
+            out += [
+                before if _BEFORE_BRACE.sub("}", before) == _BEFORE_BRACE.sub("}", after) else after
+                for before, after in zip(old[a1:a2], new[b1:b2], strict=True)
+            ]
+        else:
+            out += new[b1:b2]
+    return "".join(out)
 
 
 def _update(table: Any, data: dict[str, Any], changed: dict[str, Any]) -> None:
