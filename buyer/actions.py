@@ -245,11 +245,11 @@ def _load_evidence(source: EvidenceSource, offline: bool = False, limit: int | N
         if not result_id:
             raise InputError(ref.file, "name a RefStack result id after 'refstack:'")
         return refstack_client(offline).result(result_id)
-    # Strings, not Paths: asked once per file of a long shortlist (an absolute file ignores the base).
-    file = os.path.expanduser(ref.file)
-    path = file if source.base is None else os.path.join(source.base, file)
+    # os.path's expanduser leaves "~nobody/x" as it is (Path's raises); an absolute file ignores the base.
+    file = Path(os.path.expanduser(ref.file))
+    path = file if source.base is None else source.base / file
     # Errors name the path read; the provenance names the file as the profile wrote it.
-    evidence = load_evidence_file(path, ref.kind, ref.date, label=path, limit=limit)
+    evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path), limit=limit)
     return evidence.with_provenance(evidence.provenance.named(shown(ref.file, source.base)))
 
 

@@ -201,6 +201,8 @@ LOCAL = [
     Local("binary evidence", lambda w: (*EVALUATE, "--evidence", write(w / "x.png", b"\x89PNG\r\n\x1a\n\x00" + CANARY.encode())),
           "a binary file"),
     Local("evidence that is a folder", lambda w: (*EVALUATE, "--evidence", (w / "folder").mkdir() or "folder"), "is a folder"),
+    Local("evidence in the home of a user who does not exist", lambda w: (*EVALUATE, "--evidence",
+          "~no-such-user-of-buyer/run.json"), "~no-such-user-of-buyer/run.json: no such file"),
     Local("sparse 1 TiB evidence", lambda w: (*EVALUATE, "--evidence", sparse(w / "huge.txt")), "MiB are refused"),
     Local("FIFO with no writer as evidence", lambda w: (*EVALUATE, "--evidence", fifo(w / "pipe")),
           "not a regular file"),
@@ -248,6 +250,17 @@ LOCAL = [
 def test_bad_local_input_is_one_line(w, case):
     ran = buyer(*case.make(w), cwd=w, env=dict(case.env))
     clean(ran, case.code, lines=case.lines, says=(case.says,) if case.says else (), usage=case.usage)
+
+
+@pytest.mark.parametrize("written", ["gone.json", "./gone.json", ".//gone.json"])
+def test_a_missing_evidence_file_is_named_as_the_path_read(w, written):
+    _profile(
+        w,
+        f'name = "P"\n[interop]\nguideline = "2030.01"\n[[shortlist]]\nname = "A"\nevidence = [{{ file = "{written}" }}]\n',
+    )
+    ran = buyer("evaluate", "--profile", "p.toml", "--as-of", "2030-01-01", cwd=w)
+    clean(ran, 2)
+    assert "gone.json: no such file" in ran.err and "./" not in ran.err and "//" not in ran.err, ran
 
 
 def test_the_one_reader_refuses_a_fifo_without_waiting_for_a_writer(w):

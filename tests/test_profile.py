@@ -171,3 +171,26 @@ def test_a_save_with_products_added_and_removed_still_reads_back_as_the_profile(
     assert "# Procurement 2031" in text and "add_ons = []" in text
     assert "max_age_days" not in text  # a default the file left out is not added
     assert dump_profile(edited, "not = [toml") == dump_profile(edited)  # unreadable text: the plain dump
+
+
+@pytest.mark.parametrize("before", ["uses {braces }", "due 2026-01-01 }"])
+def test_an_edit_that_only_removes_a_space_before_a_brace_is_saved_with_the_comments(before):
+    text = ANNOTATED.replace('name = "Cloud RFP"', f'name = "Cloud RFP"\ndescription = "{before}"  # why')
+    edited = parse_profile(text, "p.toml").model_copy(update={"description": before.replace(" }", "}")})
+    saved = dump_profile(edited, text)
+    assert parse_profile(saved, "again.toml") == edited
+    assert "# Procurement 2031" in saved and "# why" in saved  # the comments stay
+
+
+@pytest.mark.parametrize(
+    "toml_1_1",
+    [
+        'evidence = [{ file = "a.json",\n  date = 2030-01-02 }]',  # a newline inside an inline table
+        'evidence = [{ file = "a.json", }]',  # a trailing comma in an inline table
+        'evidence = [{ file = "\\x61.json" }]',  # a \\x escape
+    ],
+)
+def test_a_profile_is_toml_1_0_as_tomllib_and_tomlkit_read_it(toml_1_1):
+    text = ANNOTATED.replace('evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02 }]', toml_1_1)
+    with pytest.raises(ProfileErrors, match=r"p\.toml:\d+:\d+: not valid TOML"):
+        parse_profile(text, "p.toml")

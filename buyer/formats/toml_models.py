@@ -111,8 +111,10 @@ def dump_profile(profile: Profile, keep: str = "") -> str:
     data = profile.model_dump(mode="python", exclude_none=True)
     if keep:
         merged = _merged(keep, data, profile.model_dump(mode="python", exclude_none=True, exclude_defaults=True))
-        if merged is not None and _same(merged, profile):
-            return merged
+        # tomlkit's text with the lines it only respaced put back, else tomlkit's text as it is
+        for candidate in (_spacing_kept(keep, merged), merged) if merged is not None else ():
+            if _same(candidate, profile):
+                return candidate
     return tomli_w.dumps(data)
 
 
@@ -123,25 +125,26 @@ def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any
     try:
         document = tomlkit.parse(text)
         _update(document, data, changed_from_default)
-        return _spacing_kept(text, tomlkit.dumps(document))
+        return tomlkit.dumps(document)
     except (TOMLKitError, ValueError, TypeError, KeyError):
         return None
 
 
-_BEFORE_BRACE = re.compile(r"\s+}")
+# A date (or date-time) and the space before the ``}`` that closes its inline table.
+_DATE_BRACE = re.compile(r"(\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?)\s+}")
 
 
 def _spacing_kept(original: str, dumped: str) -> str:
-    """``dumped`` with each line tomlkit wrote again only without the space before an inline
-    table's ``}`` (which it drops after a date: ``date = 2026-09-14 }``) written as it was. The
-    caller checks the result still reads as the profile."""
+    """``dumped`` with each line tomlkit wrote again only without the space between a date and
+    an inline table's ``}`` (``date = 2026-09-14 }``: tomlkit drops it) written as it was. The
+    caller checks that the result still reads as the profile, and otherwise takes ``dumped``."""
     old, new = original.splitlines(keepends=True), dumped.splitlines(keepends=True)
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "replace" and a2 - a1 == b2 - b1:
             out += [
-                before if _BEFORE_BRACE.sub("}", before) == _BEFORE_BRACE.sub("}", after) else after
+                before if _DATE_BRACE.sub(r"\1}", before) == after else after
                 for before, after in zip(old[a1:a2], new[b1:b2], strict=True)
             ]
         else:
