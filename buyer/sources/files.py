@@ -59,12 +59,8 @@ def read_file(
             raise InputError(name, f"is {info.st_size} bytes; {_cap(kind, limit)}")
         os.set_blocking(fd, True)
         chunks, size = [], 0
-        # The first read asks for the size fstat gave and one byte more (a file that grew is
-        # seen): asking for a megabyte would allocate one for every small file.
-        want = info.st_size + 1
         while True:
-            chunk = os.read(fd, min(want, limit + 1 - size))
-            want = 1 << 20
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
