@@ -81,11 +81,10 @@ class Plans:
     scs: ScsPlan | None
     # Per interop plan: its result for evidence (by index) that passed every test by name, made
     # once and shared by every product it holds for (results are immutable): the usual case.
-    full_marks: tuple[dict[int, RequirementResult], ...] = field(default=(), compare=False)
+    full_marks: tuple[dict[int, RequirementResult], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if len(self.full_marks) != len(self.interop):
-            object.__setattr__(self, "full_marks", tuple({} for _ in self.interop))
+        object.__setattr__(self, "full_marks", tuple({} for _ in self.interop))
 
     @classmethod
     def of(
@@ -340,7 +339,7 @@ def _score_interop(
     accepted: list[tuple[int, Evidence]],
     reasons: list[str],
     used: dict[int, str],
-    full_marks: dict[int, RequirementResult] | None = None,
+    full_marks: dict[int, RequirementResult],
 ) -> RequirementResult:
     """RefStack's verdict on one requirement from a product's accepted evidence. ``full_marks``:
     the results already made for evidence that passed every test by name, by its index."""
@@ -428,14 +427,14 @@ def _score_interop(
     if t.compliant:
         # Every test passed by name, no catalog consulted: the result depends on the plan and the
         # evidence's index alone.
-        shared = full_marks is not None and not best.missing and not best.by_alias and catalog is None
-        if shared and best.index in full_marks:  # type: ignore[operator]
-            return full_marks[best.index]  # type: ignore[index]
+        shared = not best.missing and not best.by_alias and catalog is None
+        if shared and best.index in full_marks:
+            return full_marks[best.index]
         note = f", {t.flagged} flagged tests not needed" if t.flagged else ""
         reason = f"all {t.non_flagged_tests} non-flagged required tests passed{note}"
         passed = result(Verdict.PASS, reason, best, stand_ins)
         if shared:
-            full_marks[best.index] = passed  # type: ignore[index]
+            full_marks[best.index] = passed
         return passed
     unmatched = [i for i in best.unflagged_missing if i not in stand_ins]
     missing_pairs = t.non_flagged_tests - t.non_flagged_passed
