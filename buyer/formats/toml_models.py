@@ -111,10 +111,11 @@ def dump_profile(profile: Profile, keep: str = "") -> str:
     data = profile.model_dump(mode="python", exclude_none=True)
     if keep:
         merged = _merged(keep, data, profile.model_dump(mode="python", exclude_none=True, exclude_defaults=True))
-        # tomlkit's text with the lines it only respaced put back, else tomlkit's text as it is
-        for candidate in (_spacing_kept(keep, merged), merged) if merged is not None else ():
-            if _same(candidate, profile):
-                return candidate
+        if merged is not None:
+            # tomlkit's text with the lines it only respaced put back, else tomlkit's text as it is
+            for candidate in (_spacing_kept(keep, merged), merged):
+                if _same(candidate, profile):
+                    return candidate
     return tomli_w.dumps(data)
 
 

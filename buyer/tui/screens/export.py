@@ -160,7 +160,8 @@ class ExportScreen(BuyerScreen):
             self.query_one("#output", Input).focus()
             return
         path = Path(text).expanduser()
-        if path.exists() if fmt == PACKAGE else path.is_file():
+        there = path.exists() if fmt == PACKAGE else path.is_file()  # a package is a folder
+        if there:
             asked = ReplaceOutput(path, package=fmt == PACKAGE)
             self.app.push_screen(asked, lambda yes: self._write(fmt, path, True) if yes else None)
             return
