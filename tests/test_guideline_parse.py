@@ -35,7 +35,6 @@ def test_schema_20_core_programs_components_and_quirks():
     assert test_list.aliases == ("tempest.api.compute.servers.test_servers.ServersTest.test_list",)
     assert servers.tests[2].flag is not None
     assert servers.tests[2].flag.reason.startswith("D401")
-    # the schema's "flag" spelling is accepted beside the files' "flagged"
     copy = g.capabilities["objects"].tests[1]
     assert copy.flagged and copy.flag.reason == "[D403] needs an optional feature"
     assert g.test_repositories == {"tempest": "abc123"}
@@ -146,3 +145,14 @@ def test_truncated_guideline_gives_line_and_column():
         parse_guideline(text, "cut.json")
     assert err.value.line is not None and err.value.column is not None
     assert str(err.value).startswith(f"cut.json:{err.value.line}:{err.value.column}: not valid JSON")
+
+
+def test_the_schemas_flag_spelling_flags_nothing_as_in_refstack():
+    """RefStack flags a test only when its "flagged" key is there; the 2.0 schema's "flag" spelling
+    is ignored, so the test still counts (reading it as a flag would excuse a missing test)."""
+    doc = json.loads((GUIDELINES / "2030.01.json").read_text())
+    details = doc["capabilities"]["objects"]["tests"]["tempest.api.object_storage.test_objects.ObjectTest.test_copy"]
+    details["flag"] = details.pop("flagged")
+    g = parse_guideline(json.dumps(doc).encode(), "2030.01.json", file_id="2030.01")
+    test = g.capabilities["objects"].tests[1]
+    assert not test.flagged and test.flag is None

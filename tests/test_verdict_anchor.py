@@ -20,6 +20,7 @@ import pytest
 
 from buyer.cli import main
 from buyer.formats.evidence import parse_evidence
+from buyer.model.plausibility import own_findings
 from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Profile
 from buyer.model.scorecard import Verdict
 from buyer.model.scoring import evaluate
@@ -294,3 +295,27 @@ def test_the_reference_counts_what_the_shared_list_says():
     live = Path(need_shared(SHARED_INTEROP).parent / "live" / "guideline-2020.06-platform-required.refstack-api.txt")
     names = {line.split("[")[0] for line in live.read_text().splitlines() if line.strip()}
     assert refstack_numbers(doc, "platform", names)[2]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("shape", ["refstack-client-json", "refstack-api-result"])
+def test_json_names_that_keep_tempests_attributes_match_nothing_as_in_refstack(shape):
+    """RefStack stores a result's names as they were sent and compares them as written: a name
+    that keeps its ``[id-…,smoke]`` block matches no guideline test (only refstack-client strips
+    it, when it writes its JSON from a subunit stream)."""
+    doc = raw_guideline("2020.06")
+    tests = required_tests(doc, "compute")
+    names = [f"{n}[id-{u},smoke]" for n, u in tests.items()]
+    if shape == "refstack-client-json":
+        body = {"cpid": "c" * 32, "duration_seconds": 10, "results": [{"name": n} for n in names]}
+    else:
+        body = {"id": "r1", "created_at": "2030-01-02 03:04:05", "results": names}
+    req, evidence = score("2020.06", "compute", json.dumps(body).encode())
+    assert evidence.provenance.format == shape
+    assert req.verdict is not Verdict.PASS and not req.refstack.compliant
+    assert req.refstack.non_flagged_passed == 0
+    (finding,) = own_findings(evidence, dt.date(2030, 3, 1))
+    assert finding.text.startswith(f"{len(names)} test names keep tempest's [attributes] block")
+    # The same names in a plain test list are stripped, as refstack-client strips them: a pass.
+    listed, _ = score("2020.06", "compute", "".join(f"{n}\n" for n in names).encode())
+    assert listed.verdict is Verdict.PASS

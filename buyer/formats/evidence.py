@@ -147,7 +147,9 @@ def _passes(
     (``canonical``: whether the parser found every id in the canonical form; None: not known)."""
     if not names:
         raise InputError(source, f"holds no test results ({fmt})")
-    if "[" in "".join(names):  # tempest ids with [id-…,smoke] attributes (one C-level search)
+    # A test list may hold tempest ids with [id-…,smoke] attributes, which refstack-client strips
+    # (one C-level search). JSON results are matched as written, as RefStack matches them.
+    if fmt == EvidenceFormat.TEST_LIST and "[" in "".join(names):
         split = [split_test_id(n) for n in names]
         names = [n for n, _ in split]
         uuids = [u or (uuids[i] if uuids else None) for i, (_, u) in enumerate(split)]

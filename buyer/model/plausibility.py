@@ -9,7 +9,9 @@ evidence given for two products) can be rejected, when the profile says
   result as evidence given for another product: a run of one cloud offered for two;
 - a date after the evaluation date;
 - a run that lists passed tests and whose timed tests all took zero seconds (subunit timestamps):
-  tempest never runs a test in no time, so the stream was written, not recorded.
+  tempest never runs a test in no time, so the stream was written, not recorded;
+- JSON results whose test names keep tempest's ``[id-…,smoke]`` block: RefStack compares names
+  as written, so they match no guideline test (refstack-client strips the block when it writes).
 """
 
 from __future__ import annotations
@@ -30,12 +32,24 @@ class Finding:
     duplicate: bool = False  # the profile's duplicates policy applies to it
 
 
+# Formats whose test names RefStack stores and compares as they are written.
+_AS_WRITTEN = frozenset({EvidenceFormat.REFSTACK_CLIENT_JSON, EvidenceFormat.REFSTACK_API_RESULT})
+
+
 def own_findings(evidence: Evidence, as_of: date) -> tuple[Finding, ...]:
     """What one piece of evidence says about itself."""
     out = []
     when = evidence.provenance.date
     if when is not None and when.date() > as_of:
         out.append(Finding(f"dated {when.date().isoformat()}, after the evaluation date {as_of.isoformat()}"))
+    if evidence.provenance.format in _AS_WRITTEN and "[" in "".join(evidence.passed):
+        kept = sum("[" in n for n in evidence.passed)
+        out.append(
+            Finding(
+                f"{kept} test names keep tempest's [attributes] block; RefStack compares names as written, "
+                "so these match no guideline test"
+            )
+        )
     timing = evidence.timing
     if timing is not None and evidence.passed_count and timing.longest <= 0:
         out.append(
