@@ -319,3 +319,120 @@ def test_json_names_that_keep_tempests_attributes_match_nothing_as_in_refstack(s
     # The same names in a plain test list are stripped, as refstack-client strips them: a pass.
     listed, _ = score("2020.06", "compute", "".join(f"{n}\n" for n in names).encode())
     assert listed.verdict is Verdict.PASS
+
+
+def subunit_v2_outcomes(outcomes: dict[str, tuple[str, str]]) -> bytes:
+    """A stream with these outcomes: name -> (bare id, subunit status)."""
+    import subunit
+
+    out = io.BytesIO()
+    stream = subunit.StreamResultToBytes(out)
+    for name, (uuid, status) in outcomes.items():
+        test_id = f"{name}[id-{uuid},smoke]"
+        stream.status(test_id=test_id, test_status="inprogress", timestamp=WHEN)
+        stream.status(test_id=test_id, test_status=status, timestamp=WHEN)
+    return out.getvalue()
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("status", ["fail", "skip", "xfail"])
+@pytest.mark.parametrize(("version", "target"), [("2016.01", "compute"), ("2017.01", "platform")])
+def test_a_test_the_run_reports_not_passed_fails_even_when_its_twin_passed(version, target, status):
+    """A twin stands in only for a test the run has no record of: when the run reports the test
+    itself failed or skipped, nothing is left to review, and RefStack's NO stays a fail."""
+    doc = raw_guideline(version)
+    tests = required_tests(doc, target)
+    outcomes = {n: (u, status if n.startswith(MANUAL_DISK) else "success") for n, u in tests.items()}
+    assert any(s != "success" for _, s in outcomes.values())
+    total, passed, compliant = refstack_numbers(doc, target, {n for n, (_, s) in outcomes.items() if s == "success"})
+    assert not compliant
+    req, _ = score(version, target, subunit_v2_outcomes(outcomes))
+    assert req.verdict is Verdict.FAIL and not req.review and not req.id_only_matches, req.reason
+    assert (req.refstack.non_flagged_tests, req.refstack.non_flagged_passed) == (total, passed)
+    # Left out of the run altogether, the same tests are the needs-review case.
+    left_out = {n: v for n, v in outcomes.items() if not n.startswith(MANUAL_DISK)}
+    req, _ = score(version, target, subunit_v2_outcomes(left_out))
+    assert req.verdict is Verdict.NOT_VERIFIED and req.needs_review
+
+
+def all_flagged_capability(version: str, program: str) -> str:
+    """A capability of the guideline whose every test is flagged (real files have several)."""
+    from buyer.formats.guideline_json import parse_guideline
+
+    path = need_shared(SHARED_INTEROP) / "guidelines" / f"{version}.json"
+    g = parse_guideline(path.read_bytes(), str(path), file_id=version)
+    return next(
+        cap_id
+        for cap_id in sorted(g.program_capability_ids(program))
+        if g.capabilities[cap_id].tests and all(t.flagged for t in g.capabilities[cap_id].tests)
+    )
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("version", "program"), [("2016.08", "platform"), ("2020.06", "compute")])
+def test_an_extra_capability_whose_every_test_is_flagged_cannot_be_made_mandatory(tmp_path, capsys, version, program):
+    """Nothing could show such a capability (RefStack's arithmetic would call it met with nothing
+    passed), so a profile may not require it: check, evaluate and rfp refuse it, naming the field."""
+    cap = all_flagged_capability(version, program)
+    profile = tmp_path / "extra.toml"
+    profile.write_text(
+        f'name = "x"\n[interop]\nguideline = "{version}"\nprogram = "{program}"\n'
+        f'extra_capabilities = ["{cap}"]\n[[shortlist]]\nname = "Acme"\n'
+    )
+    src = ["--source", str(need_shared(SHARED_INTEROP))]
+    for args in (["profile", "check", str(profile)], ["evaluate", "--profile", str(profile), "--as-of", "2030-01-01"]):
+        assert main([*args, *src]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"{profile}:5:"), err  # the extra_capabilities line
+        assert f"capability '{cap}' cannot be made mandatory" in err[0] and "flagged" in err[0]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("add_on", ["dns.next", "orchestration.next"])
+def test_a_draft_add_on_is_refused_like_the_draft_core_guideline(tmp_path, capsys, add_on):
+    src = ["--source", str(need_shared(SHARED_INTEROP))]
+    new = ["profile", "new", str(tmp_path / "p.toml"), "--guideline", "2020.06", "--program", "platform"]
+    assert main([*new, "--add-on", add_on, *src]) == 2
+    err = capsys.readouterr().err
+    assert f"add-on guideline {add_on} is a draft" in err and not (tmp_path / "p.toml").exists()
+    ev = ["evaluate", "--guideline", "2020.06", "--program", "platform", "--add-on", add_on, "--as-of", "2030-01-01"]
+    assert main([*ev, *src]) == 2
+    assert "is a draft" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["../x", "dns/../../etc", "dns.", ".dns", "dns.2020", "dns.2020.06.json"])
+def test_an_add_on_that_is_no_add_on_name_is_refused_with_its_name(capsys, name):
+    src = ["--source", str(need_shared(SHARED_INTEROP))]
+    ev = ["evaluate", "--guideline", "2020.06", "--program", "platform", "--add-on", name, "--as-of", "2030-01-01"]
+    assert main([*ev, *src]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "is not an add-on name (such as dns or dns.2020.06)" in line and "dns" in line
+
+
+def test_a_requirement_whose_every_required_test_is_flagged_is_not_verified(tmp_path, capsys):
+    """RefStack's arithmetic calls such a requirement compliant with nothing passed; buyer may be
+    stricter, never more lenient: no test can show it, so it is not verified (exit 3), whatever the
+    evidence says. Only a hand-made guideline is like this."""
+    from tests.conftest import FIXTURES
+
+    source = tmp_path / "interop"
+    (source / "add-ons" / "guidelines").mkdir(parents=True)
+    (source / "guidelines").mkdir()
+    doc = json.loads((FIXTURES / "interop" / "add-ons" / "guidelines" / "dns.2030.01.json").read_text())
+    names = []
+    for cap in doc["capabilities"].values():
+        for name, details in cap["tests"].items():
+            details["flagged"] = {"reason": "D401 excused", "action": "remove", "date": "2030-01-01"}
+            names.append(name)
+    (source / "add-ons" / "guidelines" / "dns.2030.01.json").write_text(json.dumps(doc))
+    core = FIXTURES / "interop" / "guidelines" / "2030.01.json"
+    (source / "guidelines" / "2030.01.json").write_bytes(core.read_bytes())
+    evidence = tmp_path / "dns.txt"
+    evidence.write_text("".join(f"{n}\n" for n in names))  # every one of them passed, even so
+    args = ["evaluate", "--guideline", "2030.01", "--add-on", "dns", "--source", str(source), "--as-of", "2030-01-02"]
+    assert main([*args, "--evidence", f"Acme={evidence}", "--format", "json"]) == 3
+    card = json.loads(capsys.readouterr().out)
+    dns = next(r for r in card["products"][0]["requirements"] if r["program"] == "dns")
+    assert dns["verdict"] == "not-verified"
+    assert dns["reason"] == "every required test of it is flagged: no test can show it"

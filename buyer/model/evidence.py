@@ -180,6 +180,11 @@ class Evidence:
         return all(u is None or normalise_uuid(u) == u for u in self._uuids)
 
     @cached_property
+    def other_names(self) -> frozenset[str]:
+        """Tests the evidence records as run and not passed (failed, skipped)."""
+        return frozenset(r.name for r in self.others)
+
+    @cached_property
     def seen_names(self) -> frozenset[str]:
         return self.passed_names | {r.name for r in self.others}
 

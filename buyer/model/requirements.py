@@ -7,12 +7,14 @@ profile field it is about; the faces turn the field into FILE:LINE:COL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+from buyer._text import token
 from buyer.errors import CatalogueError, RequirementError
 from buyer.model.guideline import CORE_PROGRAM_KEYS, STATUS_RANK, Capability, Guideline, Status, Test, program_key
 from buyer.model.scorecard import RequirementKind
@@ -260,6 +262,15 @@ def _interop_problems(req: InteropRequirement, guidelines: Mapping[str, Guidelin
         except CatalogueError as exc:
             yield ("add_ons", i), exc
             continue
+        if add_on.is_draft:
+            yield (
+                ("add_ons", i),
+                RequirementError(
+                    f"add-on guideline {add_on.id} is a draft (status {add_on.status or 'draft'}); "
+                    "procurement needs an approved guideline"
+                ),
+            )
+            continue
         add_on_program = next(iter(add_on.programs.values()))
         missing = [c for c in add_on_program.required_platform_components if c not in program.components]
         if missing:
@@ -274,9 +285,20 @@ def _interop_problems(req: InteropRequirement, guidelines: Mapping[str, Guidelin
             continue
         searched.append(add_on)
     for i, cap_id in enumerate(req.extra_capabilities):
-        if not any(cap_id in g.capabilities for g in searched):
+        owner = next((g for g in searched if cap_id in g.capabilities), None)
+        if owner is None:
             names = ", ".join(g.id for g in searched)
             yield ("extra_capabilities", i), CatalogueError(f"capability '{cap_id}' is not defined in {names}")
+            continue
+        tests = owner.capabilities[cap_id].tests
+        if not any(not t.flagged for t in tests):
+            # Every test excused (or none listed): nothing could show the capability, and a
+            # mandatory clause would read "all 0 required tests pass".
+            why = f"every one of its {len(tests)} tests is flagged" if tests else "it lists no tests"
+            yield (
+                ("extra_capabilities", i),
+                RequirementError(f"capability '{cap_id}' cannot be made mandatory: in {owner.id} {why}"),
+            )
 
 
 def _carries(core: Guideline, program: str, add_on: Guideline) -> bool:
@@ -311,6 +333,8 @@ def lookup_add_on(guidelines: Mapping[str, Guideline], name: str, core_version: 
     """``dns`` -> ``dns.<core version>``; ``dns.2019.11`` names a file directly."""
     family, _, version = name.partition(".")
     family = program_key(family)
+    if not _ADD_ON_NAME.fullmatch(name.strip()):
+        raise CatalogueError(f"{token(name)} is not an add-on name (such as dns or dns.2020.06){_families(guidelines)}")
     gid = f"{family}.{version or core_version}"
     found = guidelines.get(gid) if gid in guidelines else None
     if found is None or not found.is_add_on:
@@ -318,6 +342,10 @@ def lookup_add_on(guidelines: Mapping[str, Guideline], name: str, core_version: 
         hint = f" (available: {', '.join(have)})" if have else _families(guidelines)
         raise CatalogueError(f"no {family} add-on guideline for {version or core_version}{hint}")
     return found
+
+
+# A family, and the version of its file when pinned: anything else (a path, a stray dot) is no add-on.
+_ADD_ON_NAME = re.compile(r"[A-Za-z][A-Za-z _-]*(\.[0-9]{4}\.[0-9]{2}|\.next)?")
 
 
 def _families(guidelines: Mapping[str, Guideline]) -> str:

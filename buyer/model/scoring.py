@@ -396,6 +396,8 @@ def _score_interop(
         return result(Verdict.NOT_VERIFIED, f"no evidence the profile accepts: {why}")
     if not plan.required_pairs:
         return result(Verdict.ERROR, "the guideline lists no required tests for this requirement")
+    if not plan.unflagged_pairs:  # RefStack would call it compliant with nothing passed: no evidence of it
+        return result(Verdict.NOT_VERIFIED, "every required test of it is flagged: no test can show it")
     required_absent = (
         sorted({absent[p.capability.id] for p in plan.caps if p.required and p.capability.id in absent})
         if absent
@@ -471,10 +473,17 @@ def _best(scored: list[_Scored]) -> _Scored | None:
 
 
 def _stand_ins(plan: CompiledRequirement, best: _Scored, missing: Sequence[int]) -> dict[int, str]:
-    """Tests not passed whose idempotent id passed under another name, and that name."""
+    """Tests not passed whose idempotent id passed under another name, and that name.
+
+    Only for tests the evidence has no record of: a twin stands in for a test the run left out
+    (or knew by another name), never for one the run reports failed or skipped."""
     wanted: dict[str, list[int]] = {}
+    recorded = best.evidence.other_names
     for i in missing:
-        test_id = plan.tests[i].idempotent_id
+        test = plan.tests[i]
+        test_id = test.idempotent_id
+        if recorded and (test.name in recorded or not recorded.isdisjoint(test.aliases)):
+            continue
         if test_id:
             wanted.setdefault(test_id, []).append(i)  # twins share an id: each gets the stand-in
     if not wanted:
