@@ -29,7 +29,7 @@ def by_objects(card) -> dict:
     for product in card.products:
         entry = sj._product(product)
         for req, out in zip(product.requirements, entry["requirements"], strict=True):
-            out["capabilities"] = [sj._capability(c) for c in req.capabilities]
+            out["capabilities"] = [sj._capability(c, req.scored) for c in req.capabilities]
         doc["products"].append(entry)
     return json.loads(json.dumps(doc))
 
@@ -60,6 +60,27 @@ def test_the_fast_path_writes_what_the_objects_say(catalogue, indent):
         review = next(p for p in streamed["products"] if p["name"] == "review")["requirements"][0]
         stood_in = [t for c in review["capabilities"] for t in c["results"] if t["matched_by"] == "id"]
         assert stood_in and stood_in[0]["stand_in"].endswith("test_new_place.ServersTest.test_create")
+
+
+def test_with_nothing_scored_what_passed_is_null_never_refstacks_no(catalogue):
+    """No evidence, or none the profile accepts (too old): nothing was scored, so every count of
+    what passed, and RefStack's compliance, is null; a scored failure keeps RefStack's numbers."""
+    (card,) = cards(catalogue)
+    doc = json.loads(sj.scorecard_json(card, indent=False))
+    products = {p["name"]: p for p in doc["products"]}
+    for name in ("none", "old"):
+        for req in products[name]["requirements"]:
+            assert req["scored"] is False and req["verdict"] == "not-verified"
+            assert req["refstack"]["compliant"] is None
+            for block in (req["required"], req["refstack"]):
+                assert block["passed"] is None and block["non_flagged_passed"] is None
+                assert block["tests"] > 0 and block["non_flagged_tests"] > 0
+            assert all(c["passed"] is None for c in req["capabilities"])
+            assert all(t["passed"] is None for c in req["capabilities"] for t in c["results"])
+    failed = products["fail"]["requirements"][0]
+    assert failed["scored"] is True and failed["refstack"]["compliant"] is False
+    assert failed["refstack"]["non_flagged_passed"] == 2
+    assert all(isinstance(t["passed"], bool) for c in failed["capabilities"] for t in c["results"])
 
 
 def test_the_example_profile_through_both_paths():

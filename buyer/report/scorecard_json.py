@@ -157,13 +157,14 @@ def _evidence(use: EvidenceUse) -> dict[str, Any]:
     }
 
 
-def _tally(t: Tally) -> dict[str, Any]:
+def _tally(t: Tally, scored: bool = True) -> dict[str, Any]:
+    """RefStack's numbers; with nothing scored, what passed is unknown (null), never RefStack's 0."""
     return {
         "tests": t.tests,
-        "passed": t.passed,
+        "passed": t.passed if scored else None,
         "flagged": t.flagged,
         "non_flagged_tests": t.non_flagged_tests,
-        "non_flagged_passed": t.non_flagged_passed,
+        "non_flagged_passed": t.non_flagged_passed if scored else None,
     }
 
 
@@ -184,8 +185,8 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         **_identity(r),
         "verdict": str(r.verdict),
         "reason": r.reason,
-        "required": _tally(r.required),
-        "refstack": {**_tally(r.refstack), "compliant": r.refstack.compliant},
+        "required": _tally(r.required, r.scored),
+        "refstack": {**_tally(r.refstack, r.scored), "compliant": r.refstack.compliant if r.scored else None},
         "advisory": {
             "capabilities": r.advisory.capabilities,
             "ready": r.advisory.ready,
@@ -202,13 +203,14 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
     }
 
 
-def _capability(c: CapabilityResult) -> dict[str, Any]:
-    return {**_capability_head(c.id, c.status, c.state, c.defined, c.note, c.tests, c.passed, c.flagged),
-            "results": [_test(t) for t in c.results]}  # fmt: skip
+def _capability(c: CapabilityResult, scored: bool = True) -> dict[str, Any]:
+    passed = c.passed if scored else None
+    return {**_capability_head(c.id, c.status, c.state, c.defined, c.note, c.tests, passed, c.flagged),
+            "results": [_test(t, scored) for t in c.results]}  # fmt: skip
 
 
 def _capability_head(
-    cap_id: str, status: str, state: str, defined: bool, note: str, tests: int, passed: int, flagged: int
+    cap_id: str, status: str, state: str, defined: bool, note: str, tests: int, passed: int | None, flagged: int
 ) -> dict[str, Any]:
     return {
         "id": cap_id,
@@ -222,11 +224,11 @@ def _capability_head(
     }
 
 
-def _test(t: TestResult) -> dict[str, Any]:
+def _test(t: TestResult, scored: bool = True) -> dict[str, Any]:
     return {
         "name": t.name,
         "idempotent_id": t.idempotent_id,
-        "passed": t.passed,
+        "passed": t.passed if scored else None,
         "matched_by": str(t.matched_by) if t.matched_by else None,
         "stand_in": t.stand_in,
         "flagged": t.flag_reason is not None,
@@ -241,14 +243,14 @@ def _capabilities(r: RequirementResult) -> Any:
     hundred tests): the same JSON as ``_capability`` gives, without an object per test."""
     detail = r.detail
     if not isinstance(detail, InteropDetail):
-        return [_capability(c) for c in r.capabilities]
+        return [_capability(c, r.scored) for c in r.capabilities]
     frags = _fragments(detail.plan)
     passed_as = {None: b"null", 0: b"0"}
     out = []
     for row in detail.rows(r.verdict):
         cap = row.planned.capability
         head = _capability_head(cap.id, row.planned.status, row.state, cap.defined, row.note, len(row.indices),
-                                row.passed, row.flagged)  # fmt: skip
+                                row.passed if detail.scored else None, row.flagged)  # fmt: skip
         results = []
         for i in row.indices:
             if detail.scored and i not in detail.missing:
@@ -257,17 +259,18 @@ def _capabilities(r: RequirementResult) -> Any:
             elif i in detail.stand_ins:
                 results.append(msgspec.json.encode(_test(detail.result(i))))
             else:
-                results.append(frags[i][2])
+                results.append(frags[i][2 if detail.scored else 3])
         head["results"] = msgspec.Raw(b"[" + b",".join(results) + b"]")
         out.append(head)
     return out
 
 
-_FRAGMENTS: dict[int, tuple[CompiledRequirement, list[tuple[bytes, bytes, bytes]]]] = {}
+_FRAGMENTS: dict[int, tuple[CompiledRequirement, list[tuple[bytes, bytes, bytes, bytes]]]] = {}
 
 
-def _fragments(plan: CompiledRequirement) -> list[tuple[bytes, bytes, bytes]]:
-    """Per test: (passed by name, passed by alias) up to the evidence index, and not passed, whole."""
+def _fragments(plan: CompiledRequirement) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """Per test: (passed by name, passed by alias) up to the evidence index, then not passed and
+    not scored, whole."""
     held = _FRAGMENTS.get(id(plan))
     if held is not None and held[0] is plan:
         return held[1]
@@ -279,7 +282,8 @@ def _fragments(plan: CompiledRequirement) -> list[tuple[bytes, bytes, bytes]]:
         by_name = msgspec.json.encode({**base, "passed": True, "matched_by": "name", **tail, "evidence": 0})
         by_alias = msgspec.json.encode({**base, "passed": True, "matched_by": "alias", **tail, "evidence": 0})
         missed = msgspec.json.encode({**base, "passed": False, "matched_by": None, **tail, "evidence": None})
-        out.append((by_name[: -len(b"0}")], by_alias[: -len(b"0}")], missed))
+        unknown = msgspec.json.encode({**base, "passed": None, "matched_by": None, **tail, "evidence": None})
+        out.append((by_name[: -len(b"0}")], by_alias[: -len(b"0}")], missed, unknown))
     if len(_FRAGMENTS) >= 32:  # a scorecard has a few plans; a long-lived TUI must not grow without end
         _FRAGMENTS.pop(next(iter(_FRAGMENTS)))
     _FRAGMENTS[id(plan)] = (plan, out)  # the plan is held, so its id stays its own
