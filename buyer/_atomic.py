@@ -1,7 +1,7 @@
 """Writing files: a reader sees the old file or the new one, never half of either, and nothing the
 user pointed at is destroyed.
 
-A leaf module (imports only the error family), so every edge layer can use it.
+A leaf module (imports only the error family and the sanitiser), so every edge layer can use it.
 
 - ``atomic_write`` is for buyer's own files (cache entries, workspaces): temp file, rename.
 - ``write_output`` is for files a user names (``-o``, a profile, a package): ``-`` is standard
@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
 import shutil
 import stat
 import sys
@@ -24,6 +26,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from buyer._text import printable
 from buyer.errors import OutputError
 
 STDOUT = "-"
@@ -152,17 +155,18 @@ def write_folder(
     folder beside it, which is then renamed into place. A reader sees the old folder or the new
     one; a failure leaves no temporary folder and the old one untouched.
 
-    An existing folder is replaced only with ``replace``, and only when it is empty or holds
-    ``marker`` (a file buyer writes into every such folder): never a folder of the user's."""
+    An existing folder is replaced only with ``replace``, and only when it is empty or everything
+    in it is what its ``marker`` (a ``sha256sum`` manifest buyer writes into every such folder)
+    lists, unchanged: never a file of the user's, nor a file the user edited."""
     label = os.fspath(path)
     target = Path(os.path.realpath(label))
+    listed: set[str] = set()
     if target.exists():
         if not target.is_dir():
             raise OutputError(label, "exists and is not a folder")
         if not replace:
             raise OutputError(label, "already exists (replace it with --force)")
-        if any(target.iterdir()) and not (marker and (target / marker).is_file()):
-            raise OutputError(label, f"is a folder buyer did not write (it has no {marker}); name a new folder")
+        listed = _replaceable(label, target, marker)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -204,5 +208,129 @@ def write_folder(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_listed(old, listed)
     return label
+
+
+# A manifest line as sha256sum writes it (text or binary mode); buyer's own names are plain.
+_SUMS_LINE = re.compile(r"([0-9a-f]{64}) [ *]([^\n\\]+)")
+_SUMS_LIMIT = 16 * 1024 * 1024  # a package of 100,000 files has a manifest of ~10 MiB
+_SHOWN = 5  # names in an error line, then "and N more"
+
+
+def _replaceable(label: str, target: Path, marker: str) -> set[str]:
+    """The files of ``target`` its manifest lists, when that is all it holds and none changed;
+    otherwise an ``OutputError`` naming what is in the way (the folder is left as it is).
+
+    An edited file is refused too: its content is no longer what buyer wrote, so replacing it
+    would lose the user's edit as surely as deleting a file of theirs."""
+    try:
+        with os.scandir(target) as found:
+            if next(found, None) is None:
+                return set()
+    except OSError as exc:
+        raise OutputError(label, f"cannot look inside it: {_why(exc)}") from None
+    if not marker or not os.path.lexists(target / marker):
+        raise OutputError(label, f"is a folder buyer did not write (it has no {marker}); name a new folder")
+    sums = _read_manifest(label, target, marker)
+    if sums is None:
+        raise OutputError(label, f"is a folder buyer did not write (its {marker} is not one buyer wrote)")
+    folders = {str(parent) for name in sums for parent in Path(name).parents if str(parent) != "."}
+    foreign, changed = [], []
+    for name, kind in _entries(label, target, folders):
+        if name == marker and kind == "file":
+            continue
+        if kind == "folder" and name in folders:
+            continue
+        if kind != "file" or name not in sums:
+            foreign.append(name + ("/" if kind == "folder" else ""))
+        elif _file_sha256(target / name) != sums[name]:
+            changed.append(name)
+    if foreign:
+        raise OutputError(
+            label,
+            f"holds {_names(foreign)}, which {marker} does not list; move {'it' if len(foreign) == 1 else 'them'}"
+            " out or name a new folder",
+        )
+    if changed:
+        raise OutputError(
+            label,
+            f"{_names(changed)} changed since buyer wrote {'it' if len(changed) == 1 else 'them'}"
+            f" ({marker} does not match); keep a copy elsewhere or name a new folder",
+        )
+    return {*sums, marker}
+
+
+def _entries(label: str, target: Path, folders: set[str]) -> list[tuple[str, str]]:
+    """Every entry under ``target`` (not following links): its ``/`` path and file, folder or
+    other. Only the ``folders`` a package has are entered: another is named as a whole."""
+    out: list[tuple[str, str]] = []
+    try:
+        for root, dirs, files in os.walk(target, onerror=_raise):
+            base = Path(root).relative_to(target)
+            for name in sorted(dirs + files):
+                mode = os.lstat(Path(root) / name).st_mode
+                kind = "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+                out.append(((base / name).as_posix(), kind))
+            dirs[:] = [d for d in dirs if (base / d).as_posix() in folders]
+    except OSError as exc:
+        raise OutputError(label, f"cannot look inside it: {_why(exc)}") from None
+    return out
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _read_manifest(label: str, target: Path, marker: str) -> dict[str, str] | None:
+    """``path -> sha256`` from the folder's manifest, or None when it is not one buyer wrote."""
+    path = target / marker
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(_SUMS_LIMIT + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(label, f"{marker}: {_why(exc)}") from None
+    if len(data) > _SUMS_LIMIT:
+        return None
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return None
+    sums: dict[str, str] = {}
+    for line in lines:
+        match = _SUMS_LINE.fullmatch(line)
+        if match is None:
+            return None
+        name = match.group(2)
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            return None
+        sums[Path(name).as_posix()] = match.group(1)
+    return sums or None
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(printable(n) for n in names[:_SHOWN])
+    return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
+
+
+def _remove_listed(old: Path, listed: set[str]) -> None:
+    """Remove the replaced folder file by file: only what its manifest listed (checked before),
+    then the folders left empty. Anything that appeared since stays where it is."""
+    for name in listed:
+        with contextlib.suppress(OSError):
+            (old / name).unlink()
+    for root, _dirs, _files in sorted(os.walk(old), key=lambda walked: -len(walked[0])):
+        with contextlib.suppress(OSError):
+            os.rmdir(root)

@@ -148,21 +148,77 @@ def test_each_shortlisted_product_gets_a_form_that_check_accepts_once_answered(p
 
 @pytest.mark.shared
 def test_a_package_is_not_overwritten_without_force_and_force_replaces_only_a_package(package, tmp_path, src, capsys):
-    before = (package / "SHA256SUMS").read_bytes()
-    (package / "requirements.md").write_text("edited")
+    before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
     args = ["rfp", "--profile", str(PROFILE), "--source", src, "--package"]
     code, _, err = buyer(capsys, *args, str(package))
     assert code == 2 and "already exists (replace it with --force)" in err
-    assert (package / "requirements.md").read_text() == "edited"
+    (package / "tests" / "M1-2020.06-platform.txt").unlink()  # a missing file of the package is no loss
     code, _, err = buyer(capsys, *args, str(package), "--force")
     assert code == 0, err
-    assert (package / "SHA256SUMS").read_bytes() == before and (package / "requirements.md").read_text() != "edited"
+    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
     mine = tmp_path / "my-documents"
     mine.mkdir()
     (mine / "contract.odt").write_text("precious")
     code, _, err = buyer(capsys, *args, str(mine), "--force")
     assert code == 2 and "did not write" in err and (mine / "contract.odt").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-documents", "rfp-package"]  # no temp folders left
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes() for p in folder.rglob("*")}
+
+
+@pytest.mark.shared
+def test_force_never_deletes_a_file_the_package_does_not_list(package, tmp_path, src, capsys):
+    """A buyer collects answers and signed pages in the package folder, then re-runs with --force:
+    nothing of theirs may go, and the line says what is in the way."""
+    (package / "answers").mkdir()
+    (package / "answers" / "acme.toml").write_text("the vendor's answer")
+    (package / "cover-letter-signed.txt").write_text("signed")
+    os.symlink(package / "requirements.md", package / "tests" / "link.md")
+    held = tree(package)
+    args = ["rfp", "--profile", str(PROFILE), "--source", src, "--package", str(package), "--force"]
+    code, out, err = buyer(capsys, *args)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "holds answers/, cover-letter-signed.txt, tests/link.md, which SHA256SUMS does not list" in err
+    assert "answers/acme.toml" not in err  # a folder of the user's is named once, as a whole
+    assert tree(package) == held
+    # many: the line stays short
+    for n in range(40):
+        (package / f"page-{n:02}.pdf").write_text("x")
+    code, _, err = buyer(capsys, *args)
+    assert code == 2 and len(err.splitlines()) == 1 and "and 38 more" in err and "page-39" not in err
+    assert (package / "page-39.pdf").exists()
+
+
+@pytest.mark.shared
+def test_force_keeps_a_package_file_the_user_edited(package, src, capsys):
+    """An edited file is no longer what buyer wrote: replacing it would lose the edit as surely as
+    deleting a file of the user's."""
+    (package / "requirements.md").write_text("our lawyer's wording")
+    held = tree(package)
+    args = ["rfp", "--profile", str(PROFILE), "--source", src, "--package", str(package), "--force"]
+    code, _, err = buyer(capsys, *args)
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "requirements.md changed since buyer wrote it (SHA256SUMS does not match)" in err
+    assert tree(package) == held
+
+
+@pytest.mark.shared
+def test_force_refuses_a_folder_whose_sha256sums_is_not_a_package_manifest(tmp_path, src, capsys):
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "SHA256SUMS").write_text("x\n")
+    (fake / "thesis.docx").write_text("precious")
+    args = ["rfp", "--profile", str(PROFILE), "--source", src, "--package", str(fake), "--force"]
+    code, _, err = buyer(capsys, *args)
+    assert code == 2 and "its SHA256SUMS is not one buyer wrote" in err
+    assert (fake / "thesis.docx").read_text() == "precious"
+    # a manifest in the right form does not make a file it does not list buyer's
+    (fake / "SHA256SUMS").write_text(f"{hashlib.sha256(b'').hexdigest()}  requirements.md\n")
+    code, _, err = buyer(capsys, *args)
+    assert code == 2 and "holds thesis.docx, which SHA256SUMS does not list" in err
+    assert (fake / "thesis.docx").read_text() == "precious"
 
 
 @pytest.mark.shared
