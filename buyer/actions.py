@@ -213,7 +213,9 @@ def registry_sources(profile: Profile, registry: Registry | None) -> list[Eviden
     for product in profile.shortlist:
         found = registry.find(product.name)
         if found is not None:
-            out += [EvidenceSource(product.name, ref, found.evidence_base) for ref in found.evidence]
+            # The model keeps the registry's folder as text; the reader wants a path.
+            base = Path(found.evidence_base) if found.evidence_base else None
+            out += [EvidenceSource(product.name, ref, base) for ref in found.evidence]
     return out
 
 

@@ -252,3 +252,34 @@ def test_registry_listings_are_inputs_of_the_scorecard_and_change_with_the_listi
     capsys.readouterr()
     after = marketplace_input()
     assert after["sha256"] != before["sha256"]  # and the PDF's report id hashes every input
+
+
+@pytest.mark.parametrize("verb", ["evaluate", "report"])
+def test_an_absolute_evidence_path_in_the_local_registry_is_read_and_shown_by_its_name(verb, tmp_path, capsys):
+    """The registry's folder reaches the reader as a path: an absolute file beside it, or anywhere
+    else, is read, and shown by its name (no folder of this machine in the report)."""
+    from tests.test_responses import ACME_RUN, PROFILE
+
+    elsewhere = tmp_path / "vendor-mail"
+    elsewhere.mkdir()
+    (elsewhere / "citadel-run.json").write_bytes(ACME_RUN.read_bytes())
+    registry = tmp_path / "reg" / "registry.toml"
+    registry.parent.mkdir()
+    registry.write_text(
+        '[[product]]\nname = "Citadel Compute"\n'
+        f'evidence = [{{ file = "{elsewhere / "citadel-run.json"}", kind = "self-reported", date = 2026-09-14 }}]\n'
+    )
+    common = ["--profile", str(PROFILE), "--as-of", "2026-12-01", "--registry", str(registry), "--offline"]
+    common += ["--source", str(need_shared(SHARED_INTEROP))]
+    if verb == "evaluate":
+        code = main(["evaluate", *common, "--format", "json"])
+        out, err = capsys.readouterr()
+        assert code == 1, err
+        citadel = next(p for p in json.loads(out)["products"] if p["name"] == "Citadel Compute")
+        assert "citadel-run.json" in [e["source"] for e in citadel["evidence"]]
+    else:
+        code = main(["report", *common, "-o", str(tmp_path / "card.md"), "--format", "md"])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        text = (tmp_path / "card.md").read_text()
+        assert "citadel-run.json" in text and str(elsewhere) not in text
