@@ -1,13 +1,13 @@
 """buyer's command line: the scriptable twin of the terminal UI (same verbs, same functions).
 
 Exit codes: 0 every requirement passes; 1 some requirement fails; 2 bad usage or bad input;
-3 nothing fails but something is not verified (or its check could not run).
+3 nothing fails but something is not verified (or its check could not run); 141 standard output
+was closed before all of it was written (no verdict).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import importlib
 import sys
@@ -18,6 +18,7 @@ from buyer import __version__
 from buyer._text import printable
 from buyer.cli import tui_cmd
 from buyer.cli._common import EXIT_USAGE
+from buyer.cli._stdout import EXIT_CLOSED, StdoutClosed, guarded_stdout, silence
 from buyer.errors import BuyerError, ProfileErrors
 from buyer.sources.budget import command
 
@@ -26,6 +27,7 @@ EPILOG = """With no COMMAND at a terminal, buyer opens its terminal UI (also: bu
 exit codes:
   0  every requirement passes      1  some requirement fails
   2  bad usage or bad input        3  nothing fails, but something is not verified
+  141  standard output was closed before all of it was written (e.g. | head): no verdict
 
 Guidelines are read from --source DIR or $BUYER_INTEROP_URL (a folder in upstream's layout)."""
 
@@ -115,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # A command: each source gets one deadline and is asked no more once it failed. The UI
         # lives longer than one deadline; each of its requests has its own.
-        with contextlib.nullcontext() if args.handler is tui_cmd.cmd_tui else command():
+        if args.handler is tui_cmd.cmd_tui:
+            return int(args.handler(args))
+        with command(), guarded_stdout():
             return int(args.handler(args))
     except ProfileErrors as exc:  # FILE:LINE:COL: message, one problem a line, as linters print them
         for line in exc.lines():
@@ -128,10 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("buyer: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`); nothing more to say.
-        sys.stderr.close()
-        return 0
+    except StdoutClosed:
+        # The reader went away (`| head`): what it did not read was not judged by it, so this is
+        # no verdict, and never 0 ("every requirement passes").
+        return EXIT_CLOSED
+    except BrokenPipeError:  # stderr's reader went away (`2>&1 | head`)
+        silence(sys.stderr.fileno())
+        return EXIT_CLOSED
 
 
 def settle_memory() -> None:
