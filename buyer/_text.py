@@ -10,6 +10,7 @@ that reaches a terminal (a table, a message, a TUI widget, a log line) goes thro
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except newline and tab, DEL, C1 controls, and the Unicode line/paragraph
 # separators and bidi overrides that can disguise what a line says.
@@ -28,6 +29,31 @@ def printable(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return _UNSAFE.sub(_escape, text)
     return _UNSAFE_ONE_LINE.sub(_escape, text)
+
+
+def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
+    """The first character ``printable`` would escape, shown escaped (``\\x1b``); None when none."""
+    found = (_UNSAFE if multiline else _UNSAFE_ONE_LINE).search(text)
+    return _escape(found) if found else None
+
+
+# Characters that take no room on screen beside format controls (category Cf: zero-width space,
+# joiners, word joiner, BOM, soft hyphen…): Hangul fillers, the grapheme joiner, variation selectors.
+_INVISIBLE_OTHER = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\ufe00-\ufe0f]")
+
+
+def invisible(text: str) -> list[str]:
+    """The characters of ``text`` that draw nothing, each as ``U+XXXX`` (in order, once each)."""
+    found = [ch for ch in text if unicodedata.category(ch) == "Cf" or _INVISIBLE_OTHER.match(ch)]
+    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(found)]
+
+
+def look_alike_key(text: str) -> str:
+    """What a name looks like at a glance: compatibility forms folded (NFKC), case aside, and
+    neither spaces nor characters that draw nothing counted (a zero-width space can stand in
+    for a space). Two names with one key are easily taken for each other."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and not invisible(ch))
 
 
 def token(value: object, limit: int = 40) -> str:

@@ -17,7 +17,7 @@ from buyer._hashing import sha256_hex
 from buyer._text import token
 from buyer.config import settings
 from buyer.errors import BuyerError, InputError, ProfileErrors, UsageError
-from buyer.formats.response import ParsedResponse, located, parse_response, raise_all, response_errors, salvage
+from buyer.formats.response import ParsedResponse, check_response, located, raise_all
 from buyer.formats.toml_models import dump_profile, load_toml, parse_profile, toml_positions
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.guideline import Guideline
@@ -512,14 +512,10 @@ def read_responses(
         except InputError as exc:
             errors.append(exc)
             continue
-        try:
-            parsed: ParsedResponse | None = parse_response(text, label)
-            found: list[InputError] = []
-        except ProfileErrors as exc:  # what is valid of it is still checked: every problem at once
-            parsed, found = None, list(exc.errors)
-        parts = parsed.parts if parsed is not None else salvage(text)
+        # What is valid of a broken form is still checked: every problem at once.
+        checked = check_response(text, label, clauses, rfp_reference, shortlist)
+        parsed, parts, found = checked.parsed, checked.parts, checked.errors
         if parts is not None:
-            found += response_errors(label, text, parts, clauses, rfp_reference, shortlist)
             if parts.product is not None:
                 if parts.product in answered:
                     twice = f"{answered[parts.product]} answers for the same product"

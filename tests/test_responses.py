@@ -429,6 +429,30 @@ def test_table_markdown_and_csv_show_the_claim_beside_the_verdict(answers, tmp_p
     assert (citadel["vendor_claim"], citadel["claim_contradicted"]) == ("", "false")
 
 
+@pytest.mark.shared
+def test_a_note_over_several_lines_forges_no_line_of_output(tmp_path, src, capsys):
+    """A vendor may write a note over several lines (a TOML multi-line string): it is accepted,
+    shown on one line in the table (its newline escaped), as one line in Markdown, and kept as
+    written in a CSV file, where it stays inside its quoted cell."""
+    shutil.copy(ACME_RUN, tmp_path / "acme-run.json")
+    note = "M2 fails two tests\nM2 ✓ pass\tall good"
+    (tmp_path / "acme.toml").write_text(GOOD.replace('note = ""', f'note = """{note}"""'))
+    base = ["--profile", str(PROFILE), "--as-of", AS_OF, "--source", src, "--no-registry", "--responses", str(tmp_path)]
+    code, table, err = buyer(capsys, "evaluate", *base)
+    assert code == 1, err
+    assert "    vendor's note: M2 fails two tests\\x0aM2 ✓ pass\\x09all good" in table.splitlines()
+    assert not any(line.startswith("M2") for line in table.splitlines())
+    for fmt in ("md", "csv"):
+        assert buyer(capsys, "report", *base, "-o", str(tmp_path / f"card.{fmt}"))[0] == 0
+    assert (
+        "- OpenStack Powered Platform 2020.06: M2 fails two tests M2 ✓ pass all good"
+        in (tmp_path / "card.md").read_text()
+    )
+    with open(tmp_path / "card.csv", newline="") as handle:
+        notes = {row["claim_note"] for row in csv.DictReader(handle)}
+    assert note in notes
+
+
 # -- broken forms --------------------------------------------------------------------------------
 
 GOOD = """format = "buyer.rfp-response"
@@ -470,6 +494,19 @@ BROKEN = [
     ("not a response form", ('format = "buyer.rfp-response"', 'format = "buyer.scorecard"'), 1, "must be 'buyer.rfp-response'"),
     ("a newer version", ("version = 1", "version = 2"), 2, "reads version 1 of the response format, not 2"),
     ("not TOML", ("[vendor]", "[vendor"), 5, "not valid TOML"),
+    ("version true", ("version = 1", "version = true"), 2, "version: must be the whole number 1, written without quotes (this is a boolean)"),
+    ("version a string", ("version = 1", 'version = "1"'), 2, "version: must be the whole number 1, written without quotes (this is a string)"),
+    ("version a decimal", ("version = 1", "version = 1.0"), 2, "version: must be the whole number 1, written without quotes (this is a decimal number)"),
+    ("an escape in the company", ('company = "Acme Hosting GmbH"', 'company = "Acme\\u001bc Hosting"'), 6, "vendor.company: holds a control character (\\x1b)"),
+    ("a newline in the product", ('product = "Acme Public Cloud"', 'product = "Acme\\nOK: all good"'), 7, "vendor.product: holds a control character (\\x0a)"),
+    ("a bell in the contact", ('contact = "tenders@acme.example"', 'contact = "x\\u0007@acme"'), 8, "vendor.contact: holds a control character (\\x07)"),
+    ("a C1 control in the product", ('product = "Acme Public Cloud"', 'product = "Acme\\u009b2J"'), 7, "vendor.product: holds a control character (\\x9b)"),
+    ("a bidi override in the product", ('product = "Acme Public Cloud"', 'product = "Acme \\u202ecilbuP"'), 7, "vendor.product: holds a control character (\\u202e)"),
+    ("a carriage return in a note", ('note = ""', 'note = "fine\\r\\u001b[2Kforged"'), 18, "requirement[0].note: holds a control character (\\x0d)"),
+    ("a zero-width space in a shortlisted name", ('product = "Acme Public Cloud"', 'product = "Acme\\u200bPublic Cloud"'), 7,
+     "vendor.product: holds characters that draw nothing (U+200B) and otherwise reads as the shortlisted 'Acme Public Cloud'"),
+    ("a word joiner after a shortlisted name", ('product = "Acme Public Cloud"', 'product = "ACME Public Cloud\\u2060"'), 7,
+     "holds characters that draw nothing (U+2060) and otherwise reads as the shortlisted 'Acme Public Cloud'"),
 ]  # fmt: skip
 
 

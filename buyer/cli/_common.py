@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -193,13 +193,20 @@ def catalogue(args: argparse.Namespace) -> Catalogue:
 
 
 def write_text(text: str) -> None:
-    """Text for a person at a terminal: every control character from outside data shown escaped."""
+    """Text for a person at a terminal whose line breaks are buyer's own (a renderer's, which
+    escaped its lines): every other control character shown escaped."""
     sys.stdout.write(printable(text, multiline=True))
 
 
-def say(line: str) -> None:
+def write_lines(lines: Iterable[str]) -> None:
+    """Lines for a person at a terminal: each stays one line (a newline from outside data is
+    shown as ``\\n``, so no name can forge a line of output), every control character escaped."""
+    sys.stdout.write("".join(f"{printable(line)}\n" for line in lines))
+
+
+def say(line: str = "") -> None:
     """One line to standard output, sanitised (names and reasons come from outside)."""
-    write_text(line + "\n")
+    write_lines([line])
 
 
 def print_json(data: Any) -> None:

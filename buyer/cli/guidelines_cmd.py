@@ -1,6 +1,6 @@
 """buyer guidelines list|show|tests|diff: the guideline catalogue.
 
-Everything printed for a person goes through ``say``/``write_text`` (guideline files are outside
+Everything printed for a person goes through ``say``/``write_lines`` (guideline files are outside
 text: ids, releases, capability names); JSON keeps its own escaping."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from buyer.cli._common import (
     catalogue,
     print_json,
     say,
-    write_text,
+    write_lines,
 )
 from buyer.errors import UsageError
 from buyer.model.diff import diff_guidelines
@@ -173,7 +173,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if not caps:
             continue
         tests = sum(c["tests"] for c in caps)
-        say(f"\n{status} ({len(caps)} capabilities, {tests} tests)")
+        say()
+        say(f"{status} ({len(caps)} capabilities, {tests} tests)")
         for c in caps:
             flagged = f", {c['flagged']} flagged" if c["flagged"] else ""
             undefined = "  (not defined in the file)" if not c["defined"] else ""
@@ -194,7 +195,7 @@ def cmd_tests(args: argparse.Namespace) -> int:
         lines = capability_test_lines(g, args.capability, aliases=not args.no_aliases, flagged=not args.no_flagged)
     else:
         lines = refstack_test_lines(g, key, statuses, aliases=not args.no_aliases, flagged=not args.no_flagged)
-    write_text("".join(f"{line}\n" for line in lines))
+    write_lines(lines)
     return EXIT_OK
 
 
@@ -233,7 +234,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     ]
     for title, items in sections:
         if items:
-            say(f"\n{title} ({len(items)}):")
+            say()
+            say(f"{title} ({len(items)}):")
             for item in items:
                 say(f"  {item}")
     return EXIT_OK

@@ -83,6 +83,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             card, args.generated_at, reproduce_words(args, card), prepared_by=args.prepared_by, title=args.title
         )
         data = render_pdf(card, meta)
+    elif fmt.key == "csv" and str(output) == STDOUT:
+        from buyer.report.scorecard_csv import scorecard_csv
+
+        # Standard output is read on a terminal: every cell one line, its control characters escaped.
+        # A file keeps each value as it is (quoted), for the spreadsheet or script that reads it.
+        data = scorecard_csv(card, one_line=True).encode()
     else:
         data = fmt.render(card, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
     where = write_output(output, data)

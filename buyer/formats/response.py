@@ -11,11 +11,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import tomli
 import tomli_w
 
+from buyer._text import first_unsafe, invisible, look_alike_key, token
 from buyer.errors import InputError, ProfileErrors
-from buyer.formats.toml_models import parse_toml_model, toml_positions
+from buyer.formats.toml_models import load_toml, toml_positions, validate_model
 from buyer.model.response import FORMAT, VERSION, ClaimWord, Parts, Problem, Response, problems
 
 
@@ -36,7 +36,97 @@ class ParsedResponse:
 
 def parse_response(text: str, source: str) -> ParsedResponse:
     """Parse and validate a form on its own (ProfileErrors with every problem and its position)."""
-    return ParsedResponse(parse_toml_model(text, source, Response), source, text)
+    checked = check_response(text, source)
+    raise_all(checked.errors)
+    assert checked.parsed is not None  # no problem: it validated
+    return checked.parsed
+
+
+@dataclass(frozen=True)
+class CheckedForm:
+    """A form read: the response when it validates, what of it could be read, every problem."""
+
+    parsed: ParsedResponse | None
+    parts: Parts | None  # None: not even TOML
+    errors: list[InputError]
+
+
+def check_response(
+    text: str,
+    source: str,
+    clauses: Collection[str] | None = None,
+    rfp_reference: str | None = None,
+    shortlist: Collection[str] = (),
+) -> CheckedForm:
+    """Every problem of a form at once: not TOML; the text of its fields; its schema; and, with
+    ``clauses``, ``rfp_reference`` and ``shortlist``, the RFP it answers."""
+    try:
+        data = load_toml(text, source)
+    except ProfileErrors as exc:
+        return CheckedForm(None, None, list(exc.errors))
+    found, data = _field_problems(data, shortlist)
+    errors = located(source, text, found)
+    try:
+        parsed: ParsedResponse | None = ParsedResponse(validate_model(data, source, Response, text), source, text)
+    except ProfileErrors as exc:
+        parsed = None
+        errors += exc.errors
+    parts = parsed.parts if parsed is not None else Parts.salvage(data)
+    errors += response_errors(source, text, parts, clauses, rfp_reference, shortlist)
+    return CheckedForm(parsed, parts, errors)
+
+
+# Fields a person reads in the scorecard, as written by a vendor: a control character in them
+# could rewrite a terminal or forge a line of output. A note may run over several lines.
+_PLAIN_FIELDS = (("vendor", "company"), ("vendor", "product"), ("vendor", "contact"))
+
+
+def _field_problems(data: dict[str, Any], shortlist: Collection[str]) -> tuple[list[Problem], dict[str, Any]]:
+    """What the schema lets through: control characters in what people read, a version that
+    is not the whole number 1 (the schema would take ``true``, ``"1"`` or ``1.0`` for it), a
+    product name that looks like a shortlisted one only because of characters that draw nothing.
+    Returns the problems and the data to validate (a version told here is not told twice)."""
+    out: list[Problem] = []
+    version = data.get("version", VERSION)
+    if type(version) is not int:
+        kind = {bool: "a boolean", str: "a string", float: "a decimal number"}.get(type(version), "not a number")
+        out.append((("version",), f"must be the whole number {VERSION}, written without quotes (this is {kind})"))
+        data = {**data, "version": VERSION}
+    vendor = data.get("vendor")
+    for loc in _PLAIN_FIELDS:
+        value = vendor.get(loc[1]) if isinstance(vendor, dict) else None
+        bad = first_unsafe(value) if isinstance(value, str) else None
+        if bad is not None:
+            out.append((loc, f"holds a control character ({bad}); write it as plain text on one line"))
+    answers = data.get("requirement")
+    for i, answer in enumerate(answers if isinstance(answers, list) else []):
+        note = answer.get("note") if isinstance(answer, dict) else None
+        bad = first_unsafe(note, multiline=True) if isinstance(note, str) else None
+        if bad is not None:
+            out.append((("requirement", i, "note"), f"holds a control character ({bad}); write plain text"))
+    product = vendor.get("product") if isinstance(vendor, dict) else None
+    if isinstance(product, str) and first_unsafe(product) is None:
+        out += _look_alike(product, shortlist)
+    return out, data
+
+
+def _look_alike(product: str, shortlist: Collection[str]) -> list[Problem]:
+    """A name that reads as a shortlisted one but is not: characters that draw nothing (a
+    zero-width space) would make a second row look like a real vendor's."""
+    hidden = invisible(product)
+    if not hidden or product in shortlist:
+        return []
+    key = look_alike_key(product)
+    near = next((name for name in shortlist if look_alike_key(name) == key), None)
+    if near is None:
+        return []
+    return [
+        (
+            ("vendor", "product"),
+            f"holds characters that draw nothing ({', '.join(hidden)}) and otherwise reads as the shortlisted "
+            f"{token(near)}; write the name as the shortlist does, or a name of its own",
+        )
+    ]
 
 
 def response_errors(
@@ -49,14 +139,6 @@ def response_errors(
 ) -> list[InputError]:
     """What the form's schema cannot see, checked against the RFP it answers when given."""
     return located(source, text, problems(parts, clauses, rfp_reference, shortlist))
-
-
-def salvage(text: str) -> Parts | None:
-    """The valid pieces of a form that does not validate as a whole (None: not even TOML)."""
-    try:
-        return Parts.salvage(tomli.loads(text))
-    except tomli.TOMLDecodeError:
-        return None
 
 
 def located(source: str, text: str, found: Sequence[Problem]) -> list[InputError]:

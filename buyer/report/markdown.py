@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from buyer._text import printable
 from buyer.model.scorecard import CapabilityState, Scorecard
 from buyer.report.inputs import data_age_line
 from buyer.report.phrases import claim_label, evidence_line, rating_label, response_line, verdict_label
@@ -12,8 +13,25 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def md(text: str) -> str:
-    """Outside text as literal Markdown: special characters escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Outside text as literal Markdown: one line, control characters shown escaped (``\\x1b``),
+    special characters escaped."""
+    return _SPECIAL.sub(r"\\\1", printable(" ".join(text.split())))
+
+
+def code(text: str) -> str:
+    """Outside text as a Markdown code span: one line, control characters shown escaped, fenced
+    with more backticks than it holds in a row."""
+    shown = printable(" ".join(text.split()))
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def document(lines: list[str]) -> str:
+    """A Markdown document from its lines. Each line is also made safe on its own: whatever a
+    renderer did not escape (a name inside a code span) reaches no terminal raw and forges no
+    line, whether the document is read with ``cat`` or rendered."""
+    return "".join(f"{printable(line)}\n" for line in lines)
 
 
 def scorecard_markdown(card: Scorecard) -> str:
@@ -76,7 +94,7 @@ def scorecard_markdown(card: Scorecard) -> str:
         if failing:
             lines += ["", "Failing capabilities:", ""]
             for r, c in failing:
-                names = ", ".join(f"`{t.name}`" for t in c.failing if t.flag_reason is None)
+                names = ", ".join(code(t.name) for t in c.failing if t.flag_reason is None)
                 lines.append(f"- {md(c.id)} ({md(r.title)}): {names}")
         lines += ["", "Evidence:", ""]
         for u in p.evidence:
@@ -85,5 +103,5 @@ def scorecard_markdown(card: Scorecard) -> str:
             lines.append("- none")
         lines.append("")
     lines += ["## Guideline files", ""]
-    lines += [f"- {g.id} ({g.status}): `{g.sha256}` {md(g.source)}" for g in card.guidelines]
-    return "\n".join(lines) + "\n"
+    lines += [f"- {md(g.id)} ({md(g.status)}): {code(g.sha256)} {md(g.source)}" for g in card.guidelines]
+    return document(lines)

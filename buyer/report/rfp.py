@@ -17,7 +17,7 @@ from buyer.model.requirements import CompiledRequirement, ScsPlan
 from buyer.model.response import clause_number
 from buyer.model.scorecard import GuidelineUse, RequirementKind
 from buyer.model.testlist import scored_lines
-from buyer.report.markdown import md
+from buyer.report.markdown import code, document, md
 
 RULE = (
     "A requirement is met when one test run (one piece of evidence the buyer accepts) reports every "
@@ -63,7 +63,7 @@ def clauses(
         number = clause_number(n - 1)
         if req.kind is RequirementKind.CAPABILITY:
             text = (
-                f"The offered cloud SHALL provide the capability `{req.capability}` as defined in {where}: "
+                f"The offered cloud SHALL provide the capability {code(req.capability)} as defined in {where}: "
                 f"all {counted} pass."
             )
             command = f"buyer guidelines tests {g.id} --capability {req.capability} --no-flagged"
@@ -96,8 +96,8 @@ def clauses(
             if planned.status is Status.ADVISORY and planned.capability.id not in extras:
                 g = plan.requirement.guideline
                 text = (
-                    f"The offered cloud SHOULD provide the advisory capability `{planned.capability.id}` of "
-                    f"`{g.id}`, expected to become required in the next guideline."
+                    f"The offered cloud SHOULD provide the advisory capability {code(planned.capability.id)} of "
+                    f"{code(g.id)}, expected to become required in the next guideline."
                 )
                 number = clause_number(len(desirable), mandatory=False)
                 desirable.append(Clause(number, planned.capability.id, text, guideline=g.id))
@@ -166,7 +166,7 @@ def rfp_markdown(
             "evidence with refstack-client or tempest alone, which formats are accepted, and what to date.",
             "`SHA256SUMS` lists the SHA-256 of every file of this package (`sha256sum -c SHA256SUMS`).",
         ]
-        return "\n".join(lines) + "\n"
+        return document(lines)
     lines += [
         "",
         'Accepted formats: refstack-client JSON (`{"cpid", "duration_seconds", "results": [{"name", "uuid"}]}`),',
@@ -180,4 +180,4 @@ def rfp_markdown(
         lines.append(f"| {md(product.vendor or '')} | {md(product.name)} | | | |")
     if not profile.shortlist:
         lines.append("| | | | | |")
-    return "\n".join(lines) + "\n"
+    return document(lines)

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from buyer._hashing import sha256_hex
+from buyer._text import printable
 from buyer.formats.response import FormClause, response_form
 from buyer.model.profile import DuplicatesPolicy, Profile
 from buyer.model.requirements import CompiledRequirement, ScsPlan
@@ -41,7 +42,8 @@ def rfp_package(
     files: dict[str, str] = {REQUIREMENTS: rfp_markdown(profile, plans, uses, scs, package=True)}
     for c in mandatory:
         if c.list_file:
-            files[c.list_file] = "".join(f"{line}\n" for line in c.lines)
+            # As `buyer guidelines tests` prints it: a control character in a name shown escaped.
+            files[c.list_file] = "".join(f"{printable(line)}\n" for line in c.lines)
     forms = form_names([p.name for p in profile.shortlist])
     asked = [FormClause(c.number, c.title, c.list_file) for c in [*mandatory, *desirable]]
     for product in profile.shortlist:
@@ -279,7 +281,7 @@ def how_to_respond(
             "a claim and a note.",
             "",
         ]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # each line safe on its own, as ``document``
 
 
 def _kinds_line(age: str, kinds: Sequence[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from buyer._text import printable
 from buyer.model.scorecard import Scorecard
 
 COLUMNS = (
@@ -36,13 +37,16 @@ COLUMNS = (
 )
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, one_line: bool = False) -> str:
     text = "" if value is None else str(value)
     # A cell that starts like a formula is data, not a spreadsheet instruction.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return printable(text) if one_line else text
 
 
-def scorecard_csv(card: Scorecard) -> str:
+def scorecard_csv(card: Scorecard, one_line: bool = False) -> str:
+    """The CSV. ``one_line``: for a terminal, each cell on one line with its control characters
+    (a newline too) shown escaped; otherwise each value as it is, quoted where CSV needs it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -76,5 +80,5 @@ def scorecard_csv(card: Scorecard) -> str:
                 card.as_of.isoformat(),
                 card.profile_name,
             )
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([_cell(v, one_line) for v in row])
     return out.getvalue()

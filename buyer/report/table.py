@@ -1,12 +1,13 @@
 """The Scorecard as plain text for a terminal: one block per product.
 
-Every string from outside (names, reasons, sources) is shown through ``printable`` by the
-caller, which writes the whole text (the CLI's ``write_text``)."""
+Each line is made safe for a terminal here, on its own (``printable``): a newline or an escape
+sequence in a name, a reason or a vendor's note is shown escaped and cannot forge a line."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from buyer._text import printable
 from buyer.model.scorecard import RequirementKind, Scorecard, Verdict
 from buyer.report.inputs import describe_age
 from buyer.report.phrases import claim_label, evidence_line, rating_label, response_line, verdict_label
@@ -54,4 +55,4 @@ def scorecard_table(card: Scorecard, now: datetime | None = None) -> str:
             lines.append(f"  evidence: {evidence_line(use)}")
         if not product.evidence:
             lines.append("  evidence: none")
-    return "\n".join(lines) + "\n"
+    return "".join(f"{printable(line)}\n" for line in lines)
