@@ -247,9 +247,12 @@ def _load_evidence(source: EvidenceSource, offline: bool = False, limit: int | N
         if not result_id:
             raise InputError(ref.file, "name a RefStack result id after 'refstack:'")
         return refstack_client(offline).result(result_id)
-    # os.path's expanduser leaves "~nobody/x" as it is (Path's raises); an absolute file ignores the base.
-    file = Path(os.path.expanduser(ref.file))
-    path = file if source.base is None else source.base / file
+    if source.origin is not None and source.base is not None:  # a vendor's form: its folder, no '~'
+        path = inside_form_folder(source.base, ref.file)
+    else:
+        # os.path's expanduser leaves "~nobody/x" as it is (Path's raises); an absolute file ignores the base.
+        file = Path(os.path.expanduser(ref.file))
+        path = file if source.base is None else source.base / file
     # Errors name the path read; the provenance names the file as the profile wrote it.
     evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path), limit=limit)
     return evidence.with_provenance(evidence.provenance.named(shown(ref.file, source.base)))
@@ -536,13 +539,28 @@ def _utf8(data: bytes, label: str) -> str:
         raise InputError(label, f"not UTF-8 text (byte {exc.start} is not)") from None
 
 
+def inside_form_folder(folder: Path, file: str) -> Path:
+    """The evidence file a vendor's form names, read from the form's folder or below it, links
+    followed: a symbolic link that leads elsewhere would have buyer read (and put the SHA-256 of)
+    any file of this machine, or a file another vendor sent."""
+    path = folder / file
+    try:
+        leads_to = path.resolve()
+        root = folder.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise InputError(file, "is a loop of symbolic links") from None
+    if not leads_to.is_relative_to(root):
+        raise InputError(file, "leads outside the form's folder (a symbolic link); put the file itself there")
+    return path
+
+
 def _evidence_errors(label: str, text: str, parts: Parts, folder: Path, parse: bool) -> list[InputError]:
     found = []
     for i, e in parts.evidence:
         if e.file.startswith(RESPONSE_REFSTACK_PREFIX):
             continue  # a published result: fetched when evaluated
-        path = folder / e.file
         try:
+            path = inside_form_folder(folder, e.file)
             if parse:
                 load_evidence_file(path, e.kind, e.date, label=e.file)
             else:

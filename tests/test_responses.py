@@ -539,6 +539,55 @@ def test_a_broken_form_is_exit_2_at_its_line_and_nothing_is_written(tmp_path, sr
 
 
 @pytest.mark.shared
+@pytest.mark.parametrize(
+    ("name", "link"),
+    [
+        ("acme-run.json", "../elsewhere/acme-run.json"),  # a file outside
+        ("sub/acme-run.json", None),  # a folder outside: sub -> ../elsewhere
+        ("up/answers/../elsewhere/acme-run.json", None),  # refused as '..' by the form itself
+        ("gone.json", "/nonexistent/acme-run.json"),  # a dangling link outside
+    ],
+    ids=["file-link", "folder-link", "dotdot", "dangling"],
+)
+def test_evidence_a_symbolic_link_takes_outside_the_form_folder_is_refused(tmp_path, src, capsys, name, link):
+    """A vendor's ZIP unpacked into the answers folder must not make buyer read, and hash into
+    the report, a file of this machine or one another vendor sent."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(ACME_RUN, elsewhere / "acme-run.json")
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    os.symlink("../elsewhere", folder / "sub")
+    os.symlink("..", folder / "up")
+    if link:
+        os.symlink(link, folder / Path(name).name)
+    form = folder / "acme.toml"
+    form.write_text(GOOD.replace('file = "acme-run.json"', f'file = "{name}"'))
+    out = tmp_path / "card.md"
+    for args in (
+        ["response", "check", str(form), "--profile", str(PROFILE), "--source", src],
+        ["evaluate", "--profile", str(PROFILE), "--as-of", AS_OF, "--source", src, "--no-registry", "--response", str(form)],
+        ["report", "--profile", str(PROFILE), "--as-of", AS_OF, "--source", src, "--no-registry", "--responses", str(folder), "-o", str(out)],
+    ):  # fmt: skip
+        code, stdout, err = buyer(capsys, *args)
+        assert code == 2 and stdout == "" and len(err.splitlines()) == 1, (args[0], err)
+        assert f"{form}:11:1: evidence[0].file: " in err, (args[0], err)
+        assert "leads outside the form's folder" in err or "inside its folder" in err, (args[0], err)
+    assert not out.exists()
+
+
+@pytest.mark.shared
+def test_a_symbolic_link_within_the_form_folder_is_followed(tmp_path, src, capsys):
+    folder = tmp_path / "answers"
+    (folder / "runs").mkdir(parents=True)
+    shutil.copy(ACME_RUN, folder / "runs" / "acme-run.json")
+    os.symlink("runs/acme-run.json", folder / "acme-run.json")
+    (folder / "acme.toml").write_text(GOOD)
+    code, out, err = buyer(capsys, "response", "check", str(folder), "--profile", str(PROFILE), "--source", src)
+    assert code == 0 and "ok: Acme Hosting GmbH" in out, err
+
+
+@pytest.mark.shared
 def test_every_problem_of_every_form_is_told_at_once(tmp_path, src, capsys):
     (tmp_path / "a.toml").write_text(
         GOOD.replace('company = "Acme Hosting GmbH"\n', "").replace('clause = "M1"', 'clause = "M9"')
