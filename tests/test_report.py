@@ -257,3 +257,77 @@ def test_a_profile_folder_moved_elsewhere_gives_the_same_pdf(tmp_path, capsys):
     assert pdfs[0] == pdfs[1]
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs[0])).pages)
     assert "evidence/acme.txt" in text and str(tmp_path) not in text
+
+
+def _font_table(data: bytes, tag: bytes) -> tuple[int, int, int]:
+    """(directory entry position, offset, length) of a table of a TrueType file."""
+    import struct
+
+    (count,) = struct.unpack_from(">H", data, 4)
+    for n in range(count):
+        found, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * n)
+        if found == tag:
+            return 12 + 16 * n, offset, length
+    raise AssertionError(tag)
+
+
+def _damaged_fonts(good: bytes) -> dict[str, bytes]:
+    """A real TrueType file damaged the ways a disk, a download or a hand does it."""
+    import struct
+
+    _, cmap, _ = _font_table(good, b"cmap")
+    # the cmap's format 12 subtable (the one ReportLab reads): its first group made to span 2**31 codes
+    (subtables,) = struct.unpack_from(">H", good, cmap + 2)
+    twelve = next(
+        cmap + struct.unpack_from(">I", good, cmap + 8 + 8 * n)[0]
+        for n in range(subtables)
+        if struct.unpack_from(">H", good, cmap + struct.unpack_from(">I", good, cmap + 8 + 8 * n)[0])[0] == 12
+    )
+    huge = bytearray(good)
+    struct.pack_into(">II", huge, twelve + 16, 0, 0x7FFFFFFF)
+    glyf_entry, _, _ = _font_table(good, b"glyf")
+    past = bytearray(good)
+    struct.pack_into(">I", past, glyf_entry + 12, len(good))  # the glyf table runs past the end
+    _, loca, loca_length = _font_table(good, b"loca")
+    offsets = bytearray(good)
+    offsets[loca : loca + loca_length] = b"\xff" * loca_length  # every glyph far outside its table
+    return {
+        "a cmap range past Unicode": bytes(huge),
+        "truncated": good[:20_000],
+        "a table past the end": bytes(past),
+        "glyph offsets outside the glyf table": bytes(offsets),
+        "not a font": b'{"json": true}\n' * 100,
+    }
+
+
+def test_a_damaged_font_file_is_one_line_exit_2_in_bounded_memory(tmp_path):
+    """BUYER_PDF_FONT names a file from anywhere: damaged, it is a one-line error, exit 2, and
+    never the machine's memory (the run is capped at 1.5 GB: without the checks, a cmap range
+    of 2**31 codes makes ReportLab build a dictionary of billions of entries)."""
+    import resource
+
+    from buyer.report.pdf.fonts import _REGULAR_CANDIDATES
+
+    good = next((path for path in _REGULAR_CANDIDATES if os.path.isfile(path)), None)
+    assert good, "no TrueType font installed (Debian: fonts-dejavu-core)"
+    evidence_file = tmp_path / "acme.txt"
+    evidence_file.write_text("\n".join(ALL_NON_FLAGGED) + "\n")
+    out = tmp_path / "report.pdf"
+    args = [sys.executable, "-m", "buyer", "report", "--guideline", "2030.01", "--evidence", f"Acme={evidence_file}",
+            "--source", str(FIXTURES / "interop"), "--as-of", "2030-01-01", "-o", str(out)]  # fmt: skip
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUYER_PDF")}
+    with open(good, "rb") as handle:
+        fonts = _damaged_fonts(handle.read())
+    for what, data in fonts.items():
+        font = tmp_path / "font.ttf"
+        font.write_bytes(data)
+        done = subprocess.run(args, capture_output=True, text=True, env={**env, "BUYER_PDF_FONT": str(font)},
+                              timeout=120, preexec_fn=capped)  # fmt: skip
+        assert done.returncode == 2, (what, done.stderr[-500:])
+        assert done.stderr.startswith(f"buyer: error: cannot use {font} as a PDF font: "), (what, done.stderr)
+        assert len(done.stderr.splitlines()) == 1, (what, done.stderr)
+        assert not out.exists()

@@ -9,14 +9,17 @@ is escaped first: a product called ``<b>Acme & Co</b>`` prints exactly that.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from buyer._text import printable
 from buyer.config import settings
 from buyer.errors import ConfigError
+from buyer.report.pdf.font_file import MAX_FONT_BYTES, FontProblem, check_truetype
 
 REGULAR = "BuyerSans"
 BOLD = "BuyerSans-Bold"
@@ -59,7 +62,7 @@ class FontSet:
     bold: str
     fallback: str | None
     covered: frozenset[int]  # code points the regular font draws
-    fallback_path: str | None  # read the first time a text needs it: a CJK font costs ~45 MiB
+    fallback_path: FontFile | None  # read the first time a text needs it: a CJK font costs ~45 MiB
     mono: str = REGULAR  # the monospaced face (hashes, test names); the regular one when none is installed
 
     @property
@@ -108,24 +111,80 @@ class FontSet:
         return f'<font name="{FALLBACK}">{escape(text)}</font>' if fallback else escape(text)
 
 
-def _first(env: str, candidates: tuple[str, ...]) -> str | None:
+@dataclass(frozen=True)
+class FontFile:
+    path: str
+    named: bool  # named by the user (BUYER_PDF_FONT…), not one of the system's fonts
+
+
+def _first(env: str, candidates: tuple[str, ...]) -> FontFile | None:
     chosen = getattr(settings(), env.removeprefix("BUYER_").lower())
     if chosen:
         if not Path(chosen).is_file():
-            raise ConfigError(f"${env} names {chosen}, which is not a file")
-        return chosen
-    return next((c for c in candidates if Path(c).is_file()), None)
+            raise ConfigError(f"${env} names {printable(chosen)}, which is not a file")
+        return FontFile(chosen, named=True)
+    return next((FontFile(c, named=False) for c in candidates if Path(c).is_file()), None)
 
 
-def _ttf(name: str, path: str) -> Any:
+def _ttf(name: str, file: FontFile) -> Any:
+    """The font, registered under ``name``. A font the user named may be damaged: its structure
+    is checked before ReportLab reads it (bounded memory), and reading and subsetting it once run
+    under a guard, so a problem is one line now rather than a traceback halfway through a report."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    where = printable(file.path)
+    if not file.named:
+        try:
+            font = TTFont(name, file.path)
+        except (TTFError, OSError, ValueError) as exc:
+            raise ConfigError(f"cannot use {where} as a PDF font: {printable(str(exc))}") from None
+        _unscale_trailing_metrics(font.face)
+        return font
+    data = _read_font(file.path)
     try:
-        font = TTFont(name, path)
-    except (TTFError, OSError, ValueError) as exc:
-        raise ConfigError(f"cannot use {path} as a PDF font: {exc}") from None
+        check_truetype(data)
+    except FontProblem as exc:
+        raise ConfigError(f"cannot use {where} as a PDF font: {exc}") from None
+    try:
+        font = TTFont(name, _Named(data, file.path))
+        _subset_all(font.face)
+    except TTFError as exc:
+        reason = str(exc)
+        reason = "it is truncated or damaged" if "unpack" in reason else printable(reason)  # struct's words
+        raise ConfigError(f"cannot use {where} as a PDF font: {reason}") from None
+    except Exception as exc:  # ReportLab parsing a damaged file: any failure is the file's
+        raise ConfigError(f"cannot use {where} as a PDF font: it is damaged ({type(exc).__name__})") from None
     _unscale_trailing_metrics(font.face)
     return font
+
+
+def _subset_all(face: Any) -> None:
+    """Every glyph read and written once, in subsets of 256 as ReportLab embeds them: a damaged
+    glyph fails here, not halfway through a report (a CJK font: ~0.6 s, once a process)."""
+    codes = sorted(face.charToGlyph)
+    for start in range(0, len(codes), 256):
+        face.makeSubset(codes[start : start + 256])
+
+
+class _Named(io.BytesIO):
+    """The bytes checked, handed to ReportLab (not the file again: it could change in between)."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+
+def _read_font(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FONT_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {printable(path)}: {(exc.strerror or str(exc)).lower()}") from None
+    if len(data) > MAX_FONT_BYTES:
+        raise ConfigError(
+            f"cannot use {printable(path)} as a PDF font: it is over {MAX_FONT_BYTES // (1024 * 1024)} MiB"
+        )
+    return data
 
 
 def _unscale_trailing_metrics(face: Any) -> None:
@@ -155,7 +214,7 @@ def load_fonts() -> FontSet:
         )
     bold = _first("BUYER_PDF_FONT_BOLD", _BOLD_CANDIDATES) or regular
     fallback = _first("BUYER_PDF_FALLBACK_FONT", _FALLBACK_CANDIDATES)
-    mono = next((c for c in _MONO_CANDIDATES if Path(c).is_file()), None)
+    mono = next((FontFile(c, named=False) for c in _MONO_CANDIDATES if Path(c).is_file()), None)
     regular_font = _ttf(REGULAR, regular)
     pdfmetrics.registerFont(regular_font)
     pdfmetrics.registerFont(_ttf(BOLD, bold))
@@ -181,12 +240,12 @@ def load_fonts() -> FontSet:
 
 
 @cache
-def _fallback(path: str) -> frozenset[int]:
+def _fallback(file: FontFile) -> frozenset[int]:
     """Register the fallback font (once, when a text first needs it) and say what it draws."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
 
-    font = _ttf(FALLBACK, path)
+    font = _ttf(FALLBACK, file)
     pdfmetrics.registerFont(font)
     for bold_flag in (0, 1):
         for italic_flag in (0, 1):
