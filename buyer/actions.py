@@ -7,7 +7,9 @@ No rules live here: scoring is ``buyer.model``; this module wires files and sour
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import stat
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +38,7 @@ from buyer.model.scorecard import GuidelineUse, InputUse, ResponseUse, Scorecard
 from buyer.model.scoring import evaluate as score
 from buyer.sources.catalogue import Catalogue, open_catalogue
 from buyer.sources.fetch import Fetcher
-from buyer.sources.files import Kind, load_evidence_file, read_file, read_input, shown, size_limit
+from buyer.sources.files import Kind, check_readable, load_evidence_file, read_file, read_input, shown, size_limit
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
 from buyer.sources.scs_scopes import LoadedScope, load_scope
@@ -91,6 +93,25 @@ def load_checked_profile(
         raise ProfileErrors(sorted([*exc.errors, *_section_problems(path, catalogue, offline)], key=_order)) from None
     check_profile(loaded, catalogue if loaded.profile.interop is not None else None, offline)
     return loaded
+
+
+def evidence_file_problems(loaded: LoadedProfile) -> list[InputError]:
+    """Each evidence file the profile names that evaluate could not read (missing, a folder, a
+    FIFO, a device, unreadable, over the cap), at its line; the files are opened, not read."""
+    positions = toml_positions(loaded.text)
+    found = []
+    for i, product in enumerate(loaded.profile.shortlist):
+        for j, ref in enumerate(product.evidence):
+            if ref.file.startswith(REFSTACK_PREFIX):
+                continue  # a published result: fetched when evaluated
+            path = loaded.path.parent / Path(os.path.expanduser(ref.file))
+            try:
+                check_readable(path, Kind.EVIDENCE, label=str(path))
+            except InputError as exc:
+                where = ("shortlist", i, "evidence", j, "file")
+                message = f"shortlist[{i}].evidence[{j}].file: {_evidence_problem(ref.file, exc, what='')}"
+                found.append(_at(str(loaded.path), where, message, positions))
+    return found
 
 
 def _order(e: InputError) -> tuple[int, int]:
@@ -478,6 +499,33 @@ class LoadedResponse:
             ref = EvidenceRef(file=e.file, kind=e.kind, date=e.date)
             out.append(EvidenceSource(self.product, ref, self.path.parent, (str(self.path), line, column)))
         return out
+
+
+def skipped_forms(folders: Sequence[str]) -> list[str]:
+    """The ``*.toml`` entries of the folders that are not forms to read, each with why: a vendor's
+    answer that is not read is said, not dropped without a word."""
+    out = []
+    for folder in folders:
+        path = Path(folder)
+        if path.is_dir():
+            out += [f"{entry}: skipped: {why}" for entry in sorted(path.glob("*.toml")) if (why := _not_a_form(entry))]
+    return out
+
+
+def _not_a_form(entry: Path) -> str | None:
+    try:
+        mode = entry.stat().st_mode
+    except FileNotFoundError:
+        return "a symbolic link to nothing"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+        return f"cannot be read: {(exc.strerror or str(exc)).lower()}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    return "a FIFO, not a file" if stat.S_ISFIFO(mode) else "not a regular file"
 
 
 def response_paths(files: Sequence[str], folders: Sequence[str]) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -265,3 +266,67 @@ def test_an_offline_evaluate_of_local_files_imports_no_network_or_yaml_layer(pas
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.stdout.split() == ["0", "[]"], done.stderr
+
+
+def test_a_registry_file_named_on_the_command_line_must_be_read(passed_list, tmp_path, capsys):
+    """A typo in --registry would drop the vendor evidence the registry keeps without a word."""
+    os.symlink("loop-b.toml", tmp_path / "loop-a.toml")
+    os.symlink("loop-a.toml", tmp_path / "loop-b.toml")
+    base = ["evaluate", "--guideline", "2030.01", "--source", SOURCE, "--as-of", "2030-01-01",
+            "--evidence", f"Acme={passed_list}", "--offline"]  # fmt: skip
+    for name, why in (("registy.toml", "no such file"), ("loop-a.toml", "too many levels of symbolic links")):
+        for args in (base, ["registry", "list", "--offline"]):
+            assert main([*args, "--registry", str(tmp_path / name)]) == 2
+            err = capsys.readouterr().err
+            assert err == f"buyer: error: {tmp_path / name}: {'cannot read: ' if 'loop' in name else ''}{why}\n"
+    # the default file ($BUYER_REGISTRY_FILE) may be missing: it is optional
+    assert main(base) == 0
+
+
+def test_entries_of_a_responses_folder_that_are_not_forms_are_named(tmp_path, capsys):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    (folder / "acme.toml").write_text(
+        'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "Acme Ltd"\nproduct = "Acme"\n'
+    )
+    os.symlink("/nonexistent/beta.toml", folder / "beta.toml")
+    os.mkfifo(folder / "gamma.toml")
+    (folder / "delta.toml").mkdir()
+    os.symlink("epsilon.toml", folder / "epsilon.toml")
+    assert main(["response", "check", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert "acme.toml: ok: Acme Ltd, Acme" in out
+    assert err.splitlines() == [
+        f"buyer: warning: {folder / 'beta.toml'}: skipped: a symbolic link to nothing",
+        f"buyer: warning: {folder / 'delta.toml'}: skipped: a folder, not a file",
+        f"buyer: warning: {folder / 'epsilon.toml'}: skipped: a loop of symbolic links",
+        f"buyer: warning: {folder / 'gamma.toml'}: skipped: a FIFO, not a file",
+    ]
+    args = ["evaluate", "--guideline", "2030.01", "--source", SOURCE, "--as-of", "2030-01-01", "--no-registry"]
+    main([*args, "--responses", str(folder)])
+    assert capsys.readouterr().err.count("skipped") == 4
+
+
+def test_profile_check_opens_each_evidence_file_as_evaluate_will(passed_list, tmp_path, capsys):
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "folder").mkdir()
+    refs = [str(passed_list), "missing.txt", "folder", "fifo", "/dev/zero", "refstack:1234"]
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'name = "P"\n[interop]\nguideline = "2030.01"\n'
+        + "".join(
+            f'\n[[shortlist]]\nname = "P{n}"\nevidence = [\n  {{ file = "{ref}" }},\n]\n' for n, ref in enumerate(refs)
+        )
+    )
+    assert main(["profile", "check", str(profile), "--source", SOURCE]) == 2
+    out, err = capsys.readouterr()
+    told = [re.fullmatch(rf"{re.escape(str(profile))}:(\d+):1: (.*)", line) for line in err.splitlines()]
+    assert out == "" and all(told)
+    # at the product's evidence (its array, or the element: lines 7-8 of each 6-line block)
+    assert all(int(m.group(1)) in (7 + 6 * n, 8 + 6 * n) for m, n in zip(told, (1, 2, 3, 4), strict=True))
+    assert [m.group(2) for m in told] == [
+        "shortlist[1].evidence[0].file: 'missing.txt': no such file",
+        "shortlist[2].evidence[0].file: 'folder': is a folder, not a file",
+        "shortlist[3].evidence[0].file: 'fifo': is not a regular file (a FIFO, a device or a socket); give a file",
+        "shortlist[4].evidence[0].file: '/dev/zero': is not a regular file (a FIFO, a device or a socket); give a file",
+    ]

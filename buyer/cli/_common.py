@@ -209,6 +209,11 @@ def say(line: str = "") -> None:
     write_lines([line])
 
 
+def warn(line: str) -> None:
+    """One warning line on standard error, sanitised."""
+    print(f"buyer: warning: {printable(line)}", file=sys.stderr)
+
+
 def print_json(data: Any) -> None:
     """Indented JSON on standard output (dates as ISO text; parts already encoded kept as they are)."""
     import msgspec

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from buyer import actions
-from buyer.cli._common import catalogue
+from buyer.cli._common import catalogue, warn
 from buyer.errors import UsageError
 from buyer.model.evidence import EvidenceKind
 from buyer.model.profile import Profile
@@ -60,6 +60,8 @@ def build_request(args: argparse.Namespace) -> tuple[actions.EvaluationRequest, 
     if not (files or folders):
         return request, cat
     profile = request.profile
+    for line in actions.skipped_forms(folders):
+        warn(line)
     loaded = actions.read_responses(
         actions.response_paths(files, folders),
         actions.rfp_clause_numbers(profile, cat, request.base, args.offline),

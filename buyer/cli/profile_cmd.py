@@ -9,7 +9,7 @@ from typing import Any
 from buyer._lazy import lazy_import
 from buyer._text import printable
 from buyer.cli._common import EXIT_OK, add_program, add_source, catalogue
-from buyer.errors import UsageError
+from buyer.errors import ProfileErrors, UsageError
 
 actions = lazy_import("buyer.actions")
 _request = lazy_import("buyer.cli._request")
@@ -25,7 +25,8 @@ def register(commands: Any) -> None:
         description=(
             "Check a profile as evaluate will use it: the file's keys and values, and against the "
             "guideline catalogue (the guideline exists and is approved, the add-ons exist and fit the "
-            "program, the extra capabilities are defined) and the SCS scope (the version exists). "
+            "program, the extra capabilities are defined), the SCS scope (the version exists) and each "
+            "evidence file (there, a regular file buyer can read, within the size cap; not parsed). "
             "Every problem on its own line, all at once; exit 2 when there is any."
         ),
     )
@@ -47,7 +48,11 @@ def register(commands: Any) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     cat = catalogue(args)
-    p = actions.load_checked_profile(args.file, cat, args.offline).profile
+    loaded = actions.load_checked_profile(args.file, cat, args.offline)
+    problems = actions.evidence_file_problems(loaded)
+    if problems:
+        raise ProfileErrors(problems)
+    p = loaded.profile
     products = len(p.shortlist)
     evidence = sum(len(x.evidence) for x in p.shortlist)
     standards = []

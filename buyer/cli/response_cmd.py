@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from buyer._lazy import lazy_import
-from buyer.cli._common import EXIT_OK, add_source, catalogue, say
+from buyer.cli._common import EXIT_OK, add_source, catalogue, say, warn
 
 actions = lazy_import("buyer.actions")
 
@@ -35,6 +35,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = [f for f in args.files if not Path(f).is_dir()]
     folders = [f for f in args.files if Path(f).is_dir()]
     paths = actions.response_paths(files, folders)
+    for line in actions.skipped_forms(folders):
+        warn(line)
     clauses, reference, shortlist = None, None, []
     if args.profile:
         cat = catalogue(args)

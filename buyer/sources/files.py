@@ -41,6 +41,35 @@ def read_file(
     name = label or os.fspath(path)
     if limit is None:
         limit = size_limit(kind)
+    fd, info = _open_regular(path, kind, name, limit)
+    try:
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while we read it
+                raise InputError(name, f"is over {limit} bytes; {_cap(kind, limit)}")
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {_why(exc)}") from None
+    finally:
+        os.close(fd)
+    return Read(b"".join(chunks), dt.datetime.fromtimestamp(info.st_mtime, tz=dt.UTC))
+
+
+def check_readable(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: str | None = None) -> None:
+    """What ``read_file`` would refuse before reading a byte (missing, a folder, not a regular
+    file, unreadable, over its cap), without reading it: an InputError that says why."""
+    name = label or os.fspath(path)
+    fd, _ = _open_regular(path, kind, name, size_limit(kind))
+    os.close(fd)
+
+
+def _open_regular(path: str | os.PathLike[str], kind: Kind, name: str, limit: int) -> tuple[int, os.stat_result]:
+    """An open descriptor of a regular file within ``limit``, opened without blocking (a FIFO)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -57,21 +86,10 @@ def read_file(
             raise InputError(name, "is not a regular file (a FIFO, a device or a socket); give a file")
         if info.st_size > limit:
             raise InputError(name, f"is {info.st_size} bytes; {_cap(kind, limit)}")
-        os.set_blocking(fd, True)
-        chunks, size = [], 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:  # it grew while we read it
-                raise InputError(name, f"is over {limit} bytes; {_cap(kind, limit)}")
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {_why(exc)}") from None
-    finally:
+    except BaseException:
         os.close(fd)
-    return Read(b"".join(chunks), dt.datetime.fromtimestamp(info.st_mtime, tz=dt.UTC))
+        raise
+    return fd, info
 
 
 def size_limit(kind: Kind) -> int:

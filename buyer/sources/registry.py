@@ -47,10 +47,11 @@ class Registry:
         return next((p for p in self.products if p.key == key), None)
 
 
-def load_local(path: Path) -> tuple[list[RegistryProduct], list[InputUse]]:
+def load_local(path: Path, required: bool = False) -> tuple[list[RegistryProduct], list[InputUse]]:
     """The local registry's products (evidence named relative to the file) and the file as an
-    input of any report that uses it."""
-    if not path.exists():
+    input of any report that uses it. The default file may be missing; one the user named
+    (``required``) must be read, or a typo would drop the evidence it keeps without a word."""
+    if not required and not path.exists():
         return [], []
     data = read_input(path)
     try:
@@ -107,7 +108,7 @@ def problem(name: str, exc: BuyerError) -> str:
 
 def load_registry(fetcher: Fetcher, local: Path | None = None, refresh: bool = False) -> Registry:
     """Everything known, from the cache where possible; a source that fails becomes a problem line."""
-    products, inputs = load_local(local or registry_file())
+    products, inputs = load_local(local, required=True) if local is not None else load_local(registry_file())
     problems, unsynced = [], []
     sources = _remote(fetcher, settings())
     # Side by side: sources that do not answer cost one deadline in all, not one each.
