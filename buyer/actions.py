@@ -204,9 +204,10 @@ class EvidenceSource:
 
 
 def split_evidence_arg(arg: str) -> tuple[str, str]:
-    """``PRODUCT=FILE`` -> (PRODUCT, FILE); a bare ``FILE`` is named after the file's stem."""
+    """``PRODUCT=FILE`` -> (PRODUCT, FILE); a bare ``FILE`` is named after the file's stem. A
+    file whose own name holds ``=`` (``runs/a=b.json``) is a bare FILE when it is there."""
     product, sep, file = arg.partition("=")
-    if sep and product and file:
+    if sep and product and file and not (os.path.lexists(arg) and not os.path.lexists(file)):
         return product, file
     if arg.startswith(REFSTACK_PREFIX):
         return arg, arg

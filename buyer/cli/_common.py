@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,11 +33,30 @@ EXIT_NOT_VERIFIED = 3
 # -- option types: one line, naming the value, for anything argparse would otherwise take ----
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits (\d takes any script's)
+
+
 def parse_date(text: str) -> dt.date:
+    """YYYY-MM-DD and nothing else: Python also reads 20261201 and 2026-W48 (a Monday), which a
+    user who typed them did not mean as a date, or not that one."""
     try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {token(text)}") from None
+
+
+def named(text: str) -> str:
+    """A file, folder or URL the user names: an empty one is refused rather than read as the
+    working folder ('.') or as "not given" (the default source)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; name a file, a folder or a URL")
+    return text
+
+
+def named_path(text: str) -> Path:
+    return Path(named(text))
 
 
 def parse_timestamp(text: str) -> dt.datetime:
@@ -97,6 +117,7 @@ def add_program(parser: argparse.ArgumentParser, add_ons: bool = False, default:
 def add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source",
+        type=named,
         metavar="DIR|URL",
         help=(
             "guideline source: a folder in upstream's layout, a file:// URL, or the interop "
@@ -118,7 +139,7 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
 
 def add_requirement_options(p: argparse.ArgumentParser) -> None:
     """Options shared with every verb that evaluates (evaluate, report, check)."""
-    p.add_argument("--profile", metavar="FILE", help="requirements profile (TOML)")
+    p.add_argument("--profile", type=named, metavar="FILE", help="requirements profile (TOML)")
     p.add_argument("--guideline", metavar="V", help="guideline version, e.g. 2020.06 (without --profile)")
     add_program(p)
     p.add_argument("--add-on", action="append", default=[], metavar="NAME", help="add-on program: dns, ...")
@@ -146,7 +167,10 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
         help=f"evidence older than N days does not count (1 to {MAX_AGE_DAYS})",
     )
     p.add_argument(
-        "--scope", metavar="FILE|URL", help="an SCS certificate scope (YAML), next to or instead of --guideline"
+        "--scope",
+        type=named,
+        metavar="FILE|URL",
+        help="an SCS certificate scope (YAML), next to or instead of --guideline",
     )
     p.add_argument(
         "--scope-version",
@@ -164,12 +188,13 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--registry",
         metavar="FILE",
-        type=Path,
+        type=named_path,
         help="local registry file: claims and vendor evidence for shortlisted products (default: $BUYER_REGISTRY_FILE)",
     )
     p.add_argument("--no-registry", action="store_true", help="do not read the registry")
     p.add_argument(
         "--response",
+        type=named,
         action="append",
         default=[],
         metavar="FILE",
@@ -179,7 +204,12 @@ def add_requirement_options(p: argparse.ArgumentParser) -> None:
         ),
     )
     p.add_argument(
-        "--responses", action="append", default=[], metavar="DIR", help="every response form (*.toml) in DIR"
+        "--responses",
+        type=named,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="every response form (*.toml) in DIR",
     )
     add_source(p)
 

@@ -23,8 +23,12 @@ def register(commands: Any) -> None:
     p.add_argument("cloud", help="the cloud's name in clouds.yaml")
     p.add_argument("--stdin", action="store_true", help="read the secret from standard input (one line)")
     p.set_defaults(handler=cmd_set)
-    p = sub.add_parser("delete", help="remove a cloud's secret from the keyring")
-    p.add_argument("cloud")
+    p = sub.add_parser(
+        "delete",
+        help="remove a cloud's secret from the keyring",
+        description="Remove the secret stored for a cloud; says so when none was stored.",
+    )
+    p.add_argument("cloud", help="the cloud's name in clouds.yaml")
     p.set_defaults(handler=cmd_delete)
 
 

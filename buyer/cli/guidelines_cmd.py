@@ -33,12 +33,27 @@ def register(commands: Any) -> None:
     group = commands.add_parser("guidelines", help="list, show, diff guidelines and print their test lists")
     sub = group.add_subparsers(dest="guidelines_command", metavar="ACTION", required=True)
 
-    p = sub.add_parser("list", help="guideline versions with status, schema, programs and add-ons")
+    p = sub.add_parser(
+        "list",
+        help="guideline versions with status, schema, programs and add-ons",
+        description=(
+            "List the guideline versions of the source: each one's status (approved, draft, superseded), "
+            "its schema, its programs and the add-ons published for it. A file that cannot be read is "
+            "left out with a warning."
+        ),
+    )
     add_source(p)
     add_format(p)
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="the capabilities of a program, by status")
+    p = sub.add_parser(
+        "show",
+        help="the capabilities of a program, by status",
+        description=(
+            "Show a program of a guideline: its releases and components, then its capabilities by status "
+            "(required, advisory, deprecated, removed), each with its number of tests and flagged tests."
+        ),
+    )
     p.add_argument("version", help="guideline id: 2020.06, or an add-on file id such as dns.2020.06")
     add_program(p, add_ons=True, default=None)
     add_source(p)
@@ -55,7 +70,7 @@ def register(commands: Any) -> None:
             "--status required --no-flagged (with --capability ID: the tests of an extra capability)."
         ),
     )
-    p.add_argument("version")
+    p.add_argument("version", help="guideline id: 2020.06, or an add-on file id such as dns.2020.06")
     add_program(p, add_ons=True, default=None)
     p.add_argument("--capability", metavar="ID", help="only this capability's tests (an extra capability)")
     p.add_argument(
@@ -68,9 +83,16 @@ def register(commands: Any) -> None:
     add_source(p)
     p.set_defaults(handler=cmd_tests)
 
-    p = sub.add_parser("diff", help="what changes between two guidelines for a program")
-    p.add_argument("old")
-    p.add_argument("new")
+    p = sub.add_parser(
+        "diff",
+        help="what changes between two guidelines for a program",
+        description=(
+            "Compare a program in two guidelines: capabilities added, removed or changed in status, tests "
+            "added or removed, tests newly flagged and no longer flagged."
+        ),
+    )
+    p.add_argument("old", help="the older guideline id, e.g. 2019.11")
+    p.add_argument("new", help="the newer guideline id, e.g. 2020.06")
     add_program(p, add_ons=True, default=None)
     add_source(p)
     add_format(p)

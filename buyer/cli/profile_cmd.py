@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from buyer._atomic import STDOUT
 from buyer._lazy import lazy_import
 from buyer._text import printable
-from buyer.cli._common import EXIT_OK, add_program, add_source, catalogue
+from buyer.cli._common import EXIT_OK, add_program, add_source, catalogue, named
 from buyer.errors import ProfileErrors, UsageError
 
 actions = lazy_import("buyer.actions")
@@ -30,12 +31,19 @@ def register(commands: Any) -> None:
             "Every problem on its own line, all at once; exit 2 when there is any."
         ),
     )
-    p.add_argument("file")
+    p.add_argument("file", type=named, help="the profile (TOML)")
     add_source(p)
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("new", help="write a new profile (atomically); refuses what check would refuse")
-    p.add_argument("file")
+    p = sub.add_parser(
+        "new",
+        help="write a new profile (atomically); refuses what check would refuse",
+        description=(
+            "Write a requirements profile for a guideline, a program, its add-ons and extra capabilities, "
+            "checked against the catalogue first. An existing file is replaced only with --force."
+        ),
+    )
+    p.add_argument("file", type=named, help="where to write it (- is standard output)")
     p.add_argument("--name", help="profile name (default: the file name)")
     p.add_argument("--guideline", required=True, metavar="V", help="guideline version, e.g. 2020.06")
     add_program(p)
@@ -69,10 +77,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if path.is_dir():
+        raise UsageError(f"{printable(args.file)} is a folder; name the profile's file")
     if path.exists() and not args.force:
-        raise UsageError(f"{path} exists; use --force to replace it")
+        raise UsageError(f"{printable(args.file)} exists; use --force to replace it")
+    name = args.name or (path.stem if args.file != STDOUT else "")
+    if not name.strip():
+        raise UsageError(f"--name: give the profile a name ({printable(args.file)} gives none)")
     data = {
-        "name": args.name or path.stem,
+        "name": name,
         "interop": {
             "guideline": args.guideline,
             "program": args.program,

@@ -9,12 +9,11 @@ import argparse
 import dataclasses
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from buyer._lazy import lazy_import
 from buyer._text import printable, token
-from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, print_json, say
+from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, named_path, print_json, say
 from buyer.errors import UsageError
 from buyer.report.inputs import describe_age
 
@@ -28,21 +27,36 @@ sources_registry = lazy_import("buyer.sources.registry")
 def register(commands: Any) -> None:
     group = commands.add_parser("registry", help="products and their claims (Marketplace, RefStack, SCS, local)")
     sub = group.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
-    p = sub.add_parser("list", help="every product, filterable")
+    p = sub.add_parser(
+        "list",
+        help="every product, filterable",
+        description=(
+            "List every product the registry knows, from the Marketplace, RefStack's products, the SCS "
+            "compliance monitor (as last synced) and the local registry file, with their claims. A source "
+            "that cannot be read is a warning; when none can, exit 2."
+        ),
+    )
     p.add_argument("--search", metavar="TEXT", help="only names or vendors containing TEXT")
     p.add_argument(
         "--source", choices=["marketplace", "refstack", "scs-monitor", "local"], help="only from this source"
     )
     _common(p)
     p.set_defaults(handler=cmd_list)
-    p = sub.add_parser("show", help="one product's claims, with their sources and dates")
-    p.add_argument("name")
+    p = sub.add_parser(
+        "show",
+        help="one product's claims, with their sources and dates",
+        description="Show one product: its vendor, category and notes, each claim with its source and age, "
+        "and the evidence the local registry keeps for it.",
+    )
+    p.add_argument("name", help="the product's name (case and spacing aside)")
     _common(p)
     p.set_defaults(handler=cmd_show)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--registry", metavar="FILE", type=Path, help="local registry file (default: $BUYER_REGISTRY_FILE)")
+    p.add_argument(
+        "--registry", metavar="FILE", type=named_path, help="local registry file (default: $BUYER_REGISTRY_FILE)"
+    )
     add_offline(p)
     add_format(p)
 

@@ -11,7 +11,7 @@ from buyer._atomic import STDOUT, write_output
 from buyer._hashing import sha256_hex
 from buyer._lazy import lazy_import
 from buyer._text import printable
-from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, parse_timestamp
+from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, named, parse_timestamp
 from buyer.cli.evaluate_cmd import build_scorecard
 from buyer.errors import UsageError
 from buyer.model.scorecard import Scorecard
@@ -37,6 +37,7 @@ def register(commands: Any) -> None:
     p.add_argument(
         "-o",
         "--output",
+        type=named,
         metavar="FILE",
         help="where to write; - is standard output (default: reports/<profile>-<date>.<ext>)",
     )
@@ -59,9 +60,9 @@ def register(commands: Any) -> None:
             "atomically; an existing one is replaced only with --force."
         ),
     )
-    p.add_argument("--profile", required=True, metavar="FILE")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to a file instead of standard output")
-    p.add_argument("--package", metavar="DIR", help="write the RFP package to this folder")
+    p.add_argument("--profile", required=True, type=named, metavar="FILE", help="requirements profile (TOML)")
+    p.add_argument("-o", "--output", type=named, metavar="FILE", help="write to a file instead of standard output")
+    p.add_argument("--package", type=named, metavar="DIR", help="write the RFP package to this folder")
     p.add_argument("--force", action="store_true", help="replace an existing package folder")
     add_source(p)
     p.set_defaults(handler=cmd_rfp)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from buyer._lazy import lazy_import
-from buyer.cli._common import EXIT_OK, add_source, catalogue, say, warn
+from buyer.cli._common import EXIT_OK, add_source, catalogue, named, say, warn
 
 actions = lazy_import("buyer.actions")
 
@@ -25,8 +25,10 @@ def register(commands: Any) -> None:
             "(exit 2); nothing is written."
         ),
     )
-    p.add_argument("files", nargs="+", metavar="FILE|DIR", help="response forms, or folders of them (*.toml)")
-    p.add_argument("--profile", metavar="FILE", help="the requirements profile whose RFP the forms answer")
+    p.add_argument(
+        "files", nargs="+", type=named, metavar="FILE|DIR", help="response forms, or folders of them (*.toml)"
+    )
+    p.add_argument("--profile", type=named, metavar="FILE", help="the requirements profile whose RFP the forms answer")
     add_source(p)
     p.set_defaults(handler=cmd_check)
 

@@ -6,17 +6,25 @@ model or the catalogue, so this path imports neither (nor the other verbs' depen
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from buyer.cli._common import EXIT_OK, parse_date
+from buyer.cli._common import EXIT_OK, named, named_path, parse_date
 from buyer.errors import UsageError
 
 
 def register(commands: Any) -> None:
-    p = commands.add_parser("tui", help="open the terminal UI")
-    p.add_argument("--profile", metavar="FILE", type=Path, help="open this profile")
-    p.add_argument("--source", metavar="DIR|URL", help="guideline source (default: $BUYER_INTEROP_URL or upstream)")
+    p = commands.add_parser(
+        "tui",
+        help="open the terminal UI",
+        description=(
+            "Open the terminal UI (what `buyer` alone does at a terminal): requirements, evidence, the "
+            "scorecard and the exports, with the same functions as the command line."
+        ),
+    )
+    p.add_argument("--profile", metavar="FILE", type=named_path, help="open this profile")
+    p.add_argument(
+        "--source", metavar="DIR|URL", type=named, help="guideline source (default: $BUYER_INTEROP_URL or upstream)"
+    )
     p.add_argument(
         "--as-of",
         metavar="DATE",
