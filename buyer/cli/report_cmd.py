@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer._atomic import STDOUT, write_output
 from buyer._hashing import sha256_hex
@@ -17,6 +17,9 @@ from buyer.errors import UsageError
 from buyer.model.scorecard import Scorecard
 from buyer.report.export import EXPORTS, export_format, for_suffix
 from buyer.sources.files import shown
+
+if TYPE_CHECKING:
+    from buyer.report.inputs import ReportMeta
 
 actions = lazy_import("buyer.actions")
 
@@ -78,12 +81,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         output = DEFAULT_FOLDER / f"{stem}-{card.as_of.isoformat()}{fmt.suffix}"
     if fmt.key == "pdf":  # the PDF prints the command that renders it again: only the CLI knows its options
         from buyer.report.inputs import ReportMeta
-        from buyer.report.pdf import render_pdf
 
         meta = ReportMeta.for_card(
             card, args.generated_at, reproduce_words(args, card), prepared_by=args.prepared_by, title=args.title
         )
-        data = render_pdf(card, meta)
+        data = _render_with_progress(card, meta)
     elif fmt.key == "csv" and str(output) == STDOUT:
         from buyer.report.scorecard_csv import scorecard_csv
 
@@ -96,6 +98,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     if where != STDOUT:
         print(printable(f"wrote {where} ({len(data)} bytes, sha256 {sha256_hex(data)})"), file=sys.stderr)
     return EXIT_OK
+
+
+_STAGES = {"sections": "PDF: building section", "pages": "PDF: laying out page", "archiving": "PDF: writing PDF/A"}
+
+
+def _render_with_progress(card: Scorecard, meta: ReportMeta) -> bytes:
+    """The PDF, with what it is doing on one updating line of a terminal's stderr (a shortlist of
+    thousands of products takes minutes); nothing when stderr is not a terminal."""
+    from buyer.cli._progress import Progress
+    from buyer.report.pdf import render_pdf
+
+    progress = Progress()
+    try:
+        return render_pdf(card, meta, lambda stage, done: progress.count(_STAGES.get(stage, stage), done))
+    finally:
+        progress.clear()
 
 
 def reproduce_words(args: argparse.Namespace, card: Scorecard) -> tuple[str, ...]:

@@ -45,10 +45,20 @@ SECTIONS: tuple[Section, ...] = (
 __all__ = ["MARGIN", "SECTIONS", "SMALLEST", "render_pdf"]
 
 
-def render_pdf(card: Scorecard, meta: ReportMeta) -> bytes:
-    """Render the whole report into memory; the caller writes it (atomically)."""
+# What a long render tells its caller: (stage, how many done so far).
+Progress = Callable[[str, int], None]
+
+
+def render_pdf(card: Scorecard, meta: ReportMeta, progress: Progress | None = None) -> bytes:
+    """Render the whole report into memory; the caller writes it (atomically). ``progress`` hears
+    of each section built and each page laid out (a shortlist of thousands takes minutes)."""
     kit = Kit.create(report_id(card, meta))
     story: list[Any] = []
-    for section in SECTIONS:
+    for n, section in enumerate(SECTIONS, start=1):
+        if progress:
+            progress("sections", n)  # the one being built
         story += section(card, meta, kit)
-    return document.archive(document.layout(story, card, meta, kit), card, meta, kit)
+    raw = document.layout(story, card, meta, kit, progress)
+    if progress:
+        progress("archiving", 0)
+    return document.archive(raw, card, meta, kit)

@@ -11,6 +11,7 @@ from the content, so the same inputs give the same bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from importlib.resources import files
 from typing import Any
@@ -62,10 +63,12 @@ def _canvas_class(kit: Kit) -> type[Canvas]:
     return ReportCanvas
 
 
-def _decorate(kit: Kit, meta: ReportMeta) -> Any:
+def _decorate(kit: Kit, meta: ReportMeta, progress: Callable[[str, int], None] | None = None) -> Any:
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = PAGE
         number = canvas.getPageNumber()
+        if progress:
+            progress("pages", number)
         canvas.saveState()
         canvas.setStrokeColor(GRID)
         canvas.setFillColor(MUTED)
@@ -94,7 +97,9 @@ def _one_line(text: str, kit: Kit, width: float) -> str:
     return text + " …"
 
 
-def layout(story: list[Any], card: Scorecard, meta: ReportMeta, kit: Kit) -> bytes:
+def layout(
+    story: list[Any], card: Scorecard, meta: ReportMeta, kit: Kit, progress: Callable[[str, int], None] | None = None
+) -> bytes:
     """ReportLab's pass: the pages, the outline, the links."""
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -111,7 +116,7 @@ def layout(story: list[Any], card: Scorecard, meta: ReportMeta, kit: Kit) -> byt
     frame = Frame(
         MARGIN, MARGIN, WIDTH, HEIGHT, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_decorate(kit, meta))])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_decorate(kit, meta, progress))])
     doc.build(story, canvasmaker=_canvas_class(kit))
     return buffer.getvalue()
 
