@@ -151,12 +151,34 @@ def _profile(w: Path, body: str, name: str = "p.toml") -> Path:
     return write(w / name, body)
 
 
+DEEP_READERS = ("profile check", "evaluate --profile", "registry list", "response check", "evaluate --responses")
+
+
+def _deep(w: Path, reader: str, body: str) -> tuple[str | Path, ...]:
+    """A TOML document that breaks buyer's bounds, given to one of the commands that read TOML."""
+    if reader == "evaluate --responses":
+        (w / "forms").mkdir()
+        write(w / "forms" / "f.toml", body)
+        return "evaluate", "--profile", _profile(w, PROFILE_HEAD), "--responses", "forms"
+    path = _profile(w, PROFILE_HEAD + body if "profile" in reader else body)
+    return {
+        "profile check": ("profile", "check", path),
+        "evaluate --profile": ("evaluate", "--profile", path),
+        "registry list": ("registry", "list", "--offline", "--registry", path),
+        "response check": ("response", "check", path),
+    }[reader]
+
+
 DEEP_TOML = 'name = "P"\nx = ' + "[" * 3000 + "]" * 3000 + "\n"
 BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{this}: &{this} [" + ", ".join([f"*{prev}"] * 9) + "]\n"
     for prev, this in zip("abcdefgh", "bcdefghi", strict=True)
 )
 BIG_NUMBER = "9" * 5000
+# tomli raises RecursionError past 1,000 key parts; buyer's own bound is 32 levels.
+KEY_1500 = ".".join(["a"] * 1500)
+KEY_40 = ".".join(["a"] * 40)
+PROFILE_HEAD = 'name = "P"\n[interop]\nguideline = "2030.01"\n'
 
 LOCAL = [
     # options and settings
@@ -243,6 +265,27 @@ LOCAL = [
           "not a regular file"),
     Local("sparse 1 TiB registry", lambda w: ("registry", "list", "--offline", "--registry", sparse(w / "r.toml")),
           "MiB are refused"),
+    # TOML that costs far more memory than its size, under the 16 MiB cap
+    Local("profile with a 15 MB string (a backtracking scan took 1.9 GB)", lambda w: ("profile", "check", _profile(
+        w, PROFILE_HEAD.replace('"P"', '"P"\ndescription = "' + "x" * 15_000_000 + '"'))), code=0, lines=0),
+    Local("profile with a 15 MB multi-line string", lambda w: ("profile", "check", _profile(
+        w, PROFILE_HEAD.replace('"P"', '"P"\ndescription = """' + 'x"\\\n' * 4_000_000 + '"""'))), code=0, lines=0),
+    Local("profile with 300,000 tables (tomli: 1 KB each)", lambda w: ("profile", "check", _profile(
+        w, PROFILE_HEAD + "".join(f"[k{i}]\n" for i in range(300_000)))), "more than 250,000 keys, tables and arrays"),
+    # keys of many parts: every TOML document buyer reads, every place a key can be written
+    *(Local(f"{reader}: {where}", lambda w, reader=reader, body=body: _deep(w, reader, body),
+            "not valid TOML: keys, arrays or tables nested deeper than 32 levels")
+      for reader in DEEP_READERS
+      for where, body in (
+          ("table header of 1,500 parts", f"[{KEY_1500}]\nx = 1\n"),
+          ("array-of-tables header of 1,500 parts", f"[[{KEY_1500}]]\nx = 1\n"),
+          ("dotted key of 1,500 parts", f"{KEY_1500} = 1\n"),
+          ("dotted key of 1,500 parts in an inline table", f"x = {{ {KEY_1500} = 1 }}\n"),
+          ("dotted key in an evidence entry", f'[[shortlist]]\nname = "A"\nevidence = [\n  {{ {KEY_1500} = 1 }},\n]\n'),
+          ("header of 40 parts, under tomli's limit", f"[{KEY_40}]\nx = 1\n"),
+          ("header of 40 parts after spaces", f"  [{KEY_40}]\nx = 1\n"),
+          ("key of 40 parts, quoted and bare", f'"a.b".{KEY_40} = 1\n'),
+      )),
 ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from buyer._text import token
 from buyer.errors import InputError, ProfileErrors
+from buyer.formats.toml_bounds import loads
 from buyer.model.profile import Profile
 
 M = TypeVar("M", bound=BaseModel)
@@ -32,16 +33,15 @@ def parse_profile(text: str, source: str) -> Profile:
 def parse_toml_model(text: str, source: str, model: type[M]) -> M:
     """Parse TOML and validate it as ``model``; every problem gets its line and column.
 
-    Arrays and inline tables nested deeper than MAX_TOML_DEPTH are refused before the (recursive)
-    TOML parser sees them, as one InputError with the position."""
+    Data nested deeper than MAX_TOML_DEPTH (dotted keys and headers count a level a part) is
+    refused before the (recursive) TOML parser sees it, as one error with the position."""
     return validate_model(load_toml(text, source), source, model, text)
 
 
 def load_toml(text: str, source: str) -> dict[str, Any]:
-    """TOML text as data, nesting checked first; ProfileErrors with the position when it is not TOML."""
-    _check_depth(text, source)
+    """TOML text as data, bounds checked first; ProfileErrors with the position when it is not TOML."""
     try:
-        return tomli.loads(text)
+        return loads(text)
     except tomli.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
@@ -61,41 +61,6 @@ def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:
         errors = [_describe(err, positions, source, model) for err in exc.errors()]
         errors.sort(key=lambda e: (e.line or 0, e.column or 0))
         raise ProfileErrors(errors) from None
-
-
-# Profiles and registries nest two or three levels (an array of inline tables); the parser recurses
-# once per level and would stop at Python's recursion limit with a traceback.
-MAX_TOML_DEPTH = 32
-
-
-# What can hold a bracket that is not one: strings (four kinds) and comments; and the brackets.
-_TOML_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # multi-line basic string
-    r"|'''.*?'''"  # multi-line literal string
-    r'|"(?:[^"\\\n]|\\.)*"'  # basic string
-    r"|'[^'\n]*'"  # literal string
-    r"|#[^\n]*"  # comment
-    r"|[\[\]{}]",
-    re.S,
-)
-
-
-def _check_depth(text: str, source: str) -> None:
-    """Refuse arrays and inline tables nested deeper than MAX_TOML_DEPTH: one pass over the text,
-    strings and comments skipped, so a bracket inside a value does not count."""
-    depth = 0
-    for found in _TOML_TOKEN.finditer(text):
-        char = found.group()
-        if char in "[{":
-            depth += 1
-            if depth > MAX_TOML_DEPTH:
-                at = found.start()
-                line = text.count("\n", 0, at) + 1
-                column = at - (text.rfind("\n", 0, at) + 1) + 1
-                message = f"not valid TOML: arrays or tables nested deeper than {MAX_TOML_DEPTH} levels"
-                raise InputError(source, message, line=line, column=column)
-        elif char in "]}":
-            depth = max(0, depth - 1)
 
 
 def dump_profile(profile: Profile, keep: str = "") -> str:
