@@ -34,10 +34,11 @@ from buyer._text import printable
 from buyer.errors import BuyerError
 from buyer.tui import keys
 from buyer.tui.dialogs import Choice, UnsavedChanges
+from buyer.tui.dialogs import FileChanged as FileChangedDialog
 from buyer.tui.keys import binding_ids, keymap_clashes, palette_actions
 from buyer.tui.screens.base import BuyerScreen, Done, attempt, shown_error
 from buyer.tui.settings import load_settings, save_theme
-from buyer.tui.workbench import BLANK_NAME, Workbench
+from buyer.tui.workbench import BLANK_NAME, FileChanged, Workbench
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -329,17 +330,107 @@ class BuyerApp(App[None]):
             if choice is None or choice.action == "cancel":
                 return
             if choice.action == "save":
-                try:
-                    saved = self.workbench.save(choice.path)
-                except BuyerError as exc:
-                    self.notify(shown_error(exc), severity="error", title="Not saved")
-                    return
-                self.notify(f"saved {saved}", title="Profile")
-            else:
-                self.workbench.revert()
+                self.save_profile(choice.path, saved=lambda _: then(), reloaded=then)
+                return
+            self.workbench.revert()
             then()
 
         self.push_screen(UnsavedChanges(purpose, detail), chosen)
+
+    def save_profile(
+        self,
+        path: Path | None,
+        *,
+        saved: Callable[[Path], Any] | None = None,
+        reloaded: Callable[[], Any] | None = None,
+        failed: Callable[[str], Any] | None = None,
+        over: str = "",
+    ) -> None:
+        """Save the profile (to its file when ``path`` is None). A file there that is not what
+        was loaded or last saved (a colleague's edit, another file) is not replaced unasked:
+        Overwrite / Reload from disk / Cancel. ``saved`` runs after the write, ``reloaded`` after
+        the file's own version was taken instead, ``failed`` with why nothing was written (by
+        default a notification)."""
+        bench = self.workbench
+        told = failed or (lambda message: self.notify(message, severity="error", title="Not saved"))
+        try:
+            done = bench.save(path, over=over)
+        except FileChanged as exc:
+            changed = exc  # the name an except clause binds is gone after it
+
+            def chosen(choice: str | None) -> None:
+                if choice == "overwrite":  # that version only: changed once more, it is asked again
+                    self.save_profile(path, saved=saved, reloaded=reloaded, failed=failed, over=changed.sha256)
+                elif choice == "reload":
+                    try:
+                        self.open_file(changed.path)
+                    except BuyerError as error:
+                        told(shown_error(error))
+                        return
+                    self.notify(f"reloaded {changed.path} from disk", title="Profile")
+                    if reloaded is not None:
+                        reloaded()
+
+            state = "other" if changed.other else "changed"
+            self.push_screen(FileChangedDialog(changed.path, state), chosen)
+            return
+        except BuyerError as exc:
+            told(shown_error(exc))
+            return
+        if saved is None:
+            self.notify(f"saved {done}", title="Profile")
+        else:
+            saved(done)
+
+    def unless_changed_on_disk(self, purpose: str, then: Callable[[], Any]) -> None:
+        """Run ``then`` now if the profile's file still holds what was loaded or last saved; else
+        ask (Overwrite / Reload from disk / Cancel): a report must not quote as the file's a hash
+        or a path the file no longer matches."""
+        bench = self.workbench
+        try:
+            now = bench.changed_on_disk()
+        except BuyerError as exc:
+            self.notify(shown_error(exc), severity="error", title="Profile file")
+            return
+        if now is None or bench.path is None:
+            then()
+            return
+        path = bench.path
+
+        def chosen(choice: str | None) -> None:
+            if choice == "overwrite":
+                self.save_profile(path, saved=lambda _: then(), reloaded=then, over=now)
+            elif choice == "reload":
+                try:
+                    self.open_file(path)
+                except BuyerError as exc:
+                    self.notify(shown_error(exc), severity="error", title="Not reloaded")
+                    return
+                self.notify(f"reloaded {path} from disk", title="Profile")
+                then()
+
+        self.push_screen(FileChangedDialog(path, "changed" if now else "gone", purpose), chosen)
+
+    def open_file(self, path: Path) -> None:
+        """Read a profile file into the workbench (a BuyerError leaves the one there as it was)."""
+        self.workbench.load(path)
+        self.profile_problems = []
+        self.check_profile()
+
+    def action_save(self) -> None:
+        """ctrl+s on any screen: the form saves to the file its field names; elsewhere the profile
+        goes to its file, or the form asks for one."""
+        form = self.screen if type(self.screen).__name__ == "RequirementsScreen" else None
+        if form is not None:
+            form.action_save()  # type: ignore[attr-defined]
+        elif self.workbench.path is not None:
+            self.save_profile(None)
+        else:
+            self.call_later(self._ask_for_path)
+
+    async def _ask_for_path(self) -> None:
+        await self.action_switch_mode("requirements")
+        self.screen.action_save()  # type: ignore[attr-defined]  (the empty field: it asks for the path)
 
     async def action_quit(self) -> None:
         self.unless_unsaved("quit", self.exit)

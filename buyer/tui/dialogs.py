@@ -1,6 +1,6 @@
-"""Dialogs: unsaved changes (save, discard, cancel), a product listed nowhere, a piece of
-evidence (add one, or change the kind and date of one), vendors' responses from a folder, replacing
-an RFP package."""
+"""Dialogs: unsaved changes (save, discard, cancel), a profile file changed on disk (overwrite,
+reload, cancel), a product listed nowhere, a piece of evidence (add one, or change the kind and
+date of one), vendors' responses from a folder, replacing an RFP package."""
 
 from __future__ import annotations
 
@@ -328,6 +328,57 @@ class ResponsesDialog(ReadingDialog):
     def done(self, value: object) -> None:
         self.bench.take_responses(value, self._folder)  # type: ignore[arg-type]
         self.dismiss(True)
+
+
+DiskChoice = Literal["overwrite", "reload", "cancel"]
+
+
+class FileChanged(BuyerModal[DiskChoice]):
+    """Asked before a save would replace a file that is not what the profile was loaded from or
+    last saved to (``state`` "changed": someone edited it; "other": another file is there), and
+    before an export would quote as the file's a profile the file no longer holds ("changed", or
+    "gone"). Cancel has the focus: replacing someone's work takes a deliberate choice."""
+
+    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel")]
+
+    def __init__(self, path: Path, state: Literal["changed", "other", "gone"], purpose: str = "save") -> None:
+        super().__init__()
+        self.path, self.state, self.purpose = path, state, purpose
+
+    def compose(self) -> ComposeResult:
+        name = plain(str(self.path))
+        if self.state == "other":
+            title, text = "Replace the file?", " exists and is not the file this profile was loaded from."
+        elif self.state == "gone":
+            title, text = "The profile file is gone", " is no longer on disk."
+        else:
+            title = "The file changed on disk"
+            text = " changed on disk since this profile was loaded or last saved (someone else's edit?)."
+        if self.purpose == "export":  # what the report would otherwise claim
+            text += " A report quotes the profile file's SHA-256 and names the file to reproduce it."
+        text += {
+            "other": " Overwrite it with this profile?",
+            "gone": " Save this profile there again?",
+            "changed": " Overwrite it with this profile, or reload it from disk (the edits here are discarded)?",
+        }[self.state]
+        with VerticalScroll(classes="dialog"):
+            yield Static(title, classes="dialog-title")
+            yield Static(joined(name, text), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save again" if self.state == "gone" else "Overwrite", id="overwrite", variant="error")
+                if self.state == "changed":
+                    yield Button("Reload from disk", id="reload")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(str(event.button.id))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)  # type: ignore[arg-type]
 
 
 class ReplaceOutput(BuyerModal[bool]):

@@ -32,12 +32,15 @@ APP = (
     Binding("f6", "switch_mode('export')", "Export", id="go.export"),
     Binding("ctrl+e", "switch_mode('export')", "Export", show=False, id="export"),
     Binding("ctrl+q", "quit", "Quit", id="quit"),
+    # On every screen (an edit on Vendors is saved where it is made); the id is the one keymaps
+    # have named since the key was the Requirements form's alone.
+    Binding("ctrl+s", "save", "Save", tooltip="Save the profile to its file", id="requirements.save"),
 )
 
 REQUIREMENTS = (
-    Binding("ctrl+s", "save", "Save", tooltip="Save the profile to its file", id="requirements.save"),
     Binding("ctrl+o", "load", "Load", tooltip="Load the profile file named in the form", id="requirements.load"),
 )
+REQUIREMENTS_COMMANDS = (("Save the profile to its file", "Save the profile to the file the form names", "save"),)
 
 VENDORS = (
     Binding("n", "new_product", "New", tooltip="Add a product listed nowhere", id="vendors.new-product"),
@@ -116,7 +119,10 @@ TESTS = (Binding("escape", "app.pop_screen", "Back", id="tests.back"),)
 
 MODES: dict[str, Mode] = {
     "requirements": Mode(
-        "Requirements", "Standard, guideline, program, add-ons, extras, evidence policy", REQUIREMENTS
+        "Requirements",
+        "Standard, guideline, program, add-ons, extras, evidence policy",
+        REQUIREMENTS,
+        REQUIREMENTS_COMMANDS,
     ),
     "vendors": Mode(
         "Vendors",

@@ -18,6 +18,7 @@ profile (``read`` in a worker at start, or the first use of ``profile``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from buyer._hashing import sha256_hex
-from buyer.errors import UsageError
+from buyer._text import printable
+from buyer.errors import BuyerError, InputError, UsageError
 from buyer.model.evidence import Evidence
 
 if TYPE_CHECKING:
@@ -57,6 +59,34 @@ def validate_model(data: Any, label: str, model: Any) -> Any:
     from buyer.formats.toml_models import validate_model
 
     return validate_model(data, label, model)
+
+
+class FileChanged(BuyerError):
+    """A save would replace a file whose bytes are not what this profile was loaded from or last
+    saved to: someone changed it (``other`` False), or it is another file altogether (``other``
+    True). Nothing was written; ``sha256`` is what is on disk now, to overwrite only that."""
+
+    def __init__(self, path: Path, sha256: str, other: bool) -> None:
+        self.path, self.sha256, self.other = path, sha256, other
+        why = "is another file, already there" if other else "changed on disk since it was loaded or saved"
+        super().__init__(f"{printable(str(path))}: {why}; not saved")
+
+
+def disk_sha256(path: Path) -> str | None:
+    """The SHA-256 of the bytes on disk now (None: no file there). The bytes, not the time they
+    were written: an edit within the same second, or one that keeps the size, is still seen."""
+    from buyer.sources.files import read_input
+
+    try:
+        return sha256_hex(read_input(path))
+    except InputError:
+        if not os.path.exists(path):  # gone (also between the look and the read)
+            return None
+        raise
+
+
+def same_file(a: Path | None, b: Path | None) -> bool:
+    return a is not None and b is not None and os.path.realpath(a) == os.path.realpath(b)
 
 
 @dataclass(frozen=True)
@@ -247,13 +277,31 @@ class Workbench:
         """Read a profile file (its own rules; what the catalogue lacks is told by ``problems``)."""
         self.take(self.read(path))
 
-    def save(self, path: Path | None = None) -> Path:
-        """Write the profile atomically; afterwards it is the file's content (not modified)."""
+    def changed_on_disk(self) -> str | None:
+        """What is on the profile's file now when it is not what was loaded or last saved: its
+        SHA-256, or "" when the file is gone (None: it is still the file's, or there is no file)."""
+        if self.path is None or not self.file_sha256:
+            return None
+        now = disk_sha256(self.path)
+        if now == self.file_sha256:
+            return None
+        return now or ""
+
+    def save(self, path: Path | None = None, *, over: str = "") -> Path:
+        """Write the profile atomically; afterwards it is the file's content (not modified).
+
+        A file there whose bytes are not the ones loaded or last saved (a colleague's edit, or
+        another file) is not replaced unless ``over`` is its SHA-256 (the user saw it and said
+        so): FileChanged instead. A file that is gone is written again."""
         from buyer._atomic import write_output
 
         target = path or self.path
         if target is None:
             raise UsageError("give the profile file's path first")
+        ours = same_file(target, self.path) and bool(self.file_sha256)
+        now = disk_sha256(target)  # as late as can be: just before the write
+        if now is not None and now != over and not (ours and now == self.file_sha256):
+            raise FileChanged(target, now, other=not ours)
         if target.parent.resolve() != self.base_dir.resolve():
             self._rebase(target.parent)
         data = self.current_bytes  # written as it is: the hash recorded below is of these bytes

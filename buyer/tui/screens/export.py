@@ -26,7 +26,7 @@ from buyer.tui.dialogs import ReplaceOutput
 from buyer.tui.screens.base import BuyerScreen, Done, attempt
 from buyer.tui.text import plain
 from buyer.tui.widgets import FittingFooter
-from buyer.tui.workbench import Evaluated, Evaluation, Workbench
+from buyer.tui.workbench import Evaluated, Evaluation, Workbench, disk_sha256
 
 RFP = "rfp"
 PACKAGE = "rfp-package"
@@ -55,9 +55,12 @@ def export(
     evaluation: Evaluation | None,
     card: object,
     replace: bool = False,
+    profile_file: Path | None = None,
 ) -> Written:
     """In a worker: evaluate if needed, render, write atomically (a package as one folder; its
-    SHA-256 is that of its SHA256SUMS, which names every other file's)."""
+    SHA-256 is that of its SHA256SUMS, which names every other file's). ``profile_file``: the
+    file whose SHA-256 the report quotes as the profile's; looked at again just before the write,
+    so a report never names a file that changed meanwhile."""
     from buyer._atomic import write_output
     from buyer._hashing import sha256_hex
 
@@ -82,8 +85,17 @@ def export(
             evaluated = bench.run(evaluation)
             card = evaluated.scorecard
         data = render(card, fmt, prepared_by=prepared_by)  # type: ignore[arg-type]
+        if profile_file is not None:
+            _still_the_file(profile_file, card.profile_sha256)  # type: ignore[attr-defined]
     write_output(path, data)
     return Written(path, len(data), sha256_hex(data), evaluated)
+
+
+def _still_the_file(profile_file: Path, quoted: str) -> None:
+    from buyer.errors import InputError
+
+    if disk_sha256(profile_file) != quoted:
+        raise InputError(str(profile_file), "changed on disk while the report was made; nothing written: export again")
 
 
 class ExportScreen(BuyerScreen):
@@ -150,7 +162,10 @@ class ExportScreen(BuyerScreen):
         if self.exporting:
             return
         detail = "A report quotes the profile's SHA-256: save, and the file holds what it names."
-        self.buyer.unless_unsaved("export", self._export, detail)
+        # First whether the file still holds the profile as loaded or saved (a colleague may have
+        # edited it), then the edits made here.
+        unsaved = partial(self.buyer.unless_unsaved, "export", self._export, detail)
+        self.buyer.unless_changed_on_disk("export", unsaved)
 
     def _export(self) -> None:
         fmt = str(self.query_one("#format", Select).value)
@@ -175,7 +190,9 @@ class ExportScreen(BuyerScreen):
         cancel = self.buyer.keys_for("export.cancel", "escape")
         self.query_one("#result", Static).update(f"Exporting… ({cancel} cancels)")
         self.exporting = True
-        work = partial(export, bench, fmt, path, prepared_by, evaluation, card, replace)
+        quoted = evaluation.sha256 if evaluation is not None else getattr(card, "profile_sha256", "")
+        profile_file = bench.path if bench.path is not None and quoted == bench.file_sha256 else None
+        work = partial(export, bench, fmt, path, prepared_by, evaluation, card, replace, profile_file)
         self.run_worker(partial(attempt, work), thread=True, name="export", group="export", exclusive=True)
 
     def action_cancel(self) -> None:

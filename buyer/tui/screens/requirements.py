@@ -199,7 +199,7 @@ class RequirementsScreen(BuyerScreen):
                 yield Label("Compare with another version")
                 yield Select[str](compact=True, options=[], id="compare", prompt="choose a version")
                 yield Static(id="diff")
-        yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.requirements")
+        yield FittingFooter(own=["requirements.save", *(b.id or "" for b in self.BINDINGS)], here="go.requirements")
 
     def _keys(self, binding_id: str, default: str) -> str:
         return self.buyer.keys_for(binding_id, default)
@@ -526,15 +526,18 @@ class RequirementsScreen(BuyerScreen):
 
     def action_save(self) -> None:
         path = self._path()
-        if path is None:
-            return
-        try:
-            saved = self.bench.save(path)
-        except BuyerError as exc:
-            self.show_message(f"not saved: {shown_error(exc)}", error=True)
-            return
-        self.show_message(printable(f"saved {saved} (sha256 {self.bench.file_sha256[:16]}…)"))
-        self.notify(printable(f"saved {saved}"), title="Requirements")
+        if path is not None:
+            self.buyer.save_profile(path, saved=self._saved, reloaded=self._reloaded, failed=self._not_saved)
+
+    def _saved(self, path: Path) -> None:
+        self.show_message(printable(f"saved {path} (sha256 {self.bench.file_sha256[:16]}…)"))
+        self.notify(printable(f"saved {path}"), title="Requirements")
+
+    def _reloaded(self) -> None:
+        self.show_message(printable(f"reloaded {self.bench.path} from disk: the form shows the file's version"))
+
+    def _not_saved(self, message: str) -> None:
+        self.show_message(f"not saved: {message}", error=True)
 
     def action_load(self) -> None:
         path = self._path()
@@ -543,13 +546,11 @@ class RequirementsScreen(BuyerScreen):
 
     def _load(self, path: Path) -> None:
         try:
-            self.bench.load(path)
+            self.buyer.open_file(path)
         except BuyerError as exc:
             self.show_message(shown_error(exc), error=True)
             return
-        self.buyer.profile_problems = []
         self.populate()
-        self.buyer.check_profile()
         self.notify(printable(f"loaded {path}"), title="Requirements")
         self.show_message(printable(f"loaded {path}"))
         self.query_one("#name", Input).focus()  # a new profile: start again at its first field
