@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import httpx
@@ -124,3 +125,45 @@ def test_cli_evaluates_a_published_result_by_reference(refstack_server, upstream
     assert all(result_id in listed for result_id in uploaded)
     assert main(["results", "show", complete, "--guideline", "2020.06", "--source", source]) == 0
     assert "all 275 non-flagged required tests passed" in capsys.readouterr().out
+
+
+def set_meta(peer, test_id: str, **meta: str) -> None:
+    """What the result's owner stores with PUT /v1/results/<id>/meta/<key> (signed in), written
+    straight into RefStack's own table."""
+    import subprocess
+
+    from tests.peers.refstack import _tool
+
+    rows = ", ".join(f"('{test_id}', '{key}', '{value}', NOW())" for key, value in meta.items())
+    sql = f"INSERT INTO meta (test_id, meta_key, value, created_at) VALUES {rows};"
+    sock = peer.workdir / "mysqld.sock"
+    subprocess.run([_tool("mariadb"), "--no-defaults", "-S", str(sock), "-uroot", "refstack", "-e", sql], check=True)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [{"guideline": "dns.2020.06.json", "target": "dns"}, {"guideline": "2020.06.json", "target": "dns"}],
+    ids=["add-on-file", "core-file-add-on-target"],
+)
+def test_a_published_add_on_result_is_scored_against_the_add_on_alone(
+    refstack_server, upstream_server, monkeypatch, capsys, meta
+):
+    """RefStack reads dns.2020.06.json from add-ons/ and scores an add-on result against the add-on
+    only; ``results show`` does the same with the result's own meta, for either way of naming it."""
+    monkeypatch.setenv("BUYER_REFSTACK_URL", refstack_server.url)
+    dns = Catalogue(SHARED_INTEROP)["dns.2020.06"]
+    tests = sorted({(t.name, t.idempotent_id) for c in dns.capabilities.values() for t in c.tests})
+    body = {"cpid": "dns-cloud", "duration_seconds": 60, "results": [{"name": n, "uuid": u} for n, u in tests]}
+    response = httpx.post(f"{refstack_server.url}/v1/results", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+    result_id = response.json()["test_id"]
+    set_meta(refstack_server, result_id, **meta)
+    source = f"{upstream_server.url}{GITEA}"
+    assert main(["results", "show", result_id, "--source", source]) == 0
+    out = capsys.readouterr().out
+    assert "✓ pass" in out and "DNS add-on 2020.06" in out
+    assert "Platform" not in out  # the core file only carries the add-on; it is not required
+    assert main(["results", "show", result_id, "--source", source, "--format", "json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    (req,) = card["products"][0]["requirements"]
+    assert (req["kind"], req["guideline"], req["verdict"]) == ("add-on", "dns.2020.06", "pass")

@@ -30,6 +30,8 @@ from buyer.cli._common import (
 from buyer.cli._progress import Progress
 from buyer.config import settings
 from buyer.errors import BuyerError
+from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
+from buyer.model.scorecard import RequirementKind
 from buyer.report.table import scorecard_table
 from buyer.sources.budget import in_context
 
@@ -129,25 +131,31 @@ def cmd_show(args: argparse.Namespace) -> int:
     evidence = client.result(args.result_id)
     meta = _meta(evidence.provenance.source, client)
     guideline = args.guideline or meta.get("guideline", "").removesuffix(".json")
-    program = args.program or meta.get("target", "") or "platform"
+    program = program_key(args.program or meta.get("target", "") or "platform")
     if not guideline:
         say(
             f"result {printable(args.result_id)}: {evidence.passed_count} passed tests; its owner set no guideline, "
             "so give --guideline V (and --program) to score it"
         )
         return EXIT_OK
-    add_ons = [program] if program in ("dns", "orchestration") else []
-    core = "platform" if add_ons else program
+    # RefStack reads an add-on's file (dns.2020.06.json) from add-ons/ and scores the result against
+    # the add-on alone; so does buyer, whether the guideline or the target names the add-on.
+    family, _, version = guideline.partition(".")
+    if family.isalpha() and version and family != "next":
+        guideline, program = version, family
+    add_ons = [] if program in CORE_PROGRAM_KEYS else [f"{program}.{guideline}"]
     cat = actions.open_guidelines(args.source, offline=args.offline)
     data = {
         "name": f"RefStack result {args.result_id}",
-        "interop": {"guideline": guideline, "program": core, "add_ons": add_ons},
+        "interop": {"guideline": guideline, "program": "platform" if add_ons else program, "add_ons": add_ons},
         "evidence_policy": {"max_age_days": None},
         "shortlist": [{"name": args.result_id}],
     }
     profile = _request.profile_from_options(data, cat)
     request = actions.EvaluationRequest(profile, actions.today(), loaded={args.result_id: [evidence]})
     card = actions.evaluate(request, cat)
+    if add_ons:  # the core program was only the add-on's carrier
+        card = card.restricted({RequirementKind.ADD_ON})
     if args.format == "json":
         from buyer.report.scorecard_json import scorecard_json
 

@@ -7,8 +7,8 @@ not pass, the evidence that was scored): a scorecard of hundreds of products sta
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -498,6 +498,16 @@ class Scorecard:
     @property
     def verdict(self) -> Verdict:
         return worst([p.verdict for p in self.products])
+
+    def restricted(self, kinds: Collection[RequirementKind]) -> Scorecard:
+        """The scorecard of these kinds of requirement alone, each product's verdict the worst of
+        them (a published add-on result is RefStack's verdict on the add-on only)."""
+        products = []
+        for p in self.products:
+            kept = tuple(r for r in p.requirements if r.kind in kinds)
+            products.append(replace(p, requirements=kept, verdict=worst([r.verdict for r in kept])))
+        specs = tuple(r for r in self.requirements if r.kind in kinds)
+        return replace(self, products=tuple(products), requirements=specs)
 
     @property
     def contradictions(self) -> tuple[tuple[ProductScore, RequirementResult], ...]:
