@@ -399,8 +399,6 @@ def test_every_verb_and_positional_argument_is_described(capsys):
 
     missing = []
     for path, parser in _parsers(build_parser(["--help"])):
-        if path[0] in ("results", "sync"):  # results_cmd.py: its owner's (see the report)
-            continue
         leaf = not any(a.__class__.__name__ == "_SubParsersAction" for a in parser._actions)
         if leaf and not parser.description:
             missing.append(" ".join(path))

@@ -45,21 +45,32 @@ def register(commands: Any) -> None:
     group = commands.add_parser("results", help="list and show published RefStack results")
     sub = group.add_subparsers(dest="results_command", metavar="ACTION", required=True)
 
-    p = sub.add_parser("list", help="results on the RefStack server ($BUYER_REFSTACK_URL), newest first")
+    p = sub.add_parser(
+        "list",
+        help="results on the RefStack server ($BUYER_REFSTACK_URL), newest first",
+        description="List published results on the RefStack server ($BUYER_REFSTACK_URL), newest first.",
+    )
     _filters(p)
     p.add_argument(
         "--max-pages",
         type=whole_number(1, 10000),
         default=5,
         metavar="N",
-        help="pages of 20 to read (default 5; at most BUYER_MAX_PAGES)",
+        help="pages of 20 to read (default 5; BUYER_MAX_PAGES, default 200, caps it)",
     )
     add_offline(p)
     add_format(p)
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="one result, scored against its guideline (or --guideline/--program)")
-    p.add_argument("result_id")
+    p = sub.add_parser(
+        "show",
+        help="one result, scored against its guideline (or --guideline/--program)",
+        description=(
+            "Score one published RefStack result against the guideline and target its owner set "
+            "(an add-on result against the add-on alone), or against --guideline/--program."
+        ),
+    )
+    p.add_argument("result_id", help="the result's id, as `results list` prints it")
     p.add_argument("--guideline", metavar="V", help="score against this guideline (default: the result's meta)")
     add_program(p, add_ons=True, default=None)
     add_source(p)
@@ -82,7 +93,7 @@ def register(commands: Any) -> None:
         type=whole_number(1, 10000),
         default=50,
         metavar="N",
-        help="result pages to read (default 50; at most BUYER_MAX_PAGES)",
+        help="result pages to read (default 50; BUYER_MAX_PAGES, default 200, caps it)",
     )
     p.set_defaults(handler=cmd_sync)
 
