@@ -233,3 +233,33 @@ def test_provenance_is_what_the_rules_read():
     # a copy renamed is still a copy: only the bytes count, never the file name
     p = prov("a.txt", "1" * 64)
     assert shared_findings([("A", [p]), ("B", [replace(p, source="renamed.txt")])])
+
+
+@pytest.mark.shared
+def test_a_test_list_sent_back_as_buyer_wrote_it_is_told_and_still_scored(tmp_path, capsys):
+    """A vendor that returns the RFP package's own test list as its "passed tests" is told about
+    (it is a list to run, not a run); like every finding, it changes no verdict. A list with one
+    line changed is no longer that file."""
+    from buyer.cli import main
+    from tests.conftest import SHARED_INTEROP
+
+    src = ["--source", str(need_shared(SHARED_INTEROP))]
+    package = tmp_path / "pkg"
+    profile = Path(__file__).parent.parent / "requirements_profiles" / "public-cloud-platform-2020.06.toml"
+    assert main(["rfp", "--profile", str(profile), "--package", str(package), *src]) == 0
+    capsys.readouterr()
+    lists = sorted((package / "tests").glob("M*.txt"))
+    assert lists
+    edited = tmp_path / "edited.txt"
+    edited.write_text(lists[0].read_text() + "tempest.api.extra.Test.test_more\n")
+    args = ["evaluate", "--guideline", "2020.06", "--program", "platform", "--add-on", "dns", "--add-on", "orchestration"]
+    args += ["--as-of", "2026-12-01", "--format", "json", *src, "--no-registry"]
+    args += [f"--evidence=Echo={p}" for p in lists] + [f"--evidence=Edited={edited}"]
+    main(args)
+    card = json.loads(capsys.readouterr().out)
+    echo = next(p for p in card["products"] if p["name"] == "Echo")
+    for use in echo["evidence"]:
+        assert any("as buyer writes it for vendors to run" in w for w in use["warnings"]), use
+    assert {r["verdict"] for r in echo["requirements"]} == {"pass"}  # a warning never decides
+    edited_use = next(p for p in card["products"] if p["name"] == "Edited")["evidence"][0]
+    assert not any("vendors to run" in w for w in edited_use["warnings"])

@@ -11,12 +11,14 @@ evidence given for two products) can be rejected, when the profile says
 - a run that lists passed tests and whose timed tests all took zero seconds (subunit timestamps):
   tempest never runs a test in no time, so the stream was written, not recorded;
 - JSON results whose test names keep tempest's ``[id-…,smoke]`` block: RefStack compares names
-  as written, so they match no guideline test (refstack-client strips the block when it writes).
+  as written, so they match no guideline test (refstack-client strips the block when it writes);
+- a test list that is byte for byte one buyer wrote for vendors to run (the RFP package's
+  ``tests/`` files, ``guidelines tests``), sent back unchanged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,6 +61,20 @@ def own_findings(evidence: Evidence, as_of: date) -> tuple[Finding, ...]:
             )
         )
     return tuple(out)
+
+
+def sent_list_findings(evidence: Evidence, sent: Mapping[str, str]) -> tuple[Finding, ...]:
+    """A test list that is, byte for byte, one buyer wrote for vendors to run. ``sent``: the
+    SHA-256 of each such list -> the requirement it is for."""
+    title = sent.get(evidence.provenance.sha256)
+    if title is None or evidence.provenance.format != EvidenceFormat.TEST_LIST:
+        return ()
+    return (
+        Finding(
+            f"is the test list of {title} as buyer writes it for vendors to run (an RFP package's tests/ "
+            "file), returned unchanged: a list of tests to run, not a record of a run"
+        ),
+    )
 
 
 def _identity(p: Provenance) -> tuple[str, str] | None:

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import cached_property
 
+from buyer._hashing import sha256_hex
 from buyer.errors import InputError
-from buyer.model.evidence import Evidence
+from buyer.model.evidence import Evidence, EvidenceFormat
 from buyer.model.guideline import Guideline
-from buyer.model.plausibility import REJECTED, Finding, own_findings, shared_findings
+from buyer.model.plausibility import REJECTED, Finding, own_findings, sent_list_findings, shared_findings
 from buyer.model.profile import DuplicatesPolicy, EvidencePolicy, Product, Profile
 from buyer.model.registry import Claim
 from buyer.model.requirements import (
@@ -92,6 +94,14 @@ class Plans:
     ) -> Plans:
         compiled = tuple(compile_requirement(r) for r in resolve_requirements(profile.interop, guidelines))
         return cls(compiled, resolve_scs(profile.scs, scopes, as_of))
+
+    @cached_property
+    def sent_lists(self) -> dict[str, str]:
+        """SHA-256 of each requirement's scored test list, as buyer writes it (an RFP package's
+        tests/ file, ``guidelines tests``) -> the requirement's title: a list to run, not a run."""
+        from buyer.model.testlist import scored_lines  # only when a test list is among the evidence
+
+        return {sha256_hex("".join(f"{line}\n" for line in scored_lines(c)).encode()): c.title for c in self.interop}
 
     def specs(self) -> tuple[RequirementSpec, ...]:
         out = [
@@ -232,7 +242,7 @@ def score_product(
             ev.error,
             used=not reasons[i] and used.get(i, _unused(ev, plans)) == "",
             unused_reason="" if reasons[i] else used.get(i, _unused(ev, plans)),
-            warnings=tuple(f.text for f in own_findings(ev, as_of)),
+            warnings=(*(f.text for f in own_findings(ev, as_of)), *_echoed(ev, plans)),
         )
         for i, ev in enumerate(items)
     )
@@ -247,6 +257,12 @@ def score_product(
         claims=claims,
         response=response,
     )
+
+
+def _echoed(ev: Evidence, plans: Plans) -> tuple[str, ...]:
+    if ev.provenance.format != EvidenceFormat.TEST_LIST or not plans.interop:
+        return ()
+    return tuple(f.text for f in sent_list_findings(ev, plans.sent_lists))
 
 
 def _unused(ev: Evidence, plans: Plans) -> str:
