@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,6 +151,22 @@ def _profile(w: Path, body: str, name: str = "p.toml") -> Path:
     return write(w / name, body)
 
 
+def _subunit(events: Iterable[tuple[str, str | None]]) -> bytes:
+    """A subunit v2 stream: a status packet per (test id, status); no status: a log attachment."""
+    import io
+
+    import subunit
+
+    out = io.BytesIO()
+    stream = subunit.StreamResultToBytes(out)
+    for test_id, status in events:
+        if status is None:
+            stream.status(test_id=test_id, file_name="log", file_bytes=b"x")
+        else:
+            stream.status(test_id=test_id, test_status=status)
+    return out.getvalue()
+
+
 DEEP_READERS = ("profile check", "evaluate --profile", "registry list", "response check", "evaluate --responses")
 
 
@@ -265,6 +281,33 @@ LOCAL = [
           "not a regular file"),
     Local("sparse 1 TiB registry", lambda w: ("registry", "list", "--offline", "--registry", sparse(w / "r.toml")),
           "MiB are refused"),
+    # evidence that is far more than one run, under the 256 MiB cap: refused in bounded time and memory
+    Local("test list of 100 MiB (decoded and split whole: 2.4 GB)", lambda w: (*EVALUATE, "--evidence", write(
+        w / "l.txt", b"a.b\n" * (25 * 1024 * 1024))), "more than 2,000,000 lines"),
+    Local("test list of 150,000 names", lambda w: (*EVALUATE, "--evidence", write(
+        w / "l.txt", "".join(f"tempest.a.T.test_{i}\n" for i in range(150_000)))), "l.txt:100001: more than 100,000"),
+    Local("test list line of many dots (a backtracking match)", lambda w: (*EVALUATE, "--evidence", write(
+        w / "l.txt", "a." * 100_000 + "(\n")), "l.txt:1:1: not a test name"),
+    Local("subunit v2 of 150,000 tests", lambda w: (*EVALUATE, "--evidence", write(w / "r.subunit", _subunit(
+        (f"tempest.a.T.test_{i}", "success") for i in range(150_000)))), "more than 100,000 tests"),
+    Local("subunit v2 of 600,000 packets for one test", lambda w: (*EVALUATE, "--evidence", write(
+        w / "r.subunit", _subunit([(PASSING[0], "inprogress")]) + _subunit([(PASSING[0], None)]) * 600_000)),
+          "more than 500,000 subunit events"),
+    Local("subunit v2 signature and 20 MB of noise (read a byte at a time)", lambda w: (*EVALUATE, "--evidence",
+          write(w / "r.subunit", b"\xb3" + b"x" * 20_000_000)), "a truncated or corrupt subunit stream"),
+    Local("subunit v1 of 150,000 tests", lambda w: (*EVALUATE, "--evidence", write(w / "r.subunit", "".join(
+        f"test: a.T.t{i}\nsuccess: a.T.t{i}\n" for i in range(150_000)))), "more than 100,000 tests"),
+    Local("subunit v1 of 2,100,000 lines", lambda w: (*EVALUATE, "--evidence", write(w / "r.subunit", (
+        "test: a.T.t\n" + "time: 2026-01-01 00:00:00Z\n" * 2_100_000))), "more than 2,000,000 lines"),
+    Local("refstack-client JSON of 1,100,000 results", lambda w: (*EVALUATE, "--evidence", write(
+        w / "r.json", '{"cpid": "x", "results": [' + '{"name": "a.b"},' * 1_100_000 + '{"name": "a.b"}]}')),
+          "more than 1,000,000 commas"),
+    Local("refstack-client JSON of 100,001 results", lambda w: (*EVALUATE, "--evidence", write(
+        w / "r.json", json.dumps({"cpid": "x", "results": [{"name": f"a.b{i}"} for i in range(100_001)]}))),
+          "field 'results': more than 100,000 results"),
+    Local("RefStack result of 100,001 names", lambda w: (*EVALUATE, "--evidence", write(
+        w / "r.json", json.dumps({"id": "x", "results": [f"a.b{i}" for i in range(100_001)]}))),
+          "field 'results': more than 100,000 results"),
     # TOML that costs far more memory than its size, under the 16 MiB cap
     Local("profile with a 15 MB string (a backtracking scan took 1.9 GB)", lambda w: ("profile", "check", _profile(
         w, PROFILE_HEAD.replace('"P"', '"P"\ndescription = "' + "x" * 15_000_000 + '"'))), code=0, lines=0),

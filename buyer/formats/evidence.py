@@ -54,7 +54,18 @@ _SUBUNIT_V1_LINE = re.compile(rb"^(test|testing|success|successful|failure|fail|
 _SCS_REPORT = re.compile(rb"^spec:\s*$", re.M)
 # A dotted test id without spaces, optionally with [attrs] and a (scenario) suffix. Kept loose:
 # real guideline names hold odd characters (orchestration has "...nested_template:Wherej").
-_TEST_ID = re.compile(r"^[A-Za-z_][^\s\[\]()]*\.[^\s\[\]()]+(\[[^\]\s]*\])?(\([^)\s]*\))?$")
+# The dot is looked for ahead and the rest is read possessively: a line of many dots that is not a
+# name fails in one pass (backtracking over each dot took seconds for a line of 8 KB).
+_TEST_ID = re.compile(r"[A-Za-z_](?=[^\s\[\]()]*?\.[^\s\[\]()])[^\s\[\]()]*+(?:\[[^\]\s]*+\])?+(?:\([^)\s]*+\))?+\Z")
+# One run's results: tempest has about 2,000 tests (the interop guidelines score a few hundred),
+# and a run with every plugin far fewer than these. A file past them is not one run, and reading
+# it would cost time and memory out of all proportion (1.5 M subunit packets: 1.25 GB, 35 s).
+MAX_TESTS = 100_000  # results in one file, in every format
+MAX_LINES = 2_000_000  # lines of a test list or a subunit v1 stream
+MAX_PACKETS = 500_000  # subunit v2 packets (a test sends two to five)
+MAX_JSON_COMMAS = 10 * MAX_TESTS  # a result in refstack-client JSON has two, a name in RefStack's one
+MAX_NOISE = 1024 * 1024  # bytes in a subunit v2 stream that are not subunit (read one by one)
+_ONE_RUN = "not one run's results (a whole tempest run has about 2,000 tests)"
 _SUBUNIT_STATUS = {
     "success": Outcome.PASSED,
     "skip": Outcome.SKIPPED,
@@ -98,6 +109,8 @@ def parse_evidence(
 
         return _scs_evidence(parse_reports(load_yaml_documents(data, source), source), source, digest, fmt, kind)
     if fmt == "json":
+        if data.count(b",") > MAX_JSON_COMMAS:  # decoded, 94 MB of results took 0.9 GB
+            raise InputError(source, f"more than {MAX_JSON_COMMAS:,} commas: {_ONE_RUN}")
         fast = _refstack_client_fast(data, source)
         if fast is not None:
             names, uuids, cpid, canonical = fast
@@ -240,6 +253,7 @@ def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str
         return None
     if not doc.results:
         return None
+    _check_count(len(doc.results), source)
     names = [r.name for r in doc.results]
     uuids = [r.uuid for r in doc.results]
     if _canonical(uuids):  # the usual case: every id there, as refstack-client writes them
@@ -249,6 +263,11 @@ def _refstack_client_fast(data: bytes, source: str) -> tuple[list[str], list[str
         bad = next(i for i, u in enumerate(uuids) if u and not _UUIDS.fullmatch(u + "\n"))
         raise InputError(source, "not a UUID", field=f"results[{bad}].uuid")
     return names, uuids, doc.cpid, None
+
+
+def _check_count(count: int, source: str) -> None:
+    if count > MAX_TESTS:
+        raise InputError(source, f"more than {MAX_TESTS:,} results: {_ONE_RUN}", field="results")
 
 
 @dataclass(frozen=True)
@@ -267,6 +286,7 @@ def _parse_json(doc: Any, source: str) -> _Parsed:
     if "pagination" in doc:
         raise InputError(source, "is a RefStack results listing; give one result (GET /v1/results/<id>)")
     results = r.need(doc, "results", list, "")
+    _check_count(len(results), source)
     if results and all(isinstance(x, str) for x in results):
         # RefStack API detail: names only, uuids are never returned.
         created = _parse_timestamp(doc.get("created_at"), source, "created_at")
@@ -316,39 +336,81 @@ def _record(test_id: str, uuid: str | None, outcome: Outcome) -> TestRecord:
 # -- subunit --------------------------------------------------------------------------------
 
 
+class _Bounded:
+    """Passes a subunit parser's events on to testtools, within the bounds of one run: at most
+    MAX_TESTS tests (testtools keeps each one until it ends), MAX_PACKETS events (each costs
+    ~15 µs) and MAX_NOISE bytes that are not subunit (read one byte per event); a corrupt packet
+    ends the read at once, not after the rest of the file has been read as noise."""
+
+    def __init__(self, sink: Any, source: str) -> None:
+        self.sink, self.source = sink, source
+        self.tests: set[str] = set()
+        self.events = self.noise = 0
+
+    def startTestRun(self) -> None:
+        self.sink.startTestRun()
+
+    def stopTestRun(self) -> None:
+        self.sink.stopTestRun()
+
+    def status(self, test_id: str | None = None, **event: Any) -> None:
+        self.events += 1
+        if test_id == "subunit.parser":
+            raise InputError(self.source, "a truncated or corrupt subunit stream")
+        if test_id is None:
+            self.noise += len(event.get("file_bytes") or b"")
+        elif test_id not in self.tests:
+            self.tests.add(test_id)
+            if len(self.tests) > MAX_TESTS:
+                raise InputError(self.source, f"more than {MAX_TESTS:,} tests in one subunit stream: {_ONE_RUN}")
+        if self.events > MAX_PACKETS:
+            raise InputError(self.source, f"more than {MAX_PACKETS:,} subunit events: {_ONE_RUN}")
+        if self.noise > MAX_NOISE:
+            raise InputError(
+                self.source, f"more than {MAX_NOISE // 1024} KiB that is not subunit: not a subunit stream"
+            )
+        self.sink.status(test_id=test_id, **event)
+
+
+class _Records:
+    """What scoring needs of each test, taken as the stream ends it (testtools' dict, with its
+    attachments, is not kept): the record, the newest time stamp, how long passed tests took."""
+
+    def __init__(self) -> None:
+        self.records: list[TestRecord] = []
+        self.latest: datetime | None = None
+        self.timed, self.longest = 0, 0.0
+
+    def add(self, test: dict[str, Any]) -> None:
+        outcome = _SUBUNIT_STATUS.get(test["status"])
+        if outcome is None:
+            return  # "exists" (listed, not run) and unknown states are not results
+        self.records.append(_record(test["id"], None, outcome))
+        stamps = test.get("timestamps") or ()
+        for stamp in stamps:
+            if stamp is not None and (self.latest is None or stamp > self.latest):
+                self.latest = stamp
+        if outcome is Outcome.PASSED and len(stamps) == 2 and None not in stamps:
+            self.timed += 1
+            self.longest = max(self.longest, (stamps[1] - stamps[0]).total_seconds())
+
+
 def _collect(run: Any, source: str) -> tuple[list[TestRecord], datetime | None, Timing | None]:
-    """Run a subunit parser into testtools.StreamToDict and turn its dicts into records, with
-    how long the passed tests took (for the plausibility of the run)."""
+    """Run a subunit parser into testtools.StreamToDict, within bounds, keeping only records,
+    with how long the passed tests took (for the plausibility of the run)."""
     import testtools
 
-    tests: list[dict[str, Any]] = []
-    sink = testtools.StreamToDict(tests.append)
+    found = _Records()
+    sink = _Bounded(testtools.StreamToDict(found.add), source)
     sink.startTestRun()
     try:
         run(sink)
+        sink.stopTestRun()  # tests still in progress end here
     except (ValueError, OverflowError, TypeError):
         # subunit raises these for what it cannot read: a v1 "time:" line that is not a time (iso8601's
         # ParseError is a ValueError), a v2 timestamp out of range. The line itself is never quoted.
         raise InputError(source, "a subunit stream with a value that cannot be read (a time that is not one)") from None
-    sink.stopTestRun()
-    records = []
-    latest: datetime | None = None
-    timed, longest = 0, 0.0
-    for test in tests:
-        if test["id"] == "subunit.parser":
-            raise InputError(source, "a truncated or corrupt subunit stream")
-        outcome = _SUBUNIT_STATUS.get(test["status"])
-        if outcome is None:
-            continue  # "exists" (listed, not run) and unknown states are not results
-        records.append(_record(test["id"], None, outcome))
-        stamps = test.get("timestamps") or ()
-        for stamp in stamps:
-            if stamp is not None and (latest is None or stamp > latest):
-                latest = stamp
-        if outcome is Outcome.PASSED and len(stamps) == 2 and None not in stamps:
-            timed += 1
-            longest = max(longest, (stamps[1] - stamps[0]).total_seconds())
-    return records, latest, (Timing(timed, longest) if timed else None)
+    return found.records, found.latest, (Timing(found.timed, found.longest) if found.timed else None)
 
 
 def _parse_subunit_v2(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None, Timing | None]:
@@ -363,6 +425,8 @@ def _parse_subunit_v2(data: bytes, source: str) -> tuple[list[TestRecord], datet
 def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datetime | None, Timing | None]:
     import subunit
     import testtools
+
+    _check_lines(data, source)
 
     def run(sink: Any) -> None:
         decorated = testtools.ExtendedToStreamDecorator(sink)
@@ -379,14 +443,36 @@ def _parse_subunit_v1(data: bytes, source: str) -> tuple[list[TestRecord], datet
 # -- plain test lists -----------------------------------------------------------------------
 
 
+_LINE_TEXT = re.compile(rb"[^\r\n]+")  # a line's text; blank lines are skipped without a Python step
+_LINE_BREAK = re.compile(rb"\r\n?|\n")
+
+
 def _parse_test_list(data: bytes, source: str) -> list[str]:
-    names = []
-    for number, line in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
-        text = line.strip()
+    """One name per line, read a line at a time (the file is not decoded or split whole: a
+    248 MiB list took 3 GB that way)."""
+    _check_lines(data, source)
+    names: list[str] = []
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    for found in _LINE_TEXT.finditer(data, start):
+        text = found.group().decode("utf-8").strip()  # valid UTF-8: detect_format checked it
         if not text or text.startswith("#"):
             continue
         if not _TEST_ID.match(text):
             # The line itself is never quoted: the file may not be evidence at all.
-            raise InputError(source, f"not a test name ({_EXPECTED})", line=number, column=1)
+            raise InputError(source, f"not a test name ({_EXPECTED})", line=_line_of(data, found.start()), column=1)
+        if len(names) == MAX_TESTS:
+            raise InputError(
+                source, f"more than {MAX_TESTS:,} test names: {_ONE_RUN}", line=_line_of(data, found.start())
+            )
         names.append(text)
     return names
+
+
+def _check_lines(data: bytes, source: str) -> None:
+    """A text format's lines counted before they are read (in C: no time to speak of)."""
+    if data.count(b"\n") > MAX_LINES:
+        raise InputError(source, f"more than {MAX_LINES:,} lines: {_ONE_RUN}")
+
+
+def _line_of(data: bytes, at: int) -> int:
+    return sum(1 for _ in _LINE_BREAK.finditer(data, 0, at)) + 1
