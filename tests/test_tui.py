@@ -513,7 +513,7 @@ async def test_a_doubled_product_is_refused_at_once_in_the_words_of_profile_chec
 async def test_the_registry_filter_takes_the_keys_only_after_slash_and_shows_it(tui_env, monkeypatch):
     monkeypatch.setenv("BUYER_REGISTRY_FILE", str(TUI / "registry.toml"))
     app = app_for(profile=profile_copy(tui_env))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:  # wide enough for the footer to offer "/ Filter"
         screen = await vendors(pilot, app)
         registry = screen.query_one("#registry", DataTable)
         await until(pilot, lambda: registry.row_count == 2)
@@ -611,7 +611,7 @@ async def test_two_vendors_make_the_matrix_and_the_drill_down_puts_failures_firs
         assert rows[0] == ["Acme", "✓ pass", "✓ pass"]
         assert rows[1][:2] == ["Borealis", "✗ fail"]
         assert rows[2] == ["Citadel", "? not verified", "? not verified"]
-        await pilot.press("down", "right", "enter")
+        await pilot.press("down", "enter")  # the cursor starts on the first requirement
         await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen))
         caps = app.screen.capabilities
         assert str(caps[0].state) == "fail"

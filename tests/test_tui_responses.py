@@ -220,7 +220,7 @@ async def test_a_drill_down_longer_than_the_terminal_keeps_its_headline_in_view(
         await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
         matrix = app.screen.query_one("#matrix", DataTable)
         await until(pilot, lambda: matrix.row_count >= 3, 60, "the matrix")
-        await pilot.press("right", "enter")  # the first product's platform requirement
+        await pilot.press("enter")  # the first product's platform requirement (where the cursor starts)
         await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen), what="the capabilities")
         await pilot.pause()
         screen = app.screen

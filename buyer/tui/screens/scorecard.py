@@ -4,9 +4,12 @@ scorecard and evaluates again when the profile or the evidence changed."""
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
@@ -85,11 +88,36 @@ def claim_text(screen: BuyerScreen, product: ProductScore, r: RequirementResult)
     return Text(label, style="dim")
 
 
-def column_label(title: str) -> str:
-    """A requirement's title on two lines, so that three fit beside the products at 80 columns."""
-    label = title.replace("OpenStack Powered ", "")
-    head, _, tail = label.rpartition(" ")
-    return f"{head}\n{tail}" if head else label
+# A word of a column label longer than this is cut (with an ellipsis): the line under the table
+# gives the full title of the cell under the cursor.
+LABEL_WORD = 26
+# The product column: as wide as the longest name, up to this share of the terminal and this cap.
+PRODUCT_SHARE, PRODUCT_CAP = 3, 40
+
+
+def fitted(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis, never silently."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def column_label(title: str, least: int) -> list[str]:
+    """A requirement's title wrapped over a few short lines (at least ``least`` wide), so that
+    several fit beside the products at 80 columns: "Capability objectstore-account-list
+    (2019.06)" is three lines, not one of 45 cells."""
+    words = [fitted(w, LABEL_WORD) for w in title.replace("OpenStack Powered ", "").split()]
+    width = max([least, *(len(w) for w in words)])
+    lines = textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
+    return lines or [""]
+
+
+class Matrix(DataTable[Text]):
+    """The scorecard's table; tells its screen when it has its size (what is in view depends on it)."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self, _: events.Resize) -> None:
+        self.post_message(self.Resized())
 
 
 class ScorecardScreen(BuyerScreen):
@@ -97,17 +125,29 @@ class ScorecardScreen(BuyerScreen):
     AUTO_FOCUS = "#matrix"
     BINDINGS = list(keys.SCORECARD)
     evaluating: reactive[bool] = reactive(False)
+    shown: Scorecard | None = None  # the scorecard the table holds
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Press r to evaluate the profile.", id="headline")
-        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, header_height=2)
+        yield Static(id="columns")
+        # The product column stays when the requirements scroll (there may be more than fit).
+        yield Matrix(id="matrix", cursor_type="cell", zebra_stripes=True, header_height=2, fixed_columns=1)
         yield Static(id="reason")
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS], here="go.scorecard")
 
     def on_mount(self) -> None:
         self.buyer.evaluated_signal.subscribe(self, lambda _: self.evaluation_changed())
+        table = self.query_one("#matrix", DataTable)
+        # Measured once the table has laid out its columns, and again as it scrolls.
+        for attribute in ("scroll_x", "virtual_size"):
+            self.watch(table, attribute, lambda _: self._columns_in_view(), init=False)
+        self.query_one("#columns", Static).display = False
         self.show_current()
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.show(self.shown, again=True)  # the product column's share of the new width
 
     def on_screen_resume(self) -> None:
         self.show_current()
@@ -161,23 +201,32 @@ class ScorecardScreen(BuyerScreen):
         elif self.is_current:  # the profile changed while it ran, and nobody asked again yet
             self.action_evaluate()
 
-    def show(self, card: Scorecard) -> None:
+    def show(self, card: Scorecard, again: bool = False) -> None:
+        """The matrix of ``card``; the cursor stays on the cell it was on (by product and
+        requirement), so coming back from a drill-down or a new evaluation keeps the place."""
         table = self.query_one("#matrix", DataTable)
+        if card is self.shown and not again:
+            return
+        at = self._cursor_keys()
+        self.shown = card
         table.clear(columns=True)
         answered = any(p.response is not None for p in card.products)
-        labels = [column_label(spec.title) for spec in card.requirements]
         cell = len(verdict_label(Verdict.NOT_VERIFIED))
         if answered:  # room for the claim under the verdict ("⚠ claims comply," / "contradicted")
             cell = max(cell, len(CONTRADICTED + "claims comply,"))
-        widths = [max(cell, *(len(x) for x in label.split("\n"))) for label in labels]
-        room = (self.size.width or self.app.size.width) - sum(w + 2 for w in widths) - 4
+        labels = [column_label(spec.title, cell) for spec in card.requirements]
+        table.header_height = max([2, *(len(lines) for lines in labels)])
         longest = max([len("Product"), *(len(printable(p.name)) for p in card.products)])
-        table.add_column("Product", key="product", width=max(12, min(longest, room, 40)))
-        for spec, label, width in zip(card.requirements, labels, widths, strict=True):
-            table.add_column(text_cell(label, multiline=True), key=spec.title, width=width)
+        width = self.size.width or self.app.size.width
+        name_width = max(12, min(longest, width // PRODUCT_SHARE, PRODUCT_CAP))
+        table.add_column("Product", key="product", width=name_width)
+        for spec, label in zip(card.requirements, labels, strict=True):
+            width = max([cell, *map(len, label)])
+            table.add_column(text_cell("\n".join(label), multiline=True), key=spec.title, width=width)
         for product in card.products:
             cells = [self.cell(product, r, answered) for r in product.requirements]
-            table.add_row(text_cell(product.name, "bold"), *cells, key=product.name, height=None if answered else 1)
+            name = text_cell(fitted(printable(product.name), name_width), "bold")
+            table.add_row(name, *cells, key=product.name, height=None if answered else 1)
         counts = {v: sum(p.verdict is v for p in card.products) for v in Verdict}
         summary = ", ".join(f"{VERDICT_GLYPH[v]} {n}" for v, n in counts.items() if n)
         contradicted = sum(len(p.contradictions) for p in card.products)
@@ -195,7 +244,56 @@ class ScorecardScreen(BuyerScreen):
         if not card.products:
             self.query_one("#reason", Static).update("Add products and evidence on the Vendors screen (F3).")
         else:
+            self._restore_cursor(card, at)
             self._highlight()
+        self.call_after_refresh(self._columns_in_view)
+
+    @on(Matrix.Resized)
+    def _resized(self) -> None:
+        self._columns_in_view()
+
+    def _cursor_keys(self) -> tuple[str, str] | None:
+        """The product and requirement under the cursor, to find them again in a new table."""
+        selected = self._selected(self.shown)
+        return (selected[0].name, selected[1].title) if selected else None
+
+    def _restore_cursor(self, card: Scorecard, at: tuple[str, str] | None) -> None:
+        names = [p.name for p in card.products]
+        titles = [spec.title for spec in card.requirements]
+        row = names.index(at[0]) if at and at[0] in names else 0
+        column = titles.index(at[1]) + 1 if at and at[1] in titles else 1
+        table = self.query_one("#matrix", DataTable)
+        table.move_cursor(row=row, column=min(column, len(titles)), animate=False)
+
+    def _columns_in_view(self) -> None:
+        """Say when requirements are out of view (the table scrolls sideways under the fixed
+        product column), and which way they are."""
+        table = self.query_one("#matrix", DataTable)
+        columns = table.ordered_columns[1:]
+        note = self.query_one("#columns", Static)
+        if not columns or not table.is_attached:
+            note.display = False
+            return
+        fixed = table.ordered_columns[0].get_render_width(table)
+        view = table.scrollable_content_region.width - fixed
+        if view <= 0:  # not laid out yet: told when it is (Matrix.Resized)
+            return
+        left = table.scroll_x
+        right = left + view
+        seen, x = [], 0
+        for number, column in enumerate(columns, start=1):
+            width = column.get_render_width(table)
+            if x >= left and x + width <= right:
+                seen.append(number)
+            x += width
+        total = len(columns)
+        if not seen or len(seen) == total:
+            note.display = not seen
+            note.update(f"{total} requirements; ← → scroll to them")
+            return
+        ways = " and ".join(w for w, more in (("←", seen[0] > 1), ("→", seen[-1] < total)) if more)
+        note.update(f"Requirements {seen[0]}–{seen[-1]} of {total} in view; {ways} for the others")
+        note.display = True
 
     def cell(self, product: ProductScore, r: RequirementResult, answered: bool) -> Text:
         """The verdict, and under it what the vendor claims when responses were read."""
@@ -204,17 +302,22 @@ class ScorecardScreen(BuyerScreen):
             return verdict
         return Text.assemble(verdict, "\n", claim_text(self, product, r))
 
-    def _selected(self) -> tuple[ProductScore, RequirementResult] | None:
-        card = self.bench.current_scorecard
+    def _selected(self, card: Scorecard | None = None) -> tuple[ProductScore, RequirementResult] | None:
+        card = card or self.bench.current_scorecard
         table = self.query_one("#matrix", DataTable)
-        if card is None or not card.products or table.row_count == 0:
+        if card is None or not card.products or not card.requirements or table.row_count == 0:
             return None
         row, column = table.cursor_coordinate
-        product = card.products[row]
-        return product, product.requirements[max(0, column - 1)]
+        product = card.products[min(row, len(card.products) - 1)]
+        return product, product.requirements[min(max(0, column - 1), len(product.requirements) - 1)]
 
     @on(DataTable.CellHighlighted, "#matrix")
     def _highlight(self) -> None:
+        table = self.query_one("#matrix", DataTable)
+        if table.cursor_column == 0 and len(table.columns) > 1:
+            # The product column names the row; its cells are no requirement to drill into.
+            table.move_cursor(column=1, animate=False)
+            return
         selected = self._selected()
         if selected:
             product, req = selected
