@@ -12,8 +12,10 @@ from textual.keys import REPLACED_KEYS, key_to_character
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-# After the screen's own keys (in the order the screen declares them), what stays longest.
-APP_RANK = ("quit", "go.requirements", "go.vendors", "go.scorecard", "go.live", "go.export", "help")
+# F1 stays whatever the width (it lists every key the footer leaves out); after it the screen's
+# own keys (in the order the screen declares them), then these.
+HELP = "help"
+APP_RANK = ("quit", "requirements.save", "go.requirements", "go.vendors", "go.scorecard", "go.live", "go.export")
 
 
 _Key = tuple[Binding, bool, str]  # a binding, whether it is enabled, its tooltip
@@ -26,9 +28,9 @@ _COMPACT = "-compact"
 
 class FittingFooter(Footer):
     """Textual's footer, compact, that leaves out the keys that matter least when the terminal is
-    too narrow for all of them, instead of cutting one in half. The screen's own keys come
-    first, then quit and the screens (not the one shown), then help; every key stays in the
-    help panel (F1) and the palette (ctrl+p)."""
+    too narrow for all of them, instead of cutting one in half. F1 (help) is kept first, and
+    shown last: it lists every key left out. Then the screen's own keys, then quit, save and the
+    screens (not the one shown); every key stays in the help panel (F1) and the palette (ctrl+p)."""
 
     def __init__(self, *, own: Sequence[str] = (), here: str = "") -> None:
         super().__init__(compact=True)
@@ -68,7 +70,7 @@ class FittingFooter(Footer):
             await super().recompose()
 
     def _keys(self) -> tuple[list[_Key], _Key | None]:
-        """The keys that fit, in the screen's order, and the palette's key (shown last)."""
+        """The keys that fit, most needed first (F1 last), and the palette's key (shown last)."""
         if not self._bindings_ready:
             return [], None
         shown: dict[str, _Key] = {}
@@ -78,7 +80,8 @@ class FittingFooter(Footer):
         palette = self._palette()
         room = (self.size.width or self.app.size.width) - (self._width(palette[0]) + 2 if palette else 0)
         keep = self._fit(list(shown.values()), room)
-        return [item for item in shown.values() if item[0] in keep], palette
+        kept = [item for item in shown.values() if item[0] in keep]
+        return sorted(kept, key=lambda item: (item[0].id == HELP, self._rank(item[0]))), palette
 
     def _typed(self, binding: Binding) -> bool:
         """Whether the focused field types this key as text, so it never reaches the binding.
@@ -107,6 +110,8 @@ class FittingFooter(Footer):
 
     def _rank(self, binding: Binding) -> tuple[int, int]:
         bid = binding.id or ""
+        if bid == HELP:
+            return (-1, 0)
         order = [*self.own, *(b for b in APP_RANK if b not in self.own)]
         return (0, order.index(bid)) if bid in order else (1, 0)
 

@@ -43,6 +43,7 @@ FOOTER = (
     "vendors.load-responses",
     "vendors.check",
     "quit",
+    "requirements.save",
     "vendors.remove",
     "vendors.undo",
     "vendors.remove-evidence",
