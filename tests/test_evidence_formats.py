@@ -8,11 +8,12 @@ import json
 
 import pytest
 
+from buyer.cli import main
 from buyer.errors import InputError
 from buyer.formats.evidence import parse_evidence
 from buyer.model.evidence import EvidenceKind, Outcome, normalise_uuid, split_test_id
 from buyer.sources.files import load_evidence_file
-from tests.conftest import SHARED, SHARED_LIVE, need_shared
+from tests.conftest import FIXTURES, SHARED, SHARED_LIVE, need_shared
 
 UUID_A = "657c1970-4722-4189-8831-7325f3bc4265"
 
@@ -228,3 +229,62 @@ def test_a_renamed_provenance_keeps_every_other_field():
     assert set(values) == {f.name for f in dataclasses.fields(Provenance)}, "a new field: give it a value here"
     original = Provenance(**values)
     assert original.named("f") == dataclasses.replace(original, source="f")
+
+
+# -- provenance: a file cannot make itself the buyer's own live check ---------------------------
+
+DISCOVERY = {
+    "format": "buyer.discovery",
+    "cloud": "trial",
+    "checked_at": "2029-12-30T10:00:00Z",
+    "services": [{"type": "compute"}, {"type": "identity"}],
+}
+ADHOC = ["evaluate", "--guideline", "2030.01", "--as-of", "2030-01-01", "--no-registry", "--format", "json"]
+
+
+@pytest.fixture
+def disc(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUYER_INTEROP_URL", str(FIXTURES / "interop"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "disc.json").write_text(json.dumps(DISCOVERY))
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", [None, "self-reported", "published"])
+def test_a_saved_discovery_given_as_other_evidence_is_refused(disc, capsys, kind):
+    extra = ["--evidence-kind", kind] if kind else []
+    assert main([*ADHOC, "--evidence", "Trial=disc.json", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "disc.json: a saved buyer discovery given as" in err, err
+    assert f"given as {kind or 'self-reported'} evidence" in err
+
+
+def test_a_saved_discovery_declared_live_discovery_is_read_as_one(disc, capsys):
+    assert main([*ADHOC, "--evidence", "Trial=disc.json", "--evidence-kind", "live-discovery"]) in (1, 3)
+    assert "live-discovery" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("declared", "code"), [("", 2), (', kind = "self-reported"', 2), (', kind = "live-discovery"', 0)]
+)
+def test_a_profile_reads_a_saved_discovery_only_when_it_declares_one(disc, capsys, declared, code):
+    profile = disc / "p.toml"
+    profile.write_text(
+        'name = "P"\n[interop]\nguideline = "2030.01"\n'
+        f'[[shortlist]]\nname = "Trial"\nevidence = [{{ file = "disc.json"{declared} }}]\n'
+    )
+    got = main(["evaluate", "--profile", str(profile), "--as-of", "2030-01-01", "--no-registry"])
+    err = capsys.readouterr().err
+    assert (got == 2) == (code == 2), err
+    assert ("a saved buyer discovery" in err) == (code == 2)
+
+
+def test_a_vendor_form_cannot_send_a_saved_discovery(disc, capsys):
+    (disc / "form.toml").write_text(
+        'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "Acme"\nproduct = "Acme Cloud"\n'
+        '[[evidence]]\nfile = "disc.json"\nkind = "self-reported"\n'
+    )
+    assert main(["response", "check", "form.toml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("form.toml:7:1: ") and "a saved buyer discovery given as self-reported" in err, err
+    assert err.count("\n") == 1

@@ -118,7 +118,7 @@ def parse_evidence(
             return _passes(source, digest, kind, fmt, names, uuids, date, date_basis, cpid, canonical=canonical)
         doc = load_json(data, source)
         if isinstance(doc, dict) and doc.get("format") == "buyer.discovery":
-            return _discovery(doc, source, digest)
+            return _discovery(doc, source, digest, kind)
         if looks_like_status(doc):
             return _scs_evidence(parse_status(doc, source), source, digest, "scs-monitor-status", kind)
         parsed = _parse_json(doc, source)
@@ -182,8 +182,16 @@ def _scs_evidence(results: list[ScsResult], source: str, digest: str, fmt: str, 
     return Evidence(prov, (), scs=tuple(results))
 
 
-def _discovery(doc: dict[str, Any], source: str, digest: str) -> Evidence:
-    """buyer's own saved discovery (``buyer check discovery --save``): the services a cloud has."""
+def _discovery(doc: dict[str, Any], source: str, digest: str, kind: EvidenceKind) -> Evidence:
+    """buyer's own saved discovery (``buyer check discovery --save``): the services a cloud has.
+    Only when the file is declared as one: the format is a line anyone can write, and a vendor's
+    file must not be shown as a check the buyer made."""
+    if kind is not EvidenceKind.LIVE_DISCOVERY:
+        raise InputError(
+            source,
+            f"a saved buyer discovery given as {kind} evidence: only a discovery the buyer ran, "
+            "declared live-discovery (a profile's kind, --evidence-kind), is read as one",
+        )
     r = Reader(source)
     services = r.need(doc, "services", list, "")
     types = frozenset(
