@@ -338,6 +338,14 @@ def test_bad_local_input_is_one_line(w, case):
     clean(ran, case.code, lines=case.lines, says=(case.says,) if case.says else (), usage=case.usage)
 
 
+def test_evidence_that_does_not_fit_in_memory_is_one_line(w):
+    """A name of 200 MB is read into memory (the file, then its text), within the bounds; where the
+    address space is smaller than that, the MemoryError is one line, exit 2, not a traceback."""
+    write(w / "one.txt", "tempest." + "a" * 200_000_000 + ".b\n")
+    ran = buyer(*EVALUATE, "--evidence", "one.txt", cwd=w, memory=700 * 1024 * 1024)
+    clean(ran, 2, says=("one.txt: too large to read in the memory this process may use",))
+
+
 @pytest.mark.parametrize("written", ["gone.json", "./gone.json", ".//gone.json"])
 def test_a_missing_evidence_file_is_named_as_the_path_read(w, written):
     _profile(

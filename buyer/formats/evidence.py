@@ -102,6 +102,13 @@ def parse_evidence(
     date_basis: str = "",
 ) -> Evidence:
     """Parse one piece of evidence. ``date`` is a fallback when the content carries none."""
+    try:
+        return _parse(data, source, kind, date, date_basis)
+    except MemoryError:  # the bounds above keep a file to a few times its size; a smaller limit still may not fit
+        raise InputError(source, "too large to read in the memory this process may use") from None
+
+
+def _parse(data: bytes, source: str, kind: EvidenceKind, date: datetime | None, date_basis: str) -> Evidence:
     fmt = detect_format(data, source)
     digest = sha256_hex(data)
     if fmt == "scs-report":
