@@ -139,6 +139,13 @@ class BuyerApp(App[None]):
         text = printable(str(message), multiline=True)
         super().notify(text, title=printable(title), severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: how to quit, in plain words (textual's own toast is markup, and every toast
+        here is shown as plain text)."""
+        quit_keys = [k for k, b in self.active_bindings.items() if b.binding.action in ("quit", "app.quit")]
+        if quit_keys:
+            self.notify(f"Press {' or '.join(quit_keys)} to quit the app", title="Do you want to quit?")
+
     # -- the workbench and the catalogue ----------------------------------------------------
 
     @property

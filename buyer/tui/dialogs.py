@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -147,12 +148,28 @@ class ReadingDialog(BuyerModal[bool]):
         message.update(plain(text, multiline=True))
         message.set_class(error, "error")
 
+    _typing: Widget | None = None  # where the user was when the read began
+
     def watch_reading(self, reading: bool) -> None:
+        if reading:  # disabling the field takes its focus: given back when the read ends
+            self._typing = self.focused
         self.query_one("#ok", Button).disabled = reading
         for field in self.FIELDS:
             self.query_one(field).disabled = reading or self.fixed(field)
         if reading:
             self.say(self.READING)
+        elif self._typing is not None:
+            back, self._typing = self._typing, None
+            self.call_after_refresh(self._focus_again, back)
+
+    def _focus_again(self, widget: Widget) -> None:
+        """Back where the user typed (after a refused file, the correction goes there), the
+        cursor at the end of what is there, nothing selected: the next key edits, never replaces."""
+        if not widget.is_attached or widget.disabled:
+            return
+        widget.focus()
+        if isinstance(widget, Input):
+            widget.cursor_position = len(widget.value)
 
     def fixed(self, field: str) -> bool:
         """A field that stays disabled whatever the worker does."""
@@ -213,7 +230,13 @@ class EvidenceDialog(ReadingDialog):
         with VerticalScroll(classes="dialog"):
             yield Static(plain(title), classes="dialog-title")
             yield Label("File (a result file, or refstack:<result id>)")
-            yield Input(compact=True, value=ref.file if ref else "", id="evidence-file", disabled=ref is not None)
+            yield Input(
+                compact=True,
+                select_on_focus=False,
+                value=ref.file if ref else "",
+                id="evidence-file",
+                disabled=ref is not None,
+            )
             yield Label("Kind")
             yield Select[str](
                 [(k.value, k.value) for k in EvidenceKind],
@@ -223,7 +246,12 @@ class EvidenceDialog(ReadingDialog):
                 id="evidence-kind",
             )
             yield Label("Date the tests ran (YYYY-MM-DD; empty: the file's own date)")
-            yield Input(compact=True, value=ref.date.isoformat() if ref and ref.date else "", id="evidence-date")
+            yield Input(
+                compact=True,
+                select_on_focus=False,
+                value=ref.date.isoformat() if ref and ref.date else "",
+                id="evidence-date",
+            )
             yield Static(id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add" if ref is None else "Change", id="ok", variant="primary")
@@ -286,7 +314,7 @@ class ResponsesDialog(ReadingDialog):
         with VerticalScroll(classes="dialog"):
             yield Static("Vendors' responses", classes="dialog-title")
             yield Label("Folder of response forms (every *.toml in it)")
-            yield Input(compact=True, value=self._suggested(), id="responses-folder")
+            yield Input(compact=True, select_on_focus=False, value=self._suggested(), id="responses-folder")
             yield Static(id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Load", id="ok", variant="primary")
