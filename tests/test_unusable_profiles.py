@@ -50,6 +50,17 @@ PROFILES = [
     ("zero age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = 0', "greater than or equal to 1", 5),
     ("negative age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = -100', "greater than or equal to 1", 5),
     ("absurd age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = 99999999999', "less than or equal", 5),
+    # a typo of type: lax pydantic read true as 1 day (every verdict "not verified"), 30.0 and "30" as 30
+    *((f"age {value}", f'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = {value}',
+       "evidence_policy.max_age_days: Input should be a valid integer", 5)
+      for value in ("true", "false", "30.0", '"30"', "1e3")),
+    ("evidence date a number", 'guideline = "2020.06"\n[[shortlist]]\nname = "A"\n'
+     'evidence = [{ file = "a.json", date = 1789257600 }]',
+     "shortlist[0].evidence[0].date: should be a date (YYYY-MM-DD), not a number", 6),
+    ("evidence date a boolean", 'guideline = "2020.06"\n[[shortlist]]\nname = "A"\n'
+     'evidence = [{ file = "a.json", date = true }]', "should be a date (YYYY-MM-DD), not a number", 6),
+    ("scs date a number", 'guideline = "2020.06"\n[scs]\nscope = "s.yaml"\non = 1789257600',
+     "scs.on: should be a date (YYYY-MM-DD), not a number", 6),
 ]  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
 from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
 from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
@@ -14,6 +14,19 @@ from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _not_a_number(value: object) -> object:
+    """Pydantic reads a number as seconds since 1970; in a profile it is a slip for a date."""
+    if isinstance(value, int | float):  # bool too
+        raise ValueError("should be a date (YYYY-MM-DD), not a number")
+    return value
+
+
+# A date as TOML writes it (2026-09-14); the TUI's text (a string) too, but never a number.
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+# A whole number as written: lax mode would take true as 1, 30.0 as 30 and "30" as 30.
+WholeNumber = Annotated[int, Strict()]
 
 
 class InteropRequirement(_Strict):
@@ -51,7 +64,7 @@ class DuplicatesPolicy(StrEnum):
 
 
 class EvidencePolicy(_Strict):
-    max_age_days: int | None = Field(
+    max_age_days: WholeNumber | None = Field(
         365, ge=1, le=MAX_AGE_DAYS, description="evidence older than this many days does not count (none: no limit)"
     )
     accepted_kinds: list[EvidenceKind] = Field(
@@ -76,7 +89,7 @@ class EvidenceRef(_Strict):
 
     file: Annotated[str, Field(min_length=1)]
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED
-    date: dt.date | None = Field(None, description="when the tests ran, if the file does not say")
+    date: Date | None = Field(None, description="when the tests ran, if the file does not say")
 
 
 class ScsRequirement(_Strict):
@@ -84,7 +97,7 @@ class ScsRequirement(_Strict):
 
     scope: Annotated[str, Field(min_length=1, description="scope YAML: a path (relative to the profile) or URL")]
     version: str = Field("effective", description="a version such as v5.1, or 'effective'")
-    on: dt.date | None = Field(None, description="the date 'effective' refers to (e.g. the contract date)")
+    on: Date | None = Field(None, description="the date 'effective' refers to (e.g. the contract date)")
 
 
 class Product(_Strict):
