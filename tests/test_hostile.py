@@ -315,6 +315,20 @@ LOCAL = [
         w, PROFILE_HEAD.replace('"P"', '"P"\ndescription = """' + 'x"\\\n' * 4_000_000 + '"""'))), code=0, lines=0),
     Local("profile with 300,000 tables (tomli: 1 KB each)", lambda w: ("profile", "check", _profile(
         w, PROFILE_HEAD + "".join(f"[k{i}]\n" for i in range(300_000)))), "more than 250,000 keys, tables and arrays"),
+    # many problems: the first 20 and a line that counts the rest, at the first one not shown
+    Local("profile with 500 unknown keys", lambda w: ("profile", "check", _profile(
+        w, PROFILE_HEAD + "".join(f"k{i} = 1\n" for i in range(500)))),
+          "p.toml:24:1: … and 480 more problems from here on (the first 20 shown)", lines=21),
+    Local("profile with 300 products with an unknown key", lambda w: ("evaluate", "--profile", _profile(
+        w, PROFILE_HEAD + "".join(f'[[shortlist]]\nname = "P{i}"\nbogus = 1\n' for i in range(300)))),
+          "p.toml:66:1: … and 280 more problems from here on", lines=21),
+    Local("response form with 300 bad claims", lambda w: ("response", "check", _profile(
+        w, 'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "A"\nproduct = "B"\n'
+        + "".join(f'[[requirement]]\nclause = "M{i + 1}"\nclaim = "maybe"\n' for i in range(300)), "form.toml")),
+          "form.toml:68:1: … and 280 more problems from here on", lines=21),
+    Local("registry with 300 products with an unknown key", lambda w: ("registry", "list", "--offline", "--registry",
+          _profile(w, "".join(f'[[product]]\nname = "P{i}"\nbogus = 1\n' for i in range(300)), "r.toml")),
+          "r.toml:63:1: … and 280 more problems from here on", lines=21),
     # keys of many parts: every TOML document buyer reads, every place a key can be written
     *(Local(f"{reader}: {where}", lambda w, reader=reader, body=body: _deep(w, reader, body),
             "not valid TOML: keys, arrays or tables nested deeper than 32 levels")

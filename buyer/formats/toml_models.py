@@ -58,9 +58,18 @@ def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         positions = toml_positions(text) if text else {}
-        errors = [_describe(err, positions, source, model) for err in exc.errors()]
-        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+        found = sorted(exc.errors(), key=lambda err: _position(_anchor(err), positions))
+        errors = [_describe(err, positions, source, model) for err in found[:MAX_PROBLEMS]]
+        if len(found) > MAX_PROBLEMS:  # told where the first one not shown is, so it sorts last
+            line, column = _position(_anchor(found[MAX_PROBLEMS]), positions) if positions else (None, None)
+            more = f"… and {len(found) - MAX_PROBLEMS:,} more problems from here on (the first {MAX_PROBLEMS} shown)"
+            errors.append(InputError(source, more, line=line, column=column))
         raise ProfileErrors(errors) from None
+
+
+# Problems told for one file: 200,000 unknown keys were 200,000 lines (and 20 s of looking for
+# the key each one might have meant).
+MAX_PROBLEMS = 20
 
 
 def dump_profile(profile: Profile, keep: str = "") -> str:
@@ -185,8 +194,14 @@ def _describe(
     else:
         text = err["msg"].removeprefix("Value error, ")
         message = f"{dotted}: {text}" if dotted else text
-    line, column = _position(loc if kind != "missing" else loc[:-1], positions)
+    line, column = _position(_anchor(err), positions)
     return InputError(source, message, line=line, column=column)
+
+
+def _anchor(err: Any) -> tuple[Any, ...]:
+    """Where a problem is shown: at its key; a missing key at the table that lacks it."""
+    loc = tuple(err["loc"])
+    return loc[:-1] if err["type"] == "missing" else loc
 
 
 def _dotted(loc: Sequence[Any]) -> str:
