@@ -9,6 +9,7 @@ import pytest
 
 from buyer import actions
 from buyer._atomic import atomic_write
+from buyer.cli import main
 from buyer.errors import InputError, OutputError
 from buyer.formats.toml_models import ProfileErrors, dump_profile, parse_profile
 
@@ -194,3 +195,41 @@ def test_a_profile_is_toml_1_0_as_tomllib_and_tomlkit_read_it(toml_1_1):
     text = ANNOTATED.replace('evidence = [{ file = "acme.json", kind = "published", date = 2030-01-02 }]', toml_1_1)
     with pytest.raises(ProfileErrors, match=r"p\.toml:\d+:\d+: not valid TOML"):
         parse_profile(text, "p.toml")
+
+
+MULTI_LINE = """\
+name = "P"
+[interop]
+guideline = "2020.06"
+[[shortlist]]
+name = "A"
+evidence = [
+  { file = "a.json" },
+  { file = "b.json", kind = "x" }, { file = "g.json", bar = 2 },
+  { file = "c]d.json", date = "bad" },
+]
+[[shortlist]]
+name = "B"
+evidence = [{ file = "e.json" }, { file = "f.json", foo = 1 }]
+vendor.x = 1
+[a.b.c]
+x = 1
+"""
+
+
+def test_problems_in_an_array_written_over_lines_are_told_at_the_element(tmp_path, capsys):
+    """Each element's line and the key's column (the review saw every one at the ``evidence = [``
+    line), a path holding a ``]`` does not end the array, and a table of a dotted header is told
+    at its header (it was 1:1)."""
+    path = tmp_path / "p.toml"
+    path.write_text(MULTI_LINE)
+    assert main(["profile", "check", str(path)]) == 2
+    shown = [line.removeprefix(str(path) + ":") for line in capsys.readouterr().err.splitlines()]
+    assert shown == [
+        "8:22: shortlist[0].evidence[1].kind: Input should be 'self-reported', 'published', 'live-run' or 'live-discovery'",
+        "8:55: unknown key 'bar' in [shortlist[0].evidence[2]]",
+        "9:24: shortlist[0].evidence[3].date: Input should be a valid date or datetime, input is too short",
+        "13:53: unknown key 'foo' in [shortlist[1].evidence[1]]",
+        "14:1: shortlist[1].vendor: Input should be a valid string",
+        "15:1: unknown key 'a'",
+    ]

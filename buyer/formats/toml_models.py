@@ -222,45 +222,75 @@ def _position(loc: tuple[Any, ...], positions: dict[tuple[Any, ...], tuple[int, 
 def toml_positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
     """Map key paths (as pydantic reports them) to the line and column where they are written.
 
-    Covers tables, arrays of tables and ``key = value`` lines; keys inside inline tables get the
-    position of the key that holds them, and then of the nested key when it can be found.
+    Covers tables, arrays of tables and ``key = value`` lines (a dotted key or header also gives
+    its leading parts their place); keys inside inline tables get the position of the key that
+    holds them, and then of the element and the nested key when they can be found, also on the
+    lines after ``key = [`` of an array written over several lines.
     """
     positions: dict[tuple[Any, ...], tuple[int, int]] = {}
     table: tuple[Any, ...] = ()
     counters: dict[tuple[Any, ...], int] = {}
     in_multiline = False
+    array: tuple[Any, ...] | None = None  # the key of an array still open on the lines below
+    elements = 0  # inline tables of that array seen so far
     for number, line in enumerate(text.splitlines(), start=1):
         if in_multiline:
             if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
                 in_multiline = False
             continue
+        if array is not None:
+            elements += _inline_tables(line, 0, array, elements, number, positions)
+            if "]" in _NO_STRINGS.sub("", line):
+                array = None
+            continue
         header = _HEADER.match(line)
         if header:
             parts = tuple(_split_key(header.group(2)))
+            at = (number, line.index("[") + 1)
+            for end in range(1, len(parts)):
+                positions.setdefault(parts[:end], at)
             if header.group(1) == "[[":
                 index = counters.get(parts, -1) + 1
                 counters[parts] = index
                 table = (*parts, index)
-                positions.setdefault(parts, (number, line.index("[") + 1))
+                positions.setdefault(parts, at)
             else:
                 table = parts
-            positions[table] = (number, line.index("[") + 1)
+            positions[table] = at
             continue
         key = _KEY.match(line)
         if key:
             path = (*table, *_split_key(key.group(1)))
             column = len(line) - len(line.lstrip()) + 1
+            for end in range(len(table) + 1, len(path)):
+                positions.setdefault(path[:end], (number, column))
             positions[path] = (number, column)
             rest = line[key.end() :]
-            # Keys of inline tables on the same line: {file = "...", kind = "..."}
-            for index, inline in enumerate(re.finditer(r"\{([^}]*)\}", rest)):
-                for sub in re.finditer(r"([A-Za-z0-9_-]+)\s*=", inline.group(1)):
-                    col = key.end() + inline.start(1) + sub.start(1) + 1
-                    positions[(*path, index, sub.group(1))] = (number, col)
-                positions[(*path, index)] = (number, key.end() + inline.start() + 1)
+            count = _inline_tables(rest, key.end(), path, 0, number, positions)
+            plain = _NO_STRINGS.sub("", rest)
+            if plain.lstrip().startswith("[") and plain.count("[") > plain.count("]"):
+                array, elements = path, count  # its elements follow on the next lines
             if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
                 in_multiline = True
     return positions
+
+
+# Strings on a line, taken out before brackets are counted (a path may hold one).
+_NO_STRINGS = re.compile(r""""(?:[^"\\]|\\.)*+"|'[^']*+'""")
+
+
+def _inline_tables(
+    text: str, offset: int, path: tuple[Any, ...], first: int, number: int, positions: dict[tuple[Any, ...], Any]
+) -> int:
+    """Record the inline tables ``{file = "...", kind = "..."}`` of ``text`` (at ``offset`` in its
+    line) as elements ``first``, ``first + 1``… of the array at ``path``; how many there were."""
+    count = 0
+    for count, inline in enumerate(re.finditer(r"\{([^}]*)\}", text), start=1):
+        index = first + count - 1
+        for sub in re.finditer(r"([A-Za-z0-9_-]+)\s*=", inline.group(1)):
+            positions[(*path, index, sub.group(1))] = (number, offset + inline.start(1) + sub.start(1) + 1)
+        positions[(*path, index)] = (number, offset + inline.start() + 1)
+    return count
 
 
 def _split_key(key: str) -> list[str]:
