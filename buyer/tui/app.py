@@ -86,6 +86,10 @@ class BuyerApp(App[None]):
         self.bench_signal: Signal[None] = Signal(self, "bench")
         self.catalogue_signal: Signal[None] = Signal(self, "catalogue")
         self.evaluated_signal: Signal[None] = Signal(self, "evaluated")
+        self.problems_signal: Signal[None] = Signal(self, "problems")
+        # A profile file that could not be read (its path, why): the form keeps both in view, so
+        # it can be fixed and loaded again; cleared by the next load or save.
+        self.not_loaded: tuple[Path, str] | None = None
         self.catalogue_error = ""  # why the catalogue could not be opened
         self.surveyed = False  # every guideline file read once, the broken ones told and left out
         self.guideline_labels: dict[str, str] = {}  # version -> "2020.06 · approved · …", once surveyed
@@ -196,7 +200,8 @@ class BuyerApp(App[None]):
         # Told even when the profile read equals the blank one the app started with (the
         # workbench then has no change to report): the form stops waiting and takes its first focus.
         self._bench_changed()
-        if error:
+        if error and self._open_path is not None:
+            self.not_loaded = (self._open_path, error)
             self.notify(error, severity="error", title="Profile not loaded")
         # The screens hear of the change through their own message queues. Until the screen has
         # taken it (its form filled, its first field focused) keys still wait: queued behind it
@@ -263,10 +268,11 @@ class BuyerApp(App[None]):
             self.catalogue_signal.publish(None)
         elif worker.name == "problems":
             problems = outcome.value if isinstance(outcome, Done) else [outcome.message]
-            self.profile_problems = [printable(p) for p in problems]
-            for problem in self.profile_problems:
-                self.notify(problem, severity="warning", title="The profile names what buyer cannot evaluate")
-            self.catalogue_signal.publish(None)
+            told, self.profile_problems = set(self.profile_problems), [printable(p) for p in problems]
+            for problem in self.profile_problems:  # checked again after each edit: each told once
+                if problem not in told:
+                    self.notify(problem, severity="warning", title="The profile names what buyer cannot evaluate")
+            self.problems_signal.publish(None)
 
     def _survey(self) -> tuple[dict[str, str], list[str]]:
         """Every guideline file read once (in a worker, after the first screen is up): a broken one
@@ -384,6 +390,8 @@ class BuyerApp(App[None]):
         except BuyerError as exc:
             told(shown_error(exc))
             return
+        self.not_loaded = None  # the form's path is this profile's file now
+        self.check_profile()  # what a relative path names follows the file's folder
         if saved is None:
             self.notify(f"saved {done}", title="Profile")
         else:
@@ -421,6 +429,7 @@ class BuyerApp(App[None]):
     def open_file(self, path: Path) -> None:
         """Read a profile file into the workbench (a BuyerError leaves the one there as it was)."""
         self.workbench.load(path)
+        self.not_loaded = None
         self.profile_problems = []
         self.check_profile()
 

@@ -81,12 +81,16 @@ class BuyerScreen(_Owned, Screen[None]):
     def on_mount(self) -> None:
         self.buyer.bench_signal.subscribe(self, lambda _: self.bench_changed())
         self.buyer.catalogue_signal.subscribe(self, lambda _: self.catalogue_changed())
+        self.buyer.problems_signal.subscribe(self, lambda _: self.problems_changed())
 
     def bench_changed(self) -> None:
         """The workbench changed (override to follow it)."""
 
     def catalogue_changed(self) -> None:
         """The catalogue opened, failed, or its guidelines were read (override to follow it)."""
+
+    def problems_changed(self) -> None:
+        """What the profile names that cannot be evaluated was checked again (override to show it)."""
 
 
 class BuyerModal(_Owned, ModalScreen[T]):

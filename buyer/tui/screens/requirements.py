@@ -156,6 +156,7 @@ class RequirementsScreen(BuyerScreen):
         yield Header()
         with Horizontal():
             with VerticalScroll(id="form"):
+                yield Static(id="not-loaded")
                 yield Label("Profile name")
                 yield Input(compact=True, select_on_focus=False, id="name")
                 yield Label("Buyer organisation")
@@ -239,7 +240,10 @@ class RequirementsScreen(BuyerScreen):
             for kind in policy.accepted_kinds:
                 kinds.select(kind.value)
             self.query_one("#duplicates", Select).value = str(policy.duplicates)
-            _set(self.query_one("#path", Input), str(bench.path or ""))
+            failed = self.buyer.not_loaded
+            path = bench.path or (failed[0] if failed is not None else "")
+            _set(self.query_one("#path", Input), str(path))
+        self._show_not_loaded()
         self._shown = bench.revision
         self.catalogue_changed()
 
@@ -255,9 +259,7 @@ class RequirementsScreen(BuyerScreen):
         buyer = self.buyer
         if not self.bench.opened:
             return
-        problems = self.query_one("#problems", Static)
-        problems.update(lines(*(plain(f"⚠ {p}") for p in buyer.profile_problems)))
-        problems.display = bool(buyer.profile_problems)
+        self.problems_changed()
         if buyer.catalogue_error:
             self.show_message(f"guidelines unavailable: {buyer.catalogue_error}", error=True, notify=False)
             self.query_one("#summary", Static).update("Guidelines unavailable.")
@@ -269,6 +271,31 @@ class RequirementsScreen(BuyerScreen):
             return
         self._fill_versions()
         self.refresh_lists()
+
+    def problems_changed(self) -> None:
+        """The profile's problems as last checked (after every change of its requirements)."""
+        problems = self.query_one("#problems", Static)
+        found = self.buyer.profile_problems
+        problems.update(lines(*(plain(f"⚠ {p}") for p in found)))
+        problems.display = bool(found)
+
+    def _show_not_loaded(self) -> None:
+        """A profile file given that could not be read: why, at the top of the form, while the
+        form holds a new profile (and the file's path, to fix it and load it again)."""
+        box = self.query_one("#not-loaded", Static)
+        failed = self.buyer.not_loaded
+        box.display = failed is not None and self.bench.path is None
+        if failed is not None:
+            load = self._keys("requirements.load", "ctrl+o")
+            box.update(
+                lines(
+                    styled(f"✗ {failed[1]}", "bold"),
+                    plain(
+                        f"Not loaded: the form holds a new profile. Fix the file, then Load ({load}) reads it; "
+                        "a save asks before it replaces the file."
+                    ),
+                )
+            )
 
     def _fill_versions(self) -> None:
         from buyer.model.requirements import core_ids
@@ -383,12 +410,13 @@ class RequirementsScreen(BuyerScreen):
             return
         self._show_lists(lists)
 
-    def show_message(self, text: str, error: bool = False, notify: bool = True) -> None:
+    def show_message(self, text: str, error: bool = False, notify: bool = True, scroll: bool = True) -> None:
         for message in self.query("#message").results(Static):
             message.update(plain(text, multiline=True))
             message.set_class(error, "error")
             # The message sits under the form's buttons: bring all of it into view once it has its height.
-            self.call_after_refresh(message.scroll_visible, animate=False)
+            if scroll:
+                self.call_after_refresh(message.scroll_visible, animate=False)
         if error and notify:
             self.notify(text.splitlines()[0], severity="error", title="Requirements")
 
@@ -399,10 +427,15 @@ class RequirementsScreen(BuyerScreen):
         if form.loading and self.bench.opened:  # the profile read at start is there
             form.loading = False
             self.populate()
+            if self.buyer.not_loaded is not None:
+                # also under the path field, where Load is; the form opens at the top, where it is told
+                self.show_message(self.buyer.not_loaded[1], error=True, notify=False, scroll=False)
             self.query_one("#name", Input).focus()
             self.call_after_refresh(form.scroll_home, animate=False)
         elif self.bench.revision != self._shown:
             self.populate()
+        else:
+            self._show_not_loaded()  # a save or a load of the same profile
 
     # -- edits ------------------------------------------------------------------------------
 
@@ -424,6 +457,7 @@ class RequirementsScreen(BuyerScreen):
             self.show_message(refused(exc), error=True)
             return False
         self._shown = self.bench.revision
+        self.buyer.check_profile()  # a warning the change fixed goes, one it causes is told
         return True
 
     @on(Input.Changed, "#name, #buyer, #rfp-reference")
