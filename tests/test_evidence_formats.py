@@ -288,3 +288,25 @@ def test_a_vendor_form_cannot_send_a_saved_discovery(disc, capsys):
     err = capsys.readouterr().err
     assert err.startswith("form.toml:7:1: ") and "a saved buyer discovery given as self-reported" in err, err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        # a test list saved as Latin-1 (it was "a binary file, not evidence")
+        (
+            "tempest.a.B.test_ok\ntempest.a.B.test_café\n".encode("latin-1"),
+            "l.txt:2:21: not UTF-8 text (byte 40 is not",
+        ),
+        ("tempest.a.B.test_ok\n".encode("utf-16"), "l.txt: UTF-16 text, not UTF-8: save it as UTF-8"),
+        # JSON with a Latin-1 name (it was "not valid JSON: not UTF-8 text", with no place)
+        ('{"results": [\n  {"name": "tempest.é"}]}'.encode("latin-1"), "l.txt:2:21: not UTF-8 text (byte 34 is not"),
+        ('{"results": []}'.encode("utf-16"), "l.txt: UTF-16 text, not UTF-8"),
+    ],
+)
+def test_evidence_in_another_encoding_is_told_where(disc, capsys, data, shown):
+    (disc / "l.txt").write_bytes(data)
+    assert main([*ADHOC, "--evidence", "X=l.txt"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"buyer: error: {shown}") and err.count("\n") == 1, err
+    assert "café" not in err and "\\xe9" not in err  # the text is not quoted back

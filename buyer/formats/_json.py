@@ -10,6 +10,7 @@ import msgspec
 
 from buyer._text import printable
 from buyer.errors import InputError
+from buyer.formats.text import first_bad_byte, not_utf8
 
 T = TypeVar("T")
 
@@ -24,10 +25,11 @@ def load_json(data: bytes | str, source: str) -> Any:
     try:
         return msgspec.json.decode(raw)
     except msgspec.DecodeError as exc:
+        bad = first_bad_byte(raw)
+        if bad is not None:  # told where, as for any text that is not UTF-8
+            raise not_utf8(raw, source, bad) from None
         line, column = _position(raw, str(exc))
         reason = str(exc).split(" (byte", 1)[0].removeprefix("JSON is malformed: ")
-        if not is_utf8(raw):
-            reason = "not UTF-8 text"
         raise InputError(source, f"not valid JSON: {reason}", line=line, column=column) from None
     except msgspec.ValidationError:  # a number too large for any machine type
         raise InputError(source, "not valid JSON: a number too large to read") from None
@@ -44,14 +46,6 @@ def _position(raw: bytes, message: str) -> tuple[int | None, int | None]:
     head = raw[:offset]
     line = head.count(b"\n") + 1
     return line, offset - (head.rfind(b"\n") + 1) + 1
-
-
-def is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def type_name(value: object) -> str:

@@ -21,8 +21,9 @@ import msgspec
 
 from buyer._hashing import sha256_hex
 from buyer.errors import InputError
-from buyer.formats._json import Reader, is_utf8, load_json
+from buyer.formats._json import Reader, load_json
 from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
+from buyer.formats.text import first_bad_byte, not_utf8
 from buyer.model.evidence import (
     Evidence,
     EvidenceFormat,
@@ -85,8 +86,13 @@ def detect_format(data: bytes, source: str) -> str:
     start = _LEADING.match(data).end()  # type: ignore[union-attr]  # matches the empty string at worst
     if data[start : start + 1] in (b"{", b"["):
         return "json"
-    if b"\x00" in data[:8192] or not is_utf8(data):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: its text is full of NUL bytes
+        raise not_utf8(data, source, 0)
+    if b"\x00" in data[:8192]:
         raise InputError(source, f"a binary file, not evidence ({_EXPECTED})")
+    bad = first_bad_byte(data)
+    if bad is not None:  # text in another encoding: where, so that it can be saved as UTF-8
+        raise not_utf8(data, source, bad)
     if _SUBUNIT_V1_LINE.search(data[:65536]):
         return "subunit-v1"
     if _SCS_REPORT.search(data[:4096]):
