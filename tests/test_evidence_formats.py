@@ -310,3 +310,31 @@ def test_evidence_in_another_encoding_is_told_where(disc, capsys, data, shown):
     err = capsys.readouterr().err
     assert err.startswith(f"buyer: error: {shown}") and err.count("\n") == 1, err
     assert "café" not in err and "\\xe9" not in err  # the text is not quoted back
+
+
+REPORT_HEAD = (
+    "---\nspec:\n  uuid: 50393e6f-2ae1-4c5c-a62c-3b75f2abef3f\n  name: SCS-compatible IaaS\nchecked_at: 2029-12-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # a report whose keys are all null is a broken report, not a test list that is "not a test name"
+        ("spec: null\nchecked_at: null\nsubject: null\n", "r.yaml: field 'spec': expected an object, got null"),
+        ('spec: "x"\nsubject: a\n', "r.yaml: field 'spec': expected an object, got a string"),
+        # a Python tag: refused without quoting the tag, at its place
+        (
+            REPORT_HEAD + "subject: !!python/object/apply:os.system ['touch /tmp/CANARY']\n",
+            "r.yaml:6:10: not valid YAML: a tag buyer does not read",
+        ),
+        # a raw control character (BEL) in a quoted string: at its place, not just "not valid YAML"
+        (REPORT_HEAD + 'subject: "ex\\e]0;CANARY\x07cloud"\n', "r.yaml:6:24: not valid YAML: a control character"),
+    ],
+)
+def test_a_broken_scs_report_is_told_as_one(disc, capsys, text, shown):
+    (disc / "r.yaml").write_text(text)
+    assert main([*ADHOC, "--evidence", "X=r.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"buyer: error: {shown}") and err.count("\n") == 1, err
+    assert "CANARY" not in err and "python/object" not in err

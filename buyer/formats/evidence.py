@@ -51,8 +51,9 @@ _EXPECTED = "expected refstack-client JSON, a RefStack result, a subunit stream,
 _SUBUNIT_V2_SIGNATURE = 0xB3
 _LEADING = re.compile(rb"[\xef\xbb\xbf \t\r\n]*")  # a byte-order mark and white space before a document
 _SUBUNIT_V1_LINE = re.compile(rb"^(test|testing|success|successful|failure|fail|error|skip|xfail|uxsuccess)[:\s]", re.M)
-# An SCS report (YAML): a document with a spec, a subject and a check time.
-_SCS_REPORT = re.compile(rb"^spec:\s*$", re.M)
+# An SCS report (YAML): a document with a spec, a subject and a check time. Any "spec:" key at the
+# start of a line (no test name has a colon there): a broken report is told as a broken report.
+_SCS_REPORT = re.compile(rb"^spec:", re.M)
 # A dotted test id without spaces, optionally with [attrs] and a (scenario) suffix. Kept loose:
 # real guideline names hold odd characters (orchestration has "...nested_template:Wherej").
 # The dot is looked for ahead and the rest is read possessively: a line of many dots that is not a

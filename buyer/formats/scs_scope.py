@@ -17,6 +17,7 @@ import yaml
 from buyer._text import token
 from buyer.errors import InputError
 from buyer.formats._json import Reader, key_text, to_date
+from buyer.formats.text import first_bad_byte, not_utf8
 from buyer.model.scs import LIFETIMES, Scope, ScopeVersion, Testcase, TimelineEntry, VersionState
 
 # libyaml when present: fast, and its own nesting limit stops the deepest documents early.
@@ -42,12 +43,16 @@ def load_yaml_documents(data: bytes | str, source: str) -> list[Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "not valid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError):  # its text quotes the tag written
+            problem = "a tag buyer does not read (only plain values, lists and mappings)"
         raise InputError(
             source,
             f"not valid YAML: {key_text(problem, 80)}",
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (the file's own text)
+        raise _reader_error(data, source, exc) from None
     except yaml.YAMLError:
         raise InputError(source, "not valid YAML") from None
     except RecursionError:
@@ -59,6 +64,20 @@ def load_yaml_documents(data: bytes | str, source: str) -> list[Any]:
     finally:
         loader.dispose()
     return docs
+
+
+def _reader_error(data: bytes | str, source: str, exc: yaml.reader.ReaderError) -> InputError:
+    """A character YAML refuses, at its line and column: bytes that are not UTF-8 as any text's,
+    a control character (an escape sequence written raw) named as one, never quoted."""
+    raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
+    bad = first_bad_byte(raw)
+    if bad is not None:
+        return not_utf8(raw, source, bad)
+    text = raw.decode("utf-8-sig")
+    at = min(max(exc.position, 0), len(text))  # a character offset into the text
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return InputError(source, "not valid YAML: a control character YAML does not allow", line=line, column=column)
 
 
 def _check_shape(root: yaml.Node, source: str) -> None:
