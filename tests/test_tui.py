@@ -270,13 +270,13 @@ async def test_quitting_with_an_edit_and_save_writes_the_file_then_quits(tui_env
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: catalogue_ready(app))
-        await type_into_name(pilot, app, " for Example")
+        await type_into_name(pilot, app, "RFP for Example")  # a new profile's name: typed, not added to
         await pilot.press("ctrl+q")
         await until(pilot, lambda: isinstance(app.screen, UnsavedChanges))
         assert app.focused is app.screen.query_one("#save-path")  # a new profile is saved as…
         await pilot.press(*str(target), "enter")
         await until(pilot, lambda: not app.is_running)
-    assert tomllib.loads(target.read_text())["name"] == "New requirements for Example"
+    assert tomllib.loads(target.read_text())["name"] == "RFP for Example"
 
 
 async def test_quitting_without_an_edit_does_not_ask(tui_env):

@@ -44,7 +44,10 @@ async def test_a_broken_profile_stays_named_with_its_error_and_loads_once_fixed(
         assert f"{path}:7:20:" in text_of(app, "#not-loaded") and "not valid TOML" in text_of(app, "#not-loaded")
         assert "not valid TOML" in text_of(app, "#message")
         box = app.screen.query_one("#not-loaded")
-        assert app.screen.query_one("#form").region.contains_region(box.region)  # in view, at the top
+        form = app.screen.query_one("#form")
+        await pilot.pause(0.5)
+        print("DBG", app.focused, form.scroll_y, box.region, form.region)
+        await until(pilot, lambda: form.region.contains_region(box.region), what="in view, at the top")
         assert app.screen.query_one("#path", Input).value == str(path)
         assert app.workbench.path is None  # a new profile: nothing of the file was taken
         # an edit and ctrl+s: the broken file is another file to this profile, so it is asked

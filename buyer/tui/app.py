@@ -195,6 +195,11 @@ class BuyerApp(App[None]):
                 return True
         return await super().run_action(action, default_namespace, namespaces)
 
+    @property
+    def actions_waiting(self) -> bool:
+        """Keys that act (a screen's, a switch) pressed while the profile is read at start."""
+        return bool(self._after_open)
+
     def _opened(self, read: LoadedProfile | Profile, error: str) -> None:
         self.workbench.take(read)
         # Told even when the profile read equals the blank one the app started with (the

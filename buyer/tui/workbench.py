@@ -262,14 +262,17 @@ class Workbench:
         self._saved_profile = profile
 
     def start_at(self, guideline: str) -> None:
-        """A new profile (never loaded, never edited) starts at the newest guideline."""
+        """A new profile whose guideline nobody chose starts at the newest one (a name typed
+        before the catalogue was read stays, and stays an edit)."""
         from buyer.model.profile import InteropRequirement
 
-        interop = self.profile.interop
-        if self.path is None and not self.modified and interop is not None and interop.guideline != guideline:
-            fresh = self.profile.model_copy(update={"interop": InteropRequirement(guideline=guideline)})
-            self._baseline(fresh)
-            self.update(fresh)
+        interop, saved = self.profile.interop, self._saved_profile
+        if self.path is not None or saved is None or interop is None or interop != saved.interop:
+            return
+        if interop.guideline != guideline:
+            newest = InteropRequirement(guideline=guideline)
+            self._baseline(saved.model_copy(update={"interop": newest}))
+            self.update(self.profile.model_copy(update={"interop": newest}))
 
     # -- files ----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -32,6 +32,7 @@ from buyer.tui import keys
 from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused, shown_error
 from buyer.tui.text import joined, lines, plain, styled
 from buyer.tui.widgets import FittingFooter
+from buyer.tui.workbench import BLANK_NAME
 
 if TYPE_CHECKING:
     from buyer.model.profile import InteropRequirement
@@ -151,6 +152,7 @@ class RequirementsScreen(BuyerScreen):
         super().__init__()
         self._shown = -1  # the workbench revision the form shows
         self._prune_after: tuple[str, str] | None = None  # (what changed, to what): prune once the lists come
+        self._early: list[str] = []  # typed before the profile was there
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -158,7 +160,8 @@ class RequirementsScreen(BuyerScreen):
             with VerticalScroll(id="form"):
                 yield Static(id="not-loaded")
                 yield Label("Profile name")
-                yield Input(compact=True, select_on_focus=False, id="name")
+                # A new profile's name is a placeholder: what is typed is the name, not added to it.
+                yield Input(compact=True, select_on_focus=False, id="name", placeholder=BLANK_NAME)
                 yield Label("Buyer organisation")
                 yield Input(
                     compact=True, select_on_focus=False, id="buyer", placeholder="printed on the report's cover"
@@ -217,8 +220,19 @@ class RequirementsScreen(BuyerScreen):
             self.populate()
             # Focusing the first field scrolls it to the top edge: keep its label in view too.
             self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
-        else:  # the profile is read in a worker: the form waits for it, and takes no keys meanwhile
-            self.query_one("#form", VerticalScroll).loading = True
+        else:  # the profile is read in a worker: the form waits for it (keys typed meanwhile: on_key)
+            form = self.query_one("#form", VerticalScroll)
+            form.loading = True
+            form.disabled = True  # no field takes a key the form's first filling would overwrite
+
+    def on_key(self, event: events.Key) -> None:
+        """Text typed while the profile is read at start is kept and typed into the first field
+        once the form shows the profile. Not once a key that acts (F3, ctrl+o…) waits: what is
+        typed after it was meant for where it leads."""
+        form = self.query_one("#form", VerticalScroll)
+        if form.loading and event.is_printable and event.character and not self.buyer.actions_waiting:
+            self._early.append(event.character)
+            event.stop()
 
     # -- filling the form --------------------------------------------------------------------
 
@@ -229,6 +243,8 @@ class RequirementsScreen(BuyerScreen):
         with self.prevent(*FORM_EDITS):
             for widget_id, attr in TEXT_FIELDS.items():
                 _set(self.query_one(f"#{widget_id}", Input), getattr(p, attr))
+            if bench.path is None and p.name == BLANK_NAME:  # the placeholder says it
+                _set(self.query_one("#name", Input), "")
             description = self.query_one("#description", TextArea)
             if description.text != p.description:
                 description.load_text(p.description)
@@ -425,12 +441,20 @@ class RequirementsScreen(BuyerScreen):
         own edits are shown already."""
         form = self.query_one("#form", VerticalScroll)
         if form.loading and self.bench.opened:  # the profile read at start is there
-            form.loading = False
+            form.loading = form.disabled = False
             self.populate()
             if self.buyer.not_loaded is not None:
                 # also under the path field, where Load is; the form opens at the top, where it is told
                 self.show_message(self.buyer.not_loaded[1], error=True, notify=False, scroll=False)
-            self.query_one("#name", Input).focus()
+            name = self.query_one("#name", Input)
+            # No scroll to it (an animated one, measured before the form is laid out, would land
+            # after scroll_home and hide the top); it is the first field: scroll_home shows it.
+            self.set_focus(name, scroll_visible=False)
+            if self._early:  # typed as if the field had been there: an edit like any other
+                name.insert_text_at_cursor("".join(self._early))
+                self._early.clear()
+                # taken now: a change arriving before the field's own message must not undo it
+                self.change(name=name.value.strip() or BLANK_NAME)
             self.call_after_refresh(form.scroll_home, animate=False)
         elif self.bench.revision != self._shown:
             self.populate()
@@ -463,7 +487,10 @@ class RequirementsScreen(BuyerScreen):
     @on(Input.Changed, "#name, #buyer, #rfp-reference")
     def _text(self, event: Input.Changed) -> None:
         if _current(event) and event.input.id:
-            self.change(**{TEXT_FIELDS[event.input.id]: event.value.strip()})
+            value = event.value.strip()
+            if event.input.id == "name" and not value and self.bench.path is None:
+                value = BLANK_NAME  # a new profile's emptied name: the placeholder's again
+            self.change(**{TEXT_FIELDS[event.input.id]: value})
 
     @on(TextArea.Changed, "#description")
     def _description(self, event: TextArea.Changed) -> None:
@@ -587,7 +614,8 @@ class RequirementsScreen(BuyerScreen):
         self.populate()
         self.notify(printable(f"loaded {path}"), title="Requirements")
         self.show_message(printable(f"loaded {path}"))
-        self.query_one("#name", Input).focus()  # a new profile: start again at its first field
+        # a new profile: start again at its first field (scroll_home shows it)
+        self.set_focus(self.query_one("#name", Input), scroll_visible=False)
         self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
 
 
