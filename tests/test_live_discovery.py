@@ -132,6 +132,8 @@ def test_the_canary_never_reaches_a_file_buyer_writes(trial, tmp_path, monkeypat
                 str(need_shared(SHARED_INTEROP)),
                 "--evidence",
                 f"trial={saved}",
+                "--evidence-kind",
+                "live-discovery",
                 "-o",
                 str(report),
             ]

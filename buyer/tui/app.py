@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from buyer._text import printable
 from buyer.errors import BuyerError
+from buyer.formats import toml_bounds
 from buyer.tui import keys
 from buyer.tui.dialogs import Choice, UnsavedChanges
 from buyer.tui.dialogs import FileChanged as FileChangedDialog
@@ -516,7 +517,7 @@ def _quick_name(path: Path) -> str:
     from buyer.sources.files import read_text
 
     try:
-        name = tomli.loads(read_text(path)).get("name")
+        name = toml_bounds.loads(read_text(path)).get("name")
     except (BuyerError, tomli.TOMLDecodeError):
         name = None
     return name if isinstance(name, str) and name.strip() else path.name

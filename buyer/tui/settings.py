@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import tomli
 
 from buyer.errors import BuyerError, ConfigError, ProfileErrors
+from buyer.formats import toml_bounds
 from buyer.locations import tui_config_file
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def load_settings(known_bindings: set[str]) -> Settings:
         prefs = parse_toml_model(text, str(path), model)
     except ProfileErrors as exc:
         try:
-            data = tomli.loads(text)
+            data = toml_bounds.loads(text)
         except tomli.TOMLDecodeError:  # nothing can be taken from it
             return Settings(problems=[f"{line}; using the defaults" for line in exc.lines()])
         return Settings(*_what_holds(data, model), problems=exc.lines())
@@ -86,7 +87,7 @@ def _well_formed(text: str, known_bindings: set[str]) -> Settings | None:
     """The settings of a file that is plainly right (a theme as text, known binding ids with keys
     as text); None for anything else, which the model then reads and tells line by line."""
     try:
-        data = tomli.loads(text)
+        data = toml_bounds.loads(text)
     except tomli.TOMLDecodeError:
         return None
     theme, keymap = data.get("theme"), data.get("keymap", {})
@@ -128,7 +129,7 @@ def save_theme(theme: str) -> None:
     path = config_file()
     text = _text(path)
     try:
-        data = tomli.loads(text) if text is not None else {}
+        data = toml_bounds.loads(text) if text is not None else {}
     except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); not rewritten") from None
     data["theme"] = theme
