@@ -252,7 +252,17 @@ def test_a_test_list_sent_back_as_buyer_wrote_it_is_told_and_still_scored(tmp_pa
     assert lists
     edited = tmp_path / "edited.txt"
     edited.write_text(lists[0].read_text() + "tempest.api.extra.Test.test_more\n")
-    args = ["evaluate", "--guideline", "2020.06", "--program", "platform", "--add-on", "dns", "--add-on", "orchestration"]
+    args = [
+        "evaluate",
+        "--guideline",
+        "2020.06",
+        "--program",
+        "platform",
+        "--add-on",
+        "dns",
+        "--add-on",
+        "orchestration",
+    ]
     args += ["--as-of", "2026-12-01", "--format", "json", *src, "--no-registry"]
     args += [f"--evidence=Echo={p}" for p in lists] + [f"--evidence=Edited={edited}"]
     main(args)
