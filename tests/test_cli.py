@@ -320,11 +320,12 @@ def test_profile_check_opens_each_evidence_file_as_evaluate_will(passed_list, tm
     )
     assert main(["profile", "check", str(profile), "--source", SOURCE]) == 2
     out, err = capsys.readouterr()
-    told = [re.fullmatch(rf"{re.escape(str(profile))}:(\d+):1: (.*)", line) for line in err.splitlines()]
+    told = [re.fullmatch(rf"{re.escape(str(profile))}:(\d+):(\d+): (.*)", line) for line in err.splitlines()]
     assert out == "" and all(told)
-    # at the product's evidence (its array, or the element: lines 7-8 of each 6-line block)
-    assert all(int(m.group(1)) in (7 + 6 * n, 8 + 6 * n) for m, n in zip(told, (1, 2, 3, 4), strict=True))
-    assert [m.group(2) for m in told] == [
+    # at the product's evidence: its array (line 7 of each 6-line block, column 1) or the element's
+    # file key (line 8, column 5)
+    assert [(int(m.group(1)) - 6 * n, int(m.group(2))) for m, n in zip(told, (1, 2, 3, 4), strict=True)] == [(8, 5)] * 4
+    assert [m.group(3) for m in told] == [
         "shortlist[1].evidence[0].file: 'missing.txt': no such file",
         "shortlist[2].evidence[0].file: 'folder': is a folder, not a file",
         "shortlist[3].evidence[0].file: 'fifo': is not a regular file (a FIFO, a device or a socket); give a file",

@@ -19,6 +19,7 @@ from buyer.cli._common import (
     catalogue,
     print_json,
     say,
+    warn,
     write_lines,
 )
 from buyer.errors import UsageError
@@ -122,7 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"buyer: error: {printable(str(problem))}", file=sys.stderr)
         return EXIT_USAGE
     for problem in broken:
-        print(f"buyer: warning: {printable(str(problem))} (left out)", file=sys.stderr)
+        warn(f"{problem} (left out)")
     guidelines = {gid: cat[gid] for gid in cat}
     rows = []
     for gid, g in guidelines.items():

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from buyer._lazy import lazy_import
 from buyer._text import printable, token
-from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, named_path, print_json, say
+from buyer.cli._common import EXIT_OK, EXIT_USAGE, add_format, add_offline, named_path, print_json, say, warn
 from buyer.errors import UsageError
 from buyer.report.inputs import describe_age
 
@@ -70,7 +70,7 @@ def _registry(args: argparse.Namespace) -> Registry | None:
             _tell(f"buyer: error: {problem}")
         return None
     for problem in registry.problems:
-        _tell(f"buyer: warning: {problem}")
+        warn(problem)
     if registry.unsynced:
         _tell(f"buyer: note: not synced yet: {', '.join(registry.unsynced)} (run `buyer sync --only registry`)")
     return registry
