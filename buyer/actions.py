@@ -20,6 +20,7 @@ from buyer._text import token
 from buyer.config import settings
 from buyer.errors import BuyerError, InputError, ProfileErrors, UsageError
 from buyer.formats.response import ParsedResponse, check_response, located, raise_all
+from buyer.formats.text import decode_utf8
 from buyer.formats.toml_models import dump_profile, load_toml, parse_profile, toml_positions
 from buyer.model.evidence import Evidence, EvidenceKind
 from buyer.model.guideline import Guideline
@@ -560,7 +561,7 @@ def read_responses(
         label = str(path)
         try:
             data = read_input(path, label=label)
-            text = _utf8(data, label)
+            text = decode_utf8(data, label)
         except InputError as exc:
             errors.append(exc)
             continue
@@ -579,13 +580,6 @@ def read_responses(
             loaded.append(LoadedResponse(parsed, path, sha256_hex(data)))
     raise_all(errors)
     return loaded
-
-
-def _utf8(data: bytes, label: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(label, f"not UTF-8 text (byte {exc.start} is not)") from None
 
 
 def inside_form_folder(folder: Path, file: str) -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from buyer.config import settings
 from buyer.errors import InputError
+from buyer.formats.text import decode_utf8
 from buyer.model.evidence import Evidence, EvidenceKind
 
 
@@ -86,6 +87,9 @@ def _open_regular(path: str | os.PathLike[str], kind: Kind, name: str, limit: in
             raise InputError(name, "is not a regular file (a FIFO, a device or a socket); give a file")
         if info.st_size > limit:
             raise InputError(name, f"is {info.st_size} bytes; {_cap(kind, limit)}")
+    except OSError as exc:
+        os.close(fd)
+        raise InputError(name, f"cannot read: {_why(exc)}") from None
     except BaseException:
         os.close(fd)
         raise
@@ -103,11 +107,7 @@ def read_input(path: str | os.PathLike[str], kind: Kind = Kind.DOCUMENT, label: 
 def read_text(path: str | os.PathLike[str], label: str | None = None) -> str:
     """A UTF-8 text document (a BOM is allowed)."""
     name = label or os.fspath(path)
-    data = read_input(path, Kind.DOCUMENT, name)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(name, f"not UTF-8 text (byte {exc.start} is not)") from None
+    return decode_utf8(read_input(path, Kind.DOCUMENT, name), name)
 
 
 def shown(name: str, base: Path | None = None) -> str:
