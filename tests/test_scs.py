@@ -282,7 +282,7 @@ async def test_the_tui_shows_scs_beside_interop(tmp_path, monkeypatch):
         )
         matrix = app.screen.query_one("#matrix", DataTable)
         headers = [str(c.label) for c in matrix.columns.values()]
-        assert headers == ["Product", "Compute\n2020.06", "SCS-compatible IaaS\nv5.1"]  # two lines: 80 columns
+        assert headers == ["Product", "Compute\n2020.06", "SCS-compatible\nIaaS v5.1"]  # two lines: 80 columns
         assert [str(c) for c in matrix.get_row_at(0)] == ["example-cloud-b", "? not verified", "✓ pass"]
 
 
