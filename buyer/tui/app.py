@@ -381,14 +381,7 @@ class BuyerApp(App[None]):
                 if choice == "overwrite":  # that version only: changed once more, it is asked again
                     self.save_profile(path, saved=saved, reloaded=reloaded, failed=failed, over=changed.sha256)
                 elif choice == "reload":
-                    try:
-                        self.open_file(changed.path)
-                    except BuyerError as error:
-                        told(shown_error(error))
-                        return
-                    self.notify(f"reloaded {changed.path} from disk", title="Profile")
-                    if reloaded is not None:
-                        reloaded()
+                    self._reload(changed.path, reloaded, told)
 
             state = "other" if changed.other else "changed"
             self.push_screen(FileChangedDialog(changed.path, state), chosen)
@@ -422,15 +415,20 @@ class BuyerApp(App[None]):
             if choice == "overwrite":
                 self.save_profile(path, saved=lambda _: then(), reloaded=then, over=now)
             elif choice == "reload":
-                try:
-                    self.open_file(path)
-                except BuyerError as exc:
-                    self.notify(shown_error(exc), severity="error", title="Not reloaded")
-                    return
-                self.notify(f"reloaded {path} from disk", title="Profile")
-                then()
+                self._reload(path, then, lambda message: self.notify(message, severity="error", title="Not reloaded"))
 
         self.push_screen(FileChangedDialog(path, "changed" if now else "gone", purpose), chosen)
+
+    def _reload(self, path: Path, then: Callable[[], Any] | None, told: Callable[[str], Any]) -> None:
+        """The file's own version taken instead of the form's (the user chose Reload from disk)."""
+        try:
+            self.open_file(path)
+        except BuyerError as exc:
+            told(shown_error(exc))
+            return
+        self.notify(f"reloaded {path} from disk", title="Profile")
+        if then is not None:
+            then()
 
     def open_file(self, path: Path) -> None:
         """Read a profile file into the workbench (a BuyerError leaves the one there as it was)."""
