@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tomllib
 
 import pytest
@@ -37,20 +36,13 @@ from tests.helpers.tui import (
     focus,
     header,
     notifications,
+    profile_copy,
     text_of,
     tui_env_fixture,  # noqa: F401  (the tui_env fixture)
     until,
 )
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-
-
-def profile_copy(folder, name: str = "profile.toml"):
-    """The fixture profile and its evidence in ``folder`` (so relative paths resolve there)."""
-    evidence_files(folder)
-    target = folder / name
-    shutil.copy(TUI / "profile.toml", target)
-    return target
 
 
 def matrix_ready(app: BuyerApp, rows: int):

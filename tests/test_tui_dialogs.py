@@ -16,11 +16,11 @@ from tests.helpers.tui import (
     app_for,
     notifications,
     opened,
+    profile_copy,
     text_of,
     tui_env_fixture,  # noqa: F401  (the tui_env fixture)
     until,
 )
-from tests.test_tui_disk import profile_copy
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 

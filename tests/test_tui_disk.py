@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tomllib
 
 import pytest
@@ -22,23 +21,16 @@ from tests.helpers.tui import (
     TUI,
     app_for,
     catalogue_ready,
-    evidence_files,
     focus,
     header,
     notifications,
+    profile_copy,
     text_of,
     tui_env_fixture,  # noqa: F401  (the tui_env fixture)
     until,
 )
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-
-
-def profile_copy(folder, name: str = "profile.toml"):
-    evidence_files(folder)
-    target = folder / name
-    shutil.copy(TUI / "profile.toml", target)
-    return target
 
 
 def colleague_edits(path, old: str, new: str, *, keep_time: bool = False) -> None:

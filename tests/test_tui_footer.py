@@ -16,10 +16,10 @@ from tests.helpers.tui import (
     app_for,
     catalogue_ready,
     opened,
+    profile_copy,
     tui_env_fixture,  # noqa: F401  (the tui_env fixture)
     until,
 )
-from tests.test_tui_disk import profile_copy
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 SIZES = pytest.mark.parametrize("size", [SMALL, SIZE], ids=["80x24", "120x40"])

@@ -75,6 +75,14 @@ def evidence_files(folder: Path) -> tuple[Path, Path]:
     return good, bad
 
 
+def profile_copy(folder: Path, name: str = "profile.toml") -> Path:
+    """The fixture profile and its evidence in ``folder`` (so relative paths resolve there)."""
+    evidence_files(folder)
+    target = folder / name
+    shutil.copy(TUI / "profile.toml", target)
+    return target
+
+
 def catalogue_ready(app: BuyerApp) -> bool:
     """The catalogue is open, its labels read, and the form shows what the guideline offers."""
     from buyer.tui.screens.requirements import RequirementsScreen
