@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sys
 import typing
 from typing import Any
 
@@ -23,6 +24,21 @@ def loads(text: str) -> dict[str, Any]:
     return tomli.loads(text)
 
 
+def _possessive_groups_work() -> bool:
+    r"""Early CPython 3.11 releases (3.11.2, Debian 12's, for one) give wrong answers for a
+    possessive group whose last round fails partway (``(?:\([^)]*+\))?+\Z`` matches ``(``):
+    there the same groups are atomic instead."""
+    return re.match(r"(?:\([^)]*+\))?+\Z", "(") is None
+
+
+POSSESSIVE_GROUPS_WORK = _possessive_groups_work()
+
+
+# Where possessive groups are wrong: the most pieces a document may have (~200 MB of state).
+MAX_ATOMIC_PIECES = 1_000_000
+_PIECES = ('"', "'", "\\", "\n", ",")
+
+
 # Profiles, forms and registries nest four levels at most (a table, an array of inline tables,
 # their keys). tomli recurses once per level and stops at 1,000 key parts with a RecursionError,
 # and what it builds costs up to 1 KB per table: a 16 MiB file of headers took 1.5 GB.
@@ -31,34 +47,59 @@ MAX_TOML_DEPTH = 32
 # to 1 KB for each, and the scan a microsecond).
 MAX_TOML_NAMES = 250_000
 
+
 # Quantifiers are possessive, so the scan keeps no backtracking state: a 15 MB string costs no
 # more than itself (``(?:a|b)*`` keeps a frame per character: 1.9 GB for it).
-_PART = r"""(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]++|\\[^\n])*+"|'[^'\n]*+')"""
-_KEY_RUN = rf"{_PART}(?:[ \t]*+\.[ \t]*+{_PART})*+"
-_ML_STRINGS = r'''"""(?:[^"\\]++|\\.|"(?!""))*+"""|\'\'\'(?:[^']++|'(?!''))*+\'\'\''''
-# Skipped inside the regex, as they cannot change the nesting: strings (a bracket in one is not
-# one), comments, values, and every other character but a line break before a ``[``.
-_SKIP = (
-    rf"""(?:{_ML_STRINGS}|{_KEY_RUN}(?![ \t]*+=)|#[^\n]*+|[^\[\]{{}}"'#\nA-Za-z0-9_-]++|\n(?![ \t]*+\[)"""
-    r"""|"(?:[^"\\\n]++|\\[^\n])*+(?!")|'[^'\n]*+(?!'))*+"""  # an unterminated string: tomli's to report
-)
-_TOKEN = (
-    r"\A[ \t]*+(?P<top>\[\[?+)"
-    rf"|{_SKIP}(?:(?P<key>{_KEY_RUN})|\n[ \t]*+(?P<first>\[\[?+)|(?P<open>[\[{{])|(?P<close>[\]}}])|(?P<end>\Z)|.)"
-)
-_HEADER = rf"\[(?P<array>\[)?+[ \t]*+(?P<key>{_KEY_RUN})[ \t]*+\](?(array)\])"
+def _sources(possessive: bool) -> tuple[str, str, str]:
+    """The token, header and key-part patterns. A group repeated and never given back is
+    possessive where the interpreter gets that right, else atomic: the same matches, but on
+    those interpreters a long run of one group keeps state until it ends."""
+
+    def rep(body: str, quantifier: str) -> str:
+        return f"(?:{body}){quantifier}+" if possessive else f"(?>(?:{body}){quantifier})"
+
+    basic = '"' + rep(r'[^"\\\n]++|\\[^\n]', "*")  # a basic string, up to its closing quote
+    part = rf"""(?:[A-Za-z0-9_-]++|{basic}"|'[^'\n]*+')"""
+    key_run = part + rep(rf"[ \t]*+\.[ \t]*+{part}", "*")
+    ml_basic = '"""' + rep(r'[^"\\]++|\\.|"(?!"")', "*") + '"""'
+    ml_literal = "'''" + rep(r"[^']++|'(?!'')", "*") + "'''"
+    # Skipped inside the regex, as they cannot change the nesting: strings (a bracket in one is
+    # not one), comments, values, and every other character but a line break before a ``[``; and
+    # an unterminated string, tomli's to report.
+    skip = rep(
+        rf"""{ml_basic}|{ml_literal}|{key_run}(?![ \t]*+=)|#[^\n]*+|[^\[\]{{}}"'#\nA-Za-z0-9_-]++"""
+        rf"""|\n(?![ \t]*+\[)|{basic}(?!")|'[^'\n]*+(?!')""",
+        "*",
+    )
+    token = (
+        r"\A[ \t]*+(?P<top>\[\[?+)"
+        rf"|{skip}(?:(?P<key>{key_run})|\n[ \t]*+(?P<first>\[\[?+)|(?P<open>[\[{{])|(?P<close>[\]}}])|(?P<end>\Z)|.)"
+    )
+    header = rf"\[(?P<array>\[)?[ \t]*+(?P<key>{key_run})[ \t]*+\](?(array)\])"
+    return token, header, part
 
 
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The token, header and key-part patterns, compiled on first use (10 ms: not at start-up)."""
-    return re.compile(_TOKEN, re.S), re.compile(_HEADER), re.compile(_PART)
+    token, header, part = _sources(POSSESSIVE_GROUPS_WORK)
+    return re.compile(token, re.S), re.compile(header), re.compile(part)
 
 
 def _check_bounds(text: str) -> None:
     """Refuse data nested deeper than MAX_TOML_DEPTH levels (each part of a dotted key or a table
     header is a level, as is each array and inline table), or with more than MAX_TOML_NAMES keys,
     headers and brackets. One linear pass; a TOMLDecodeError at the place that breaks the bound."""
+    if not POSSESSIVE_GROUPS_WORK:
+        # Atomic groups keep ~200 bytes of state per round until they end: the pieces of text a
+        # round can end at (quotes, escapes, line breaks, commas) are bounded first, in C.
+        pieces = sum(map(text.count, _PIECES))
+        if pieces > MAX_ATOMIC_PIECES:
+            why = (
+                f"more than {MAX_ATOMIC_PIECES:,} quotes, escapes, commas and lines: more than buyer checks "
+                f"on Python {sys.version.split()[0]} (a newer Python reads it)"
+            )
+            raise tomli.TOMLDecodeError(why, text, 0)
     stack = [0]  # the level of each open array or inline table; [0]: of the last header's table
     pending: int | None = None  # the level of the value a key was just given
     names = 0
