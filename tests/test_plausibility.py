@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -252,6 +253,10 @@ def test_a_test_list_sent_back_as_buyer_wrote_it_is_told_and_still_scored(tmp_pa
     assert lists
     edited = tmp_path / "edited.txt"
     edited.write_text(lists[0].read_text() + "tempest.api.extra.Test.test_more\n")
+    # Dated by their modification time (the command line gives no date): the day before the
+    # evaluation date, whatever day the test runs on.
+    for path in [*lists, edited]:
+        os.utime(path, (1795996800, 1795996800))  # 2026-11-30
     args = [
         "evaluate",
         "--guideline",
