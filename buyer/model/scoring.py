@@ -240,8 +240,8 @@ def score_product(
             reasons[i],
             ev.passed_count,
             ev.error,
-            used=not reasons[i] and used.get(i, _unused(ev, plans)) == "",
-            unused_reason="" if reasons[i] else used.get(i, _unused(ev, plans)),
+            used=not reasons[i] and i in used,
+            unused_reason="" if reasons[i] or i in used else _unused(ev, plans),
             warnings=(*(f.text for f in own_findings(ev, as_of)), *_echoed(ev, plans)),
         )
         for i, ev in enumerate(items)
