@@ -28,16 +28,26 @@ from tests.helpers.tui import (
 pytestmark = pytest.mark.usefixtures("tui_env")
 
 
-@pytest.fixture
-def slow_open(monkeypatch):
-    """The profile read at start takes half a second (a slow disk): time to type before it is there."""
+def _slowed(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     read = app_module._open
 
     def _open(path):  # type: ignore[no-untyped-def]
-        time.sleep(0.5)
+        time.sleep(seconds)
         return read(path)
 
     monkeypatch.setattr(app_module, "_open", _open)
+
+
+@pytest.fixture
+def slow_open(monkeypatch):
+    """The profile read at start takes half a second (a slow disk): time to type before it is there."""
+    _slowed(monkeypatch, 0.5)
+
+
+@pytest.fixture
+def slower_open(monkeypatch):
+    """Three seconds: time for keys and a click (each waits for the screen) before it is there."""
+    _slowed(monkeypatch, 3.0)
 
 
 async def test_a_new_profiles_name_is_a_placeholder_and_what_is_typed_is_the_name(tui_env):
@@ -85,6 +95,24 @@ async def test_text_typed_while_a_profile_file_is_read_goes_after_its_name(tui_e
         await opened(pilot, app)
         await until(pilot, lambda: app.workbench.profile.name == "Snapshot RFP v2")
         assert app.workbench.modified
+
+
+async def test_no_field_takes_focus_or_a_key_while_the_profile_is_read(tui_env, slower_open):
+    """The form is covered while the profile is read: Tab and a click reach none of its fields
+    (its first filling would overwrite what they took), and nothing typed lands in a field."""
+    app = app_for(profile=profile_copy(tui_env))
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.opening
+        form = app.screen.query_one("#form")
+        await pilot.press("tab", "tab", "tab")
+        await pilot.click("#name")
+        await pilot.press("tab", "down", "enter")
+        assert app.opening  # all of it while the profile was still being read
+        assert app.focused is None or form not in app.focused.ancestors_with_self
+        await opened(pilot, app)
+        await until(pilot, lambda: catalogue_ready(app))
+        assert app.workbench.profile.name == "Snapshot RFP"
+        assert not app.workbench.modified
 
 
 async def test_text_typed_after_a_waiting_screen_key_is_not_put_in_the_name(tui_env, slow_open):

@@ -155,6 +155,8 @@ class RequirementsScreen(BuyerScreen):
         self._early: list[str] = []  # typed before the profile was there
 
     def compose(self) -> ComposeResult:
+        if not self.bench.opened:  # no first focus in a form that waits for its profile (on_mount)
+            self.AUTO_FOCUS = ""
         yield Header()
         with Horizontal():
             with VerticalScroll(id="form"):
@@ -217,13 +219,16 @@ class RequirementsScreen(BuyerScreen):
 
     def on_mount(self) -> None:
         if self.bench.opened:
+            if self.__dict__.pop("AUTO_FOCUS", None) is not None:  # opened since compose: focus as it would have
+                self.set_focus(self.query_one("#name", Input), scroll_visible=False)
             self.populate()
             # Focusing the first field scrolls it to the top edge: keep its label in view too.
             self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
         else:  # the profile is read in a worker: the form waits for it (keys typed meanwhile: on_key)
-            form = self.query_one("#form", VerticalScroll)
-            form.loading = True
-            form.disabled = True  # no field takes a key the form's first filling would overwrite
+            # Covered, its fields are out of the focus chain and out of the mouse's reach. Not
+            # disabled as well: disabling, then enabling, restyles every field twice (measured: a
+            # third of the time to the first screen).
+            self.query_one("#form", VerticalScroll).loading = True
 
     def on_key(self, event: events.Key) -> None:
         """Text typed while the profile is read at start is kept and typed into the first field
@@ -441,7 +446,8 @@ class RequirementsScreen(BuyerScreen):
         own edits are shown already."""
         form = self.query_one("#form", VerticalScroll)
         if form.loading and self.bench.opened:  # the profile read at start is there
-            form.loading = form.disabled = False
+            form.loading = False
+            self.__dict__.pop("AUTO_FOCUS", None)  # the class's again, for later visits
             self.populate()
             if self.buyer.not_loaded is not None:
                 # also under the path field, where Load is; the form opens at the top, where it is told
