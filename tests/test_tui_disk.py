@@ -18,6 +18,7 @@ from buyer.tui.screens.requirements import RequirementsScreen
 from buyer.tui.screens.vendors import VendorsScreen
 from tests.helpers.tui import (
     SIZE,
+    SOURCE,
     TUI,
     app_for,
     catalogue_ready,
@@ -281,3 +282,33 @@ def test_an_export_under_way_writes_nothing_when_the_file_changes_meanwhile(tui_
     path.write_bytes((TUI / "profile.toml").read_bytes())  # as it was: the export goes through
     export(bench, "json", report, "", evaluation, None, profile_file=path)
     assert json.loads(report.read_text())["profile"]["sha256"] == bench.file_sha256
+
+
+def test_save_as_in_another_folder_keeps_evidence_paths_relative(tui_env):
+    """A profile saved into a sibling folder names its evidence with '..' (the two are sent and
+    moved together), never with this machine's folders; evidence attached from outside the
+    profile's folder is named the same way. Only a path that shares nothing but the root stays
+    absolute. The copy reads the same evidence."""
+    from buyer.actions import load_profile
+    from buyer.tui.workbench import Workbench
+
+    rfp = tui_env / "rfp"
+    rfp.mkdir()
+    original = profile_copy(rfp)
+    bench = Workbench(source=SOURCE)
+    bench.take(Workbench.read(original))
+    copies = tui_env / "rfp-copies" / "2031"
+    copies.mkdir(parents=True)
+    saved = bench.save(copies / "profile.toml")
+    files = [e["file"] for p in tomllib.loads(saved.read_text())["shortlist"] for e in p.get("evidence", [])]
+    assert files == ["../../rfp/acme.txt", "../../rfp/borealis.txt"]
+    for f in files:
+        assert (copies / f).is_file()
+    assert str(tui_env) not in saved.read_text()
+    assert load_profile(saved).profile.shortlist[0].evidence[0].file == "../../rfp/acme.txt"
+
+    outside = tui_env / "vendor-mail" / "acme-run.txt"
+    outside.parent.mkdir()
+    outside.write_bytes((rfp / "acme.txt").read_bytes())
+    assert bench.evidence_ref(str(outside), "self-reported").file == "../../vendor-mail/acme-run.txt"
+    assert bench.evidence_ref("/proc/version", "self-reported").file == "/proc/version"  # shares only '/'

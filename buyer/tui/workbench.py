@@ -517,11 +517,20 @@ class Workbench:
 
 
 def _relative(path: Path, base: Path) -> str:
-    """A path relative to the profile's folder when inside it, else absolute."""
+    """A path relative to the profile's folder: inside it, or with '..' when the two share a
+    folder below the root (the profile and its evidence then move, and are sent, together);
+    absolute only when they share nothing but the root (or a drive differs)."""
     try:
         return str(path.relative_to(base))
     except ValueError:
+        pass
+    try:
+        shared = Path(os.path.commonpath([path, base]))
+    except ValueError:  # another drive
         return str(path)
+    if shared == Path(shared.anchor):
+        return str(path)
+    return os.path.relpath(path, base)
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
