@@ -778,3 +778,28 @@ async def test_saving_an_edited_profile_keeps_its_comments(tui_env):
     assert 'name = "Citadel"  # asked for a tempest run' in saved
     assert tomllib.loads(saved)["buyer"] == "City of Example"
     assert app.workbench.file_sha256 == hashlib.sha256(saved.encode()).hexdigest()  # the hash a report quotes
+
+
+@pytest.mark.parametrize("selector", ["#kinds", "#add-ons", "#extras"])
+async def test_selection_lists_mark_what_is_selected_with_a_glyph_not_colour_alone(tui_env, selector):
+    """A box is ▐X▌ when its item is selected and ▐ ▌ when not, in text (a monochrome terminal,
+    colour-blind eyes, a screen reader); toggling an item changes its glyph."""
+    app = app_for(profile=profile_copy(tui_env))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: catalogue_ready(app))
+        items = app.screen.query_one(selector, SelectionList)
+        await until(pilot, lambda: items.option_count > 0)
+
+        def boxes() -> dict[str, str]:
+            return {
+                str(items.get_option_at_index(y).value): items.render_line(y).text[:3]
+                for y in range(min(items.option_count, items.size.height))
+            }
+
+        assert boxes() == {v: "▐X▌" if v in items.selected else "▐ ▌" for v in boxes()}
+        assert set(boxes().values()) <= {"▐X▌", "▐ ▌"}
+        first = str(items.get_option_at_index(0).value)
+        was = first in items.selected
+        items.toggle(first)
+        await pilot.pause()
+        assert boxes()[first] == ("▐ ▌" if was else "▐X▌")

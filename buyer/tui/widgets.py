@@ -1,4 +1,5 @@
-"""Widgets of the workbench: a footer that fits the terminal."""
+"""Widgets of the workbench: a footer that fits the terminal, a selection list that marks what is
+selected with a glyph, not colour alone."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.keys import REPLACED_KEYS, key_to_character
-from textual.widgets import Footer
+from textual.strip import Strip
+from textual.widgets import Footer, SelectionList
 from textual.widgets._footer import FooterKey
+from textual.widgets.option_list import OptionDoesNotExist
 
 # F1 stays whatever the width (it lists every key the footer leaves out); after it the screen's
 # own keys (in the order the screen declares them), then these.
@@ -129,3 +132,23 @@ class FittingFooter(Footer):
     def on_resize(self, _: events.Resize) -> None:
         if self._bindings_ready:
             self.call_after_refresh(self.recompose)
+
+
+class MarkedSelectionList(SelectionList[str]):
+    """Textual's selection list draws the same "X" in every box and tells selected from not by
+    colour alone: lost on a monochrome terminal, to colour-blind eyes and in a screen reader's
+    text. Here an unselected box is empty: ``▐X▌`` selected, ``▐ ▌`` not."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return line
+        if option.value in self.selected:
+            return line
+        segments = list(line)
+        if len(segments) < 3 or segments[1].text != "X":  # not the box textual draws (a future layout)
+            return line
+        segments[1] = segments[1]._replace(text=" ")
+        return Strip(segments, line.cell_length)

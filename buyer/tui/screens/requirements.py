@@ -31,7 +31,7 @@ from buyer.model.guideline import CORE_PROGRAMS, Guideline, Status
 from buyer.tui import keys
 from buyer.tui.screens.base import BuyerScreen, Done, attempt, refused, shown_error
 from buyer.tui.text import joined, lines, plain, styled
-from buyer.tui.widgets import FittingFooter
+from buyer.tui.widgets import FittingFooter, MarkedSelectionList
 from buyer.tui.workbench import BLANK_NAME
 
 if TYPE_CHECKING:
@@ -180,16 +180,16 @@ class RequirementsScreen(BuyerScreen):
                     compact=True, options=[(t, k) for k, t in CORE_PROGRAMS.items()], id="program", allow_blank=False
                 )
                 yield Label("Add-ons (only those the program can carry)")
-                yield SelectionList[str](id="add-ons")
+                yield MarkedSelectionList(id="add-ons")
                 yield Label("Extra capabilities made mandatory (★ advisory)")
                 yield Input(
                     compact=True, select_on_focus=False, placeholder="type to filter capabilities", id="cap-filter"
                 )
-                yield SelectionList[str](id="extras")
+                yield MarkedSelectionList(id="extras")
                 yield Label("Evidence counts when at most this many days old (empty: any age)")
                 yield Input(compact=True, select_on_focus=False, id="max-age", type="integer")
                 yield Label("Evidence kinds that count")
-                yield SelectionList[str](*[(k.value, k.value) for k in EvidenceKind], id="kinds")
+                yield MarkedSelectionList(*[(k.value, k.value) for k in EvidenceKind], id="kinds")
                 yield Label("Evidence also given for another product (same file, same cpid)")
                 yield Select[str](compact=True, options=DUPLICATES, id="duplicates", allow_blank=False)
                 yield Label("Profile file")
