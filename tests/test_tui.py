@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Select, SelectionList
 
 from buyer import actions
 from buyer.errors import ProfileErrors
+from buyer.model.scorecard import short_test_name
 from buyer.tui import keys
 from buyer.tui.app import BuyerApp, palette_actions, screen_class
 from buyer.tui.dialogs import EvidenceDialog, NewProduct, ReplaceOutput, UnsavedChanges
@@ -412,7 +413,8 @@ async def test_a_new_product_is_selected_and_the_next_evidence_goes_to_it(tui_en
         assert bench.product("Newco Cloud").vendor == "Newco Ltd"
         assert [r.file for r in bench.product("Acme").evidence] == ["acme.txt"]  # untouched
         table = screen.query_one("#evidence", DataTable)
-        assert [str(c) for c in table.get_row_at(0)][:2] == ["acme.txt", "self-reported"]
+        assert [str(c) for c in table.get_row_at(0)] == ["self-reported", "file's own", "acme.txt"]
+        assert text_of(app, "#evidence-file") == "acme.txt"  # the whole name, under the table
 
 
 async def test_evidence_of_a_product_is_listed_changed_removed_and_brought_back(tui_env):
@@ -613,7 +615,13 @@ async def test_two_vendors_make_the_matrix_and_the_drill_down_puts_failures_firs
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CapabilityTestsScreen))
         tests = app.screen.query_one("#tests", DataTable)
-        assert [str(c) for c in tests.get_row_at(0)][:2] == ["✗ failed", FAILING_TEST]
+        # The table tells tests apart by class and method; the whole name is under it, wrapped.
+        assert [str(c) for c in tests.get_row_at(0)][:2] == ["✗ failed", short_test_name(FAILING_TEST)]
+        await until(pilot, lambda: FAILING_TEST in text_of(app, "#test-detail").replace("\n", ""))
+        if tests.row_count > 1:
+            second = app.screen.tests[1].name
+            await pilot.press("down")
+            await until(pilot, lambda: second in text_of(app, "#test-detail").replace("\n", ""))
         await pilot.press("f4")  # the footer's "f4 Scorecard" from a drill-down: back to the matrix
         await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
         await pilot.press("enter", "enter")

@@ -224,7 +224,8 @@ class InteropDetail:
         if any(i not in self.stand_ins for i in unflagged):
             return CapabilityState.FAIL, ""
         if unflagged:
-            pairs = (f"{_tail(tests[i].name)} passed only as {_tail(self.stand_ins[i])}" for i in unflagged[:2])
+            short = short_test_name
+            pairs = (f"{short(tests[i].name)} passed only as {short(self.stand_ins[i])}" for i in unflagged[:2])
             shown = ", ".join(pairs)
             return CapabilityState.NOT_VERIFIED, f"needs review: {shown} (same idempotent id)"
         if lost:
@@ -241,8 +242,9 @@ class CapabilityRow(NamedTuple):
     flagged: int
 
 
-def _tail(name: str) -> str:
-    """The class and method of a tempest test name: enough to tell twins apart."""
+def short_test_name(name: str) -> str:
+    """The class and method of a tempest test name: enough to tell twins apart, and what a
+    narrow view shows of a name (the whole name goes beside it)."""
     parts = name.split(".")
     return ".".join(parts[-2:]) if len(parts) > 2 else name
 

@@ -47,6 +47,7 @@ from buyer.model.scorecard import (
     Scorecard,
     Tally,
     Verdict,
+    short_test_name,
     worst,
 )
 from buyer.model.scs import Scope
@@ -465,7 +466,7 @@ def _score_interop(
             stand_ins,
         )
     review = tuple((plan.tests[i].name, stand_ins[i]) for i in best.unflagged_missing)
-    pairs = ", ".join(f"{_tail(test)} (only {_tail(other)} passed)" for test, other in review[:2])
+    pairs = ", ".join(f"{short_test_name(test)} (only {short_test_name(other)} passed)" for test, other in review[:2])
     more = f" and {len(review) - 2} more" if len(review) > 2 else ""
     return result(
         Verdict.NOT_VERIFIED,
@@ -565,11 +566,6 @@ def _caps_of(plan: CompiledRequirement, tests: set[int]) -> list[str]:
     """The required capabilities that hold these tests, in the plan's order."""
     positions = sorted({c for i in tests for c in plan.test_caps.get(i, ())})
     return [plan.caps[c].capability.id for c in positions]
-
-
-def _tail(name: str) -> str:
-    parts = name.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 2 else name
 
 
 def _few(items: list[str]) -> str:

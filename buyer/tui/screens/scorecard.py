@@ -22,6 +22,7 @@ from buyer.model.scorecard import (
     Scorecard,
     TestResult,
     Verdict,
+    short_test_name,
 )
 from buyer.report.phrases import (
     VERDICT_GLYPH,
@@ -396,12 +397,17 @@ class CapabilitiesScreen(BuyerScreen):
 
 
 class CapabilityTestsScreen(BuyerScreen):
+    """A capability's tests. The table names each by its class and method (what tells them apart
+    when most share a module); the whole name, and all that is known of the highlighted test, is
+    on the lines under the table, wrapped to any width."""
+
     AUTO_FOCUS = "#tests"
     BINDINGS = list(keys.TESTS)
 
     def __init__(self, product: ProductScore, capability: CapabilityResult) -> None:
         super().__init__()
         self.product, self.capability = product, capability
+        self.tests = ordered_tests(capability.results)
         self.title = printable(f"{product.name} · {capability.id}")
 
     def compose(self) -> ComposeResult:
@@ -411,21 +417,41 @@ class CapabilityTestsScreen(BuyerScreen):
             Text.assemble(state_text(self, cap.state), f" — {cap.passed} of {cap.tests} tests passed"), id="headline"
         )
         yield DataTable(id="tests", cursor_type="row", zebra_stripes=True)
+        yield Static(id="test-detail")
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS])
 
     def on_mount(self) -> None:
         styles = _styles(self)
         table = self.query_one("#tests", DataTable)
         table.add_columns("Result", "Test", "Matched by", "Flag reason", "Evidence")
-        evidence = self.product.evidence
-        for t in ordered_tests(self.capability.results):
+        for t in self.tests:
             if t.passed:
                 result = Text("✓ passed", style=styles["pass"])
             elif t.flag_reason is not None:
                 result = Text("~ flagged", style=styles["flagged-only"])
             else:
                 result = Text("✗ failed", style=styles["fail"])
-            source = evidence[t.evidence].provenance.source if t.evidence is not None else "-"
-            matched = str(t.matched_by or "-") + (f" ({t.stand_in})" if t.stand_in else "")
-            texts = (t.name, matched, t.flag_reason or "", source)
+            texts = (short_test_name(t.name), self._matched(t), t.flag_reason or "", self._source(t))
             table.add_row(result, *(text_cell(x) for x in texts))
+
+    def _source(self, t: TestResult) -> str:
+        return self.product.evidence[t.evidence].provenance.source if t.evidence is not None else "-"
+
+    @staticmethod
+    def _matched(t: TestResult) -> str:
+        return str(t.matched_by or "-") + (f" ({t.stand_in})" if t.stand_in else "")
+
+    @on(DataTable.RowHighlighted, "#tests")
+    def _highlight(self, event: DataTable.RowHighlighted) -> None:
+        if not 0 <= event.cursor_row < len(self.tests):
+            return
+        t = self.tests[event.cursor_row]
+        facts = [
+            f"id {t.idempotent_id}" if t.idempotent_id else "",
+            f"matched by {self._matched(t)}" if t.matched_by else "",
+            f"flagged: {t.flag_reason}" if t.flag_reason is not None else "",
+            f"evidence {self._source(t)}" if t.evidence is not None else "",
+        ]
+        self.query_one("#test-detail", Static).update(
+            plain(t.name + "\n" + " · ".join(f for f in facts if f), multiline=True)
+        )

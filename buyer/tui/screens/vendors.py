@@ -78,6 +78,7 @@ class VendorsScreen(BuyerScreen):
                 yield Input(compact=True, id="vendor", placeholder="the company behind the product")
                 yield Label("Evidence", id="evidence-label")
                 yield DataTable(id="evidence", cursor_type="row")
+                yield Static(id="evidence-file")
                 yield Static(id="evidence-note")
                 yield Static(id="product-response")
                 yield Static(id="evidence-check")
@@ -89,7 +90,9 @@ class VendorsScreen(BuyerScreen):
         self.query_one("#filter", Input).display = False
         self.query_one("#registry", DataTable).add_columns(*COLUMNS)
         self.query_one("#shortlist", DataTable).add_columns("Product", "Evidence", "Warnings", "Vendor")
-        self.query_one("#evidence", DataTable).add_columns("File", "Kind", "Date")
+        # The file last: at 80 columns the kind and date stay in view, and the whole name is under
+        # the table (#evidence-file), however long.
+        self.query_one("#evidence", DataTable).add_columns("Kind", "Date", "File")
         self.buyer.evaluated_signal.subscribe(self, lambda _: self.refresh_shortlist())
         self.refresh_shortlist()
         registry = self.bench.loaded_registry
@@ -217,6 +220,17 @@ class VendorsScreen(BuyerScreen):
         count = sum(len(u.warnings) for u in checked.evidence)
         return f"{WARNED}{count}" if count else "none"
 
+    @on(DataTable.RowHighlighted, "#evidence")
+    def _evidence_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_evidence_file()
+
+    def _show_evidence_file(self) -> None:
+        table = self.query_one("#evidence", DataTable)
+        shown = ""
+        if table.row_count and 0 <= table.cursor_row < table.row_count:
+            shown = str(table.get_row_at(table.cursor_row)[2])
+        self.query_one("#evidence-file", Static).update(plain(shown))
+
     @on(DataTable.RowHighlighted, "#shortlist")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         name = event.row_key.value if event.row_key is not None else None
@@ -249,20 +263,22 @@ class VendorsScreen(BuyerScreen):
         if product is None and response is None:
             self.query_one("#evidence-note", Static).update("n adds a product listed nowhere; a adds the registry's")
             self.query_one("#evidence-check", Static).update("")
+            self._show_evidence_file()
             return
         for i, ref in enumerate(product.evidence if product else ()):
             when = ref.date.isoformat() if ref.date else "file's own"
-            table.add_row(cell(ref.file), str(ref.kind), when, key=i)
+            table.add_row(str(ref.kind), when, cell(ref.file), key=i)
         for i, ev in enumerate(self.bench.live.get(name or "", ())):
             p = ev.provenance
             when = p.date.date().isoformat() if p.date else "undated"
-            table.add_row(cell(p.source), str(p.kind), when, key=f"live-{i}")
+            table.add_row(str(p.kind), when, cell(p.source), key=f"live-{i}")
         for i, source in enumerate(response.sources if response else ()):
             ref = source.ref
             when = ref.date.isoformat() if ref.date else "file's own"
-            table.add_row(cell(f"{ref.file} (response)"), str(ref.kind), when, key=f"response-{i}")
+            table.add_row(str(ref.kind), when, cell(f"{ref.file} (response)"), key=f"response-{i}")
         if table.row_count:
             table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+        self._show_evidence_file()  # (a move to the row it is on already is no highlight)
         if product is None:
             note = "from its response form: change the form and load the folder again (r)"
         elif table.row_count:
