@@ -174,6 +174,79 @@ def test_a_save_with_products_added_and_removed_still_reads_back_as_the_profile(
     assert dump_profile(edited, "not = [toml") == dump_profile(edited)  # unreadable text: the plain dump
 
 
+LISTED = """\
+name = "Cloud RFP"
+
+[interop]
+guideline = "2020.06"
+
+[[shortlist]]
+name = "Acme"  # first round
+evidence = [
+  { file = "acme.json", kind = "published", date = 2030-01-02 },  # from the portal
+  { file = "acme-run.json", date = 2030-01-03 },
+]
+
+[[shortlist]]
+name = "Borealis"  # asked for a tempest run
+
+[[shortlist.evidence]]
+file = "borealis.json"  # mailed
+date = 2030-01-04
+
+[[shortlist]]
+name = "Citadel"  # late entry
+"""
+
+
+def _edited(text: str, **shortlist_edits: object) -> tuple[str, object]:
+    original = parse_profile(text, "p.toml")
+    products = {p.name: p for p in original.shortlist}
+    for name, evidence in shortlist_edits.items():
+        products[name] = products[name].model_copy(update={"evidence": evidence})
+    edited = original.model_copy(update={"shortlist": list(products.values())})
+    return dump_profile(edited, text), edited
+
+
+def test_evidence_added_to_a_product_keeps_the_list_as_written_and_in_its_style():
+    original = parse_profile(LISTED, "p.toml")
+    acme, borealis = original.shortlist[0], original.shortlist[1]
+    new = acme.evidence[0].model_copy(update={"file": "acme-2031.json"})
+    text, edited = _edited(LISTED, Acme=[*acme.evidence, new], Borealis=[*borealis.evidence, new])
+    assert parse_profile(text, "again.toml") == edited
+    lines = text.splitlines()
+    for kept in LISTED.splitlines():  # nothing written is rewritten: every line of the file is there
+        assert kept in lines, kept
+    # in the inline array, an inline table; in the array of tables, a [[table]] set apart as the others
+    assert '{ file = "acme-2031.json", kind = "published", date = 2030-01-02 },' in text
+    assert 'date = 2030-01-04\n\n[[shortlist.evidence]]\nfile = "acme-2031.json"' in text
+    assert 'date = 2030-01-02\n\n[[shortlist]]\nname = "Citadel"' in text
+
+
+def test_evidence_removed_or_changed_takes_only_its_own_lines_and_comments():
+    original = parse_profile(LISTED, "p.toml")
+    acme = original.shortlist[0]
+    text, edited = _edited(LISTED, Acme=[acme.evidence[1]])
+    assert parse_profile(text, "again.toml") == edited
+    assert "from the portal" not in text and "acme.json" not in text
+    assert [line for line in LISTED.splitlines() if "acme.json" not in line] == text.splitlines()
+    changed = acme.evidence[1].model_copy(update={"date": acme.evidence[1].date.replace(day=9)})
+    text, edited = _edited(LISTED, Acme=[acme.evidence[0], changed])
+    assert parse_profile(text, "again.toml") == edited
+    assert '  { file = "acme-run.json", date = 2030-01-09 },' in text  # as the file writes it
+    assert "# from the portal" in text
+
+
+def test_a_product_replaced_by_another_does_not_keep_its_comments():
+    original = parse_profile(LISTED, "p.toml")
+    delta = original.shortlist[2].model_copy(update={"name": "Delta"})
+    edited = original.model_copy(update={"shortlist": [*original.shortlist[:2], delta]})
+    text = dump_profile(edited, LISTED)
+    assert parse_profile(text, "again.toml") == edited
+    assert "late entry" not in text and 'name = "Delta"' in text
+    assert "# first round" in text and "# asked for a tempest run" in text
+
+
 @pytest.mark.parametrize("before", ["uses {braces }", "due 2026-01-01 }"])
 def test_an_edit_that_only_removes_a_space_before_a_brace_is_saved_with_the_comments(before):
     text = ANNOTATED.replace('name = "Cloud RFP"', f'name = "Cloud RFP"\ndescription = "{before}"  # why')

@@ -98,38 +98,48 @@ def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any
     from tomlkit.exceptions import TOMLKitError
 
     try:
+        # What the text said, read by the same model: entries of a list are matched by it, so
+        # that one written with its defaults and one without them are the same entry.
+        was = parse_profile(text, "").model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         document = tomlkit.parse(text)
-        _update(document, data, changed_from_default)
+        _update(document, data, changed_from_default, was)
         return tomlkit.dumps(document)
-    except (TOMLKitError, ValueError, TypeError, KeyError):
+    except (TOMLKitError, InputError, ValueError, TypeError, KeyError):
         return None
 
 
 # A date (or date-time) and the space before the ``}`` that closes its inline table.
 _DATE_BRACE = re.compile(r"(\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?)\s+}")
+# Inline tables written "{ key = … }", with a space inside each brace (tomlkit writes "{key = …}").
+_PADDED = re.compile(r"\{ \S.*\S \}")
+_OPEN = re.compile(r"\{(?=[A-Za-z0-9_\"'])")
+_CLOSE = re.compile(r"(?<=[^\s{])\}")
 
 
 def _spacing_kept(original: str, dumped: str) -> str:
-    """``dumped`` with each line tomlkit wrote again only without the space between a date and
-    an inline table's ``}`` (``date = 2026-09-14 }``: tomlkit drops it) written as it was. The
+    """``dumped`` with the file's spacing where tomlkit changed only that: a line it wrote again
+    without the space between a date and an inline table's ``}`` (``date = 2026-09-14 }``) as it
+    was, and inline tables it wrote anew spaced as the file spaces them (``{ file = … }``). The
     caller checks that the result still reads as the profile, and otherwise takes ``dumped``."""
     old, new = original.splitlines(keepends=True), dumped.splitlines(keepends=True)
+    # A line written again that differs from a line of the original only there: the original's.
+    respaced = {_DATE_BRACE.sub(r"\1}", line): line for line in old if _DATE_BRACE.search(line)}
+    # A line tomlkit wrote anew, where the file writes inline tables "{ file = … }": the same way.
+    padded = any(_PADDED.search(line) for line in old)
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "replace" and a2 - a1 == b2 - b1:
-            out += [
-                before if _DATE_BRACE.sub(r"\1}", before) == after else after
-                for before, after in zip(old[a1:a2], new[b1:b2], strict=True)
-            ]
-        else:
-            out += new[b1:b2]
+    for op, _a1, _a2, b1, b2 in matcher.get_opcodes():
+        for line in new[b1:b2]:
+            if op != "equal":
+                line = respaced.get(line) or (_CLOSE.sub(" }", _OPEN.sub("{ ", line)) if padded else line)
+            out.append(line)
     return "".join(out)
 
 
-def _update(table: Any, data: dict[str, Any], changed: dict[str, Any]) -> None:
+def _update(table: Any, data: dict[str, Any], changed: dict[str, Any], was: dict[str, Any]) -> None:
     """Make a tomlkit table hold ``data``, touching only what differs; a key it lacks is added
-    only when its value is not the default (``changed`` holds those)."""
+    only when its value is not the default (``changed`` holds those; ``was``: the same of what
+    the table held)."""
     for key in [k for k in table if k not in data]:
         del table[key]
     for key, value in data.items():
@@ -141,24 +151,91 @@ def _update(table: Any, data: dict[str, Any], changed: dict[str, Any]) -> None:
         if _plain(current) == value:
             continue  # unchanged: as written, with its comments
         if isinstance(value, dict) and isinstance(current, dict):
-            _update(current, value, changed.get(key, {}))
-        elif _entries(current, value):
-            defaults = changed.get(key, [{}] * len(value))
-            for entry, new, new_changed in zip(current, value, defaults, strict=True):
-                _update(entry, new, new_changed)
-        else:
+            _update(current, value, changed.get(key, {}), was.get(key, {}))
+        elif not (isinstance(value, list) and _resized(current, value, changed.get(key), was.get(key))):
             table[key] = changed.get(key, value)
 
 
-def _entries(current: Any, value: Any) -> bool:
-    """Both a list of tables of the same length (the shortlist, a product's evidence)."""
-    return (
-        isinstance(current, list)
-        and isinstance(value, list)
-        and len(current) == len(value)
-        and all(isinstance(c, dict) for c in current)
-        and all(isinstance(v, dict) for v in value)
-    )
+def _listed(was: Any, count: int) -> list[Any]:
+    return was if isinstance(was, list) and len(was) == count else [{}] * count
+
+
+def _resized(current: Any, value: list[Any], changed: Any, was: Any) -> bool:
+    """A list of tables that gained or lost entries (a product's evidence, the shortlist), edited
+    in place: entries that stay are kept as written (updated where they changed), removed ones go,
+    new ones are added in the list's own style, inline tables in an inline array, ``[[tables]]``
+    in an array of tables. Entries are matched by what they say (``was``, ``changed``: without
+    their defaults). False when ``current`` is no such list (it is then written anew)."""
+    import tomlkit
+    from tomlkit.items import AoT, Array
+
+    if not (isinstance(current, AoT | Array) and current and isinstance(changed, list) and len(changed) == len(value)):
+        return False
+    was = _listed(was, len(current))
+    if not all(isinstance(c, dict) for c in current) or not all(isinstance(v, dict) for v in value):
+        return False
+    inline = isinstance(current, Array)
+    last_text = current[-1].as_string()
+    added: list[Any] = []
+
+    def replace(a1: int, a2: int, b1: int, b2: int) -> None:
+        for i in reversed(range(a1, a2)):
+            del current[i]
+        for k in range(b1, b2):
+            entry = tomlkit.inline_table() if inline else tomlkit.table()
+            entry.update(changed[k])
+            current.insert(a1 + k - b1, entry)
+            added.append(entry)
+
+    # Entries saying the same stay as they are; among the others, one whose first field (a
+    # product's name, an evidence file) is unchanged was edited: it keeps its place, comments and
+    # layout. Any other is removed or added (another one's comments must not stay with it).
+    whole = difflib.SequenceMatcher(None, [repr(w) for w in was], [repr(c) for c in changed], autojunk=False)
+    for op, a1, a2, b1, b2 in reversed(whole.get_opcodes()):  # from the end: earlier indices stay valid
+        if op == "equal":
+            continue
+        firsts = difflib.SequenceMatcher(
+            None, [_first(current[i]) for i in range(a1, a2)], [_first(value[k]) for k in range(b1, b2)], autojunk=False
+        )
+        names = [_first(current[i]) for i in range(a1, a2)]
+        for sub, c1, c2, d1, d2 in reversed(firsts.get_opcodes()):
+            for k in reversed(range(c2 - c1) if sub == "equal" else ()):
+                i, j = a1 + c1 + k, b1 + d1 + k
+                if names.count(names[c1 + k]) == 1:  # unambiguous: the same entry, edited
+                    _update(current[i], value[j], changed[j], was[i])
+                else:  # one of several of that name (a file given twice): which is not known
+                    replace(i, i + 1, j, j + 1)
+            if sub != "equal":
+                replace(a1 + c1, a1 + c2, b1 + d1, b1 + d2)
+    if not inline:
+        _spaced(current, added, last_text)
+    return True
+
+
+def _first(entry: Any) -> str:
+    """What names an entry of a list of tables: its first field (a product's name, a file)."""
+    plain = _plain(entry)
+    return repr(next(iter(plain.items()), None))
+
+
+def _spaced(tables: Any, added: list[Any], last_text: str) -> None:
+    """``[[tables]]`` added to an array are set apart as the others are: a blank line between two
+    of them when the array's own tables have one (or it had a single table), and after a new last
+    table when the last one before it had one (the next section follows)."""
+    import tomlkit
+
+    def new(table: Any) -> bool:
+        return any(table is a for a in added)
+
+    kept = [t for t in tables if not new(t)]
+    spaced = len(kept) < 2 or any(t.as_string().endswith("\n\n") for t in kept[:-1])
+    for i, table in enumerate(tables):
+        text = table.as_string()
+        if i + 1 < len(tables):
+            if spaced and (new(table) or new(tables[i + 1])) and not text.endswith("\n\n"):
+                table.add(tomlkit.nl())
+        elif new(table) and last_text.endswith("\n\n") and not text.endswith("\n\n"):
+            table.add(tomlkit.nl())
 
 
 def _plain(item: Any) -> Any:
