@@ -306,3 +306,16 @@ def test_problems_in_an_array_written_over_lines_are_told_at_the_element(tmp_pat
         "14:1: shortlist[1].vendor: Input should be a valid string",
         "15:1: unknown key 'a'",
     ]
+
+
+def test_comments_stay_with_their_products_when_one_goes_and_another_comes():
+    """Same length, other products: each comment stays on its own product's line (by position,
+    Borealis's comment went to Citadel and Acme's to Borealis)."""
+    original = parse_profile(LISTED, "p.toml")
+    delta = original.shortlist[2].model_copy(update={"name": "Delta"})
+    edited = original.model_copy(update={"shortlist": [*original.shortlist[1:], delta]})
+    text = dump_profile(edited, LISTED)
+    assert parse_profile(text, "again.toml") == edited
+    for line in ('name = "Borealis"  # asked for a tempest run', 'name = "Citadel"  # late entry'):
+        assert line in text.splitlines()
+    assert "first round" not in text and "from the portal" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import difflib
 import re
 import types
@@ -121,18 +122,19 @@ def _spacing_kept(original: str, dumped: str) -> str:
     without the space between a date and an inline table's ``}`` (``date = 2026-09-14 }``) as it
     was, and inline tables it wrote anew spaced as the file spaces them (``{ file = … }``). The
     caller checks that the result still reads as the profile, and otherwise takes ``dumped``."""
-    old, new = original.splitlines(keepends=True), dumped.splitlines(keepends=True)
+    # Line by line, wherever it stands (no alignment of the two texts: difflib's is quadratic in
+    # the many equal lines of a long shortlist, minutes for 400 products).
+    old = original.splitlines(keepends=True)
+    kept = set(old)
     # A line written again that differs from a line of the original only there: the original's.
     respaced = {_DATE_BRACE.sub(r"\1}", line): line for line in old if _DATE_BRACE.search(line)}
     # A line tomlkit wrote anew, where the file writes inline tables "{ file = … }": the same way.
     padded = any(_PADDED.search(line) for line in old)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, _a1, _a2, b1, b2 in matcher.get_opcodes():
-        for line in new[b1:b2]:
-            if op != "equal":
-                line = respaced.get(line) or (_CLOSE.sub(" }", _OPEN.sub("{ ", line)) if padded else line)
-            out.append(line)
+    for line in dumped.splitlines(keepends=True):
+        if line not in kept:
+            line = respaced.get(line) or (_CLOSE.sub(" }", _OPEN.sub("{ ", line)) if padded else line)
+        out.append(line)
     return "".join(out)
 
 
@@ -198,10 +200,11 @@ def _resized(current: Any, value: list[Any], changed: Any, was: Any) -> bool:
             None, [_first(current[i]) for i in range(a1, a2)], [_first(value[k]) for k in range(b1, b2)], autojunk=False
         )
         names = [_first(current[i]) for i in range(a1, a2)]
+        counts = collections.Counter(names)
         for sub, c1, c2, d1, d2 in reversed(firsts.get_opcodes()):
             for k in reversed(range(c2 - c1) if sub == "equal" else ()):
                 i, j = a1 + c1 + k, b1 + d1 + k
-                if names.count(names[c1 + k]) == 1:  # unambiguous: the same entry, edited
+                if counts[names[c1 + k]] == 1:  # unambiguous: the same entry, edited
                     _update(current[i], value[j], changed[j], was[i])
                 else:  # one of several of that name (a file given twice): which is not known
                     replace(i, i + 1, j, j + 1)
