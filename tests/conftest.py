@@ -20,6 +20,16 @@ SHARED_LIVE = SHARED / "live"
 AS_OF = dt.date(2030, 3, 1)
 
 
+def dated(path: Path, day: dt.date = dt.date(2029, 12, 31)) -> Path:
+    """Evidence named on the command line is dated by its file's modification time: a test that
+    judges it as of a fixed date sets that time, or it fails once the calendar passes the date."""
+    import os
+
+    stamp = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
 def need_shared(path: Path = SHARED) -> Path:
     if not path.exists():
         pytest.skip(f"real upstream data not found at {path} (clone with ../shared beside the project)")

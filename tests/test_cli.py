@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from buyer.cli import main
-from tests.conftest import FIXTURES, SHARED_INTEROP, need_shared
+from tests.conftest import FIXTURES, SHARED_INTEROP, dated, need_shared
 
 SOURCE = str(FIXTURES / "interop")
 ROOT = Path(__file__).parent.parent
@@ -41,7 +41,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 def passed_list(tmp_path):
     path = tmp_path / "acme.txt"
     path.write_text("\n".join(PASSING) + "\n")
-    return path
+    return dated(path)
 
 
 def test_guidelines_list_and_json(capsys):
@@ -111,6 +111,7 @@ def test_evaluate_exit_codes(passed_list, tmp_path, capsys):
     assert "Acme: ✓ meets" in capsys.readouterr().out
     failing = tmp_path / "bad.txt"
     failing.write_text("\n".join(PASSING[:2]) + "\n")
+    dated(failing)
     assert main([*base, "--evidence", f"Acme={failing}"]) == 1
     assert main([*base, "--evidence", f"Acme={passed_list}", "--add-on", "dns"]) == 3
     assert main([*base, "--evidence", str(passed_list), "--max-age-days", "1", "--as-of", "2099-01-01"]) == 3
@@ -376,6 +377,7 @@ def test_profile_new_needs_a_file_and_a_name(tmp_path, monkeypatch, capsys):
 def test_an_evidence_file_whose_name_holds_an_equals_sign(passed_list, tmp_path, capsys):
     odd = tmp_path / "run=1.txt"
     odd.write_text(passed_list.read_text())
+    dated(odd)
     base = ["evaluate", "--guideline", "2030.01", "--source", SOURCE, "--as-of", "2030-01-01", "--no-registry"]
     assert main([*base, "--evidence", str(odd)]) == 0
     out = capsys.readouterr().out

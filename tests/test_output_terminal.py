@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from buyer.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, dated
 from tests.test_cli import PASSING
 
 SOURCE = FIXTURES / "interop"
@@ -34,7 +34,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def evidence(tmp_path) -> Path:
     path = tmp_path / "acme.txt"
     path.write_text("\n".join(PASSING) + "\n")
-    return path
+    return dated(path)
 
 
 @pytest.fixture

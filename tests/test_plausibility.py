@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from buyer.model.evidence import EvidenceFormat, EvidenceKind, Provenance
 from buyer.model.plausibility import own_findings, shared_findings
 from buyer.model.profile import DuplicatesPolicy, EvidencePolicy, InteropRequirement, Product, Profile
 from buyer.model.scoring import evaluate
-from tests.conftest import SHARED_LIVE, need_shared
+from tests.conftest import SHARED_LIVE, dated, need_shared
 
 EXAMPLES = Path(__file__).parent.parent / "requirements_profiles" / "evidence"
 ACME_RUN = EXAMPLES / "acme-public-cloud.refstack.json"
@@ -253,10 +252,8 @@ def test_a_test_list_sent_back_as_buyer_wrote_it_is_told_and_still_scored(tmp_pa
     assert lists
     edited = tmp_path / "edited.txt"
     edited.write_text(lists[0].read_text() + "tempest.api.extra.Test.test_more\n")
-    # Dated by their modification time (the command line gives no date): the day before the
-    # evaluation date, whatever day the test runs on.
-    for path in [*lists, edited]:
-        os.utime(path, (1795996800, 1795996800))  # 2026-11-30
+    for path in [*lists, edited]:  # dated before the evaluation date, whatever day the test runs
+        dated(path, dt.date(2026, 11, 30))
     args = [
         "evaluate",
         "--guideline",

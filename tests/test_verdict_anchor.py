@@ -25,7 +25,7 @@ from buyer.model.profile import EvidencePolicy, InteropRequirement, Product, Pro
 from buyer.model.scorecard import Verdict
 from buyer.model.scoring import evaluate
 from buyer.sources.catalogue import Catalogue
-from tests.conftest import SHARED_INTEROP, need_shared
+from tests.conftest import SHARED_INTEROP, dated, need_shared
 
 WHEN = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 TARGET_TITLES = {"platform": "OpenStack Powered Platform", "compute": "OpenStack Powered Compute"}
@@ -430,6 +430,7 @@ def test_a_requirement_whose_every_required_test_is_flagged_is_not_verified(tmp_
     (source / "guidelines" / "2030.01.json").write_bytes(core.read_bytes())
     evidence = tmp_path / "dns.txt"
     evidence.write_text("".join(f"{n}\n" for n in names))  # every one of them passed, even so
+    dated(evidence)
     args = ["evaluate", "--guideline", "2030.01", "--add-on", "dns", "--source", str(source), "--as-of", "2030-01-02"]
     assert main([*args, "--evidence", f"Acme={evidence}", "--format", "json"]) == 3
     card = json.loads(capsys.readouterr().out)
