@@ -18,11 +18,11 @@ from buyer._atomic import write_folder, write_output
 from buyer._hashing import sha256_hex
 from buyer._text import token
 from buyer.config import settings
-from buyer.errors import BuyerError, InputError, ProfileErrors, UsageError
+from buyer.errors import BuyerError, InputError, ProfileErrors, SourceError, UsageError
 from buyer.formats.response import ParsedResponse, check_response, located, raise_all
 from buyer.formats.text import decode_utf8
 from buyer.formats.toml_models import dump_profile, load_toml, parse_profile, toml_positions
-from buyer.model.evidence import Evidence, EvidenceKind
+from buyer.model.evidence import Evidence, EvidenceFormat, EvidenceKind, Provenance
 from buyer.model.guideline import Guideline
 from buyer.model.profile import EvidenceRef, Product, Profile
 from buyer.model.requirements import (
@@ -290,8 +290,10 @@ class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):
         sources: Sequence[EvidenceSource],
         loaded: Mapping[str, Sequence[Evidence]] | None = None,
         offline: bool = False,
+        unreadable_ok: bool = False,
     ) -> None:
         self._sources: dict[str, list[EvidenceSource]] = {}
+        self._unreadable_ok = unreadable_ok
         for s in sources:
             self._sources.setdefault(s.product, []).append(s)
         self._loaded = {k: list(v) for k, v in (loaded or {}).items()}
@@ -302,14 +304,33 @@ class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):
     def __getitem__(self, product: str) -> Sequence[Evidence]:
         if product not in self._sources and product not in self._loaded:
             raise KeyError(product)
-        read = [load_evidence(s, self._offline, self._limit) for s in self._sources.get(product, ())]
+        read = [self._load(s) for s in self._sources.get(product, ())]
         return [*read, *self._loaded.get(product, ())]
+
+    def _load(self, source: EvidenceSource) -> Evidence:
+        try:
+            return load_evidence(source, self._offline, self._limit)
+        except (InputError, SourceError) as exc:
+            if not self._unreadable_ok:
+                raise
+            return unreadable(source, exc)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
     def __len__(self) -> int:
         return len(self._names)
+
+
+def unreadable(source: EvidenceSource, exc: InputError | SourceError) -> Evidence:
+    """Evidence that could not be read, kept in the scorecard with why: it never counts (the
+    workbench scores the other products; ``buyer evaluate`` refuses the profile instead)."""
+    ref = source.ref
+    when = dt.datetime.combine(ref.date, dt.time(), tzinfo=dt.UTC) if ref.date else None
+    name = shown(ref.file, source.base) if not ref.file.startswith(REFSTACK_PREFIX) else ref.file
+    why = exc.message if isinstance(exc, InputError) else exc.reason
+    basis = "declared in the profile" if when else ""
+    return Evidence(Provenance(name, "", ref.kind, EvidenceFormat.UNREADABLE, when, basis), unreadable=why)
 
 
 # -- evaluating ----------------------------------------------------------------------------
@@ -329,6 +350,8 @@ class EvaluationRequest:
     registry: Registry | None = None
     offline: bool = False
     responses: list[LoadedResponse] = field(default_factory=list)  # vendors' answers, checked
+    # The workbench: a file that cannot be read is one product's problem, not the evaluation's.
+    unreadable_ok: bool = False
 
     def with_product(self, name: str, vendor: str = "") -> EvaluationRequest:
         """The same request with ``name`` on the shortlist (a checked cloud, a responding vendor)."""
@@ -369,7 +392,7 @@ def evaluate(request: EvaluationRequest, catalogue: Mapping[str, Guideline]) -> 
         *registry_sources(profile, request.registry),
         *(s for r in answers for s in r.sources),
     ]
-    evidence = EvidenceByProduct(sources, request.loaded, request.offline)
+    evidence = EvidenceByProduct(sources, request.loaded, request.offline, request.unreadable_ok)
     inputs += [r.input for r in answers]
     claims = {}
     registry = request.registry

@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select, SelectionList
 
 from buyer import actions
+from buyer.cli import main as cli_main
 from buyer.errors import ProfileErrors
 from buyer.model.scorecard import short_test_name
 from buyer.tui import keys
@@ -811,3 +812,35 @@ async def test_selection_lists_mark_what_is_selected_with_a_glyph_not_colour_alo
         items.toggle(first)
         await pilot.pause()
         assert boxes()[first] == ("▐ ▌" if was else "▐X▌")
+
+
+async def test_an_unreadable_evidence_file_is_its_products_problem_and_export_refuses_it(tui_env):
+    """One vendor's file gone: the other products are scored, that product is not verified and
+    says why (the Vendors screen too), and no report is written (buyer report refuses the profile:
+    nobody could make that report again). The command line still refuses it, exit 2."""
+    path = profile_copy(tui_env)
+    (tui_env / "borealis.txt").unlink()
+    report = tui_env / "scorecard.json"
+    app = app_for(profile=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await until(pilot, matrix_ready(app, 3), 60)
+        card = app.workbench.current_scorecard
+        verdicts = {p.name: str(p.verdict) for p in card.products}
+        assert verdicts["Acme"] == "pass" and verdicts["Borealis"] == "not-verified"
+        borealis = next(p for p in card.products if p.name == "Borealis")
+        assert borealis.evidence[0].reason == "could not be read: no such file"
+        assert "borealis.txt could not be read: no such file" in borealis.requirements[0].reason
+        await pilot.press("f3")
+        await until(pilot, lambda: isinstance(app.screen, VendorsScreen))
+        app.screen.query_one("#shortlist", DataTable).move_cursor(row=1)  # Borealis
+        await until(pilot, lambda: "could not be read: no such file" in text_of(app, "#evidence-check"))
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query("#format"))
+        app.screen.query_one("#format", Select).value = "json"
+        app.screen.query_one("#output", Input).value = str(report)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: "remove it from Borealis's evidence" in text_of(app, "#result"), 60)
+    assert not report.exists()
+    args = ["evaluate", "--profile", str(path), "--as-of", "2030-01-05", "--source", SOURCE, "--no-registry"]
+    assert cli_main(args) == 2

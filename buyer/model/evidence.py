@@ -36,6 +36,7 @@ class EvidenceFormat(StrEnum):
     SCS_REPORT = "scs-report"
     SCS_MONITOR_STATUS = "scs-monitor-status"
     DISCOVERY = "discovery"
+    UNREADABLE = "unreadable"  # a file the workbench could not read; it never counts
 
 
 class Outcome(StrEnum):
@@ -93,6 +94,7 @@ class Evidence:
         passed_uuids: tuple[str | None, ...] = (),
         canonical_ids: bool | None = None,
         timing: Timing | None = None,
+        unreadable: str = "",
     ) -> None:
         """``records`` are any outcomes; ``passed`` (with ``passed_uuids`` beside it, raw as the
         file wrote them, already checked) is the compact form parsers of passes-only formats use."""
@@ -116,6 +118,7 @@ class Evidence:
         self._uuids = tuple(uuids)
         self.others = tuple(others)
         self.timing = timing  # per-test durations, for formats that carry them (subunit); None: unknown
+        self.unreadable = unreadable  # why the file could not be read ("": it was)
         if canonical_ids is not None:  # the parser checked the ids already
             self.__dict__["_canonical_ids"] = canonical_ids
 

@@ -96,7 +96,8 @@ def shared_findings(products: Sequence[tuple[str, Sequence[Provenance]]]) -> dic
     groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for pi, (_, provenances) in enumerate(products):
         for ei, p in enumerate(provenances):
-            groups.setdefault(("bytes", p.sha256), []).append((pi, ei))
+            if p.sha256:  # (a file that could not be read has none)
+                groups.setdefault(("bytes", p.sha256), []).append((pi, ei))
             ident = _identity(p)
             if ident is not None:
                 groups.setdefault(ident, []).append((pi, ei))

@@ -61,6 +61,8 @@ _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 def eligibility(evidence: Evidence, policy: EvidencePolicy, as_of: date) -> str:
     """Why the policy does not count this evidence, or "" when it does."""
+    if evidence.unreadable:  # never counts, whatever its kind and date
+        return f"could not be read: {evidence.unreadable}"
     prov = evidence.provenance
     if prov.kind not in policy.accepted_kinds:
         return f"{prov.kind} evidence is not accepted by the profile"

@@ -126,7 +126,8 @@ def evidence_line(use: EvidenceUse, digest_chars: int = 12) -> str:
     """One line about a piece of evidence: source, kind, format, date, digest, whether it counts."""
     p = use.provenance
     digest = p.sha256 if digest_chars >= 64 else p.sha256[:digest_chars] + "…"
-    line = f"{p.source} ({p.kind}, {p.format}, {evidence_date(use)}, sha256 {digest}): {evidence_status(use)}"
+    hashed = f", sha256 {digest}" if p.sha256 else ""  # (none for a file that could not be read)
+    line = f"{p.source} ({p.kind}, {p.format}, {evidence_date(use)}{hashed}): {evidence_status(use)}"
     for warning in use.warnings:
         line += f"; warning: {warning}"
     return line

@@ -486,6 +486,7 @@ class Workbench:
             self.base_dir,
             sources,
             {k: list(v) for k, v in self.live.items()},
+            unreadable_ok=True,  # one product's broken file leaves the others scored (export refuses it)
         )
         if self.responses:  # each one's evidence is its product's; a product not listed is added
             request = request.with_responses(self.responses)

@@ -84,11 +84,28 @@ def export(
             assert evaluation is not None
             evaluated = bench.run(evaluation)
             card = evaluated.scorecard
+        _all_read(card)
         data = render(card, fmt, prepared_by=prepared_by)  # type: ignore[arg-type]
         if profile_file is not None:
             _still_the_file(profile_file, card.profile_sha256)  # type: ignore[attr-defined]
     write_output(path, data)
     return Written(path, len(data), sha256_hex(data), evaluated)
+
+
+def _all_read(card: object) -> None:
+    """The workbench scores a product whose evidence file cannot be read (without it); a report
+    of that is not written: ``buyer report`` refuses the profile, so nobody could make it again."""
+    from buyer.errors import InputError
+    from buyer.model.evidence import EvidenceFormat
+
+    for product in card.products:  # type: ignore[attr-defined]
+        for use in product.evidence:
+            if use.provenance.format == EvidenceFormat.UNREADABLE:
+                raise InputError(
+                    use.provenance.source,
+                    f"{use.reason}; fix it or remove it from {product.name}'s evidence to export "
+                    "(buyer report refuses a profile whose evidence cannot be read)",
+                )
 
 
 def _still_the_file(profile_file: Path, quoted: str) -> None:
