@@ -327,10 +327,10 @@ def unreadable(source: EvidenceSource, exc: InputError | SourceError) -> Evidenc
     workbench scores the other products; ``buyer evaluate`` refuses the profile instead)."""
     ref = source.ref
     when = dt.datetime.combine(ref.date, dt.time(), tzinfo=dt.UTC) if ref.date else None
-    name = shown(ref.file, source.base) if not ref.file.startswith(REFSTACK_PREFIX) else ref.file
     why = exc.message if isinstance(exc, InputError) else exc.reason
     basis = "declared in the profile" if when else ""
-    return Evidence(Provenance(name, "", ref.kind, EvidenceFormat.UNREADABLE, when, basis), unreadable=why)
+    provenance = Provenance(shown(ref.file, source.base), "", ref.kind, EvidenceFormat.UNREADABLE, when, basis)
+    return Evidence(provenance, unreadable=why)
 
 
 # -- evaluating ----------------------------------------------------------------------------

@@ -319,3 +319,18 @@ def test_comments_stay_with_their_products_when_one_goes_and_another_comes():
     for line in ('name = "Borealis"  # asked for a tempest run', 'name = "Citadel"  # late entry'):
         assert line in text.splitlines()
     assert "first round" not in text and "from the portal" not in text
+
+
+def test_an_entry_is_known_by_its_file_wherever_the_file_writes_that_field():
+    """An entry whose file comes last in its inline table is still the same entry when its date
+    changes and another is added: it keeps its comment."""
+    text = LISTED.replace(
+        '  { file = "acme-run.json", date = 2030-01-03 },', '  { date = 2030-01-03, file = "acme-run.json" },  # rerun'
+    )
+    original = parse_profile(text, "p.toml")
+    acme = original.shortlist[0]
+    changed = acme.evidence[1].model_copy(update={"date": acme.evidence[1].date.replace(day=9)})
+    extra = acme.evidence[0].model_copy(update={"file": "acme-2031.json"})
+    saved, edited = _edited(text, Acme=[acme.evidence[0], changed, extra])
+    assert parse_profile(saved, "again.toml") == edited
+    assert '{ date = 2030-01-09, file = "acme-run.json" },  # rerun' in saved

@@ -81,11 +81,16 @@ def dump_profile(profile: Profile, keep: str = "") -> str:
     with its comments, order and layout; what changed is written anew, and a setting the text
     left out is not added while it keeps its default (a profile is a document people annotate:
     a save must not lose their notes)."""
-    if keep and _same(keep, profile):
+    before = _read_back(keep) if keep else None
+    if before == profile:
         return keep  # nothing changed: the text itself, to the byte
     data = profile.model_dump(mode="python", exclude_none=True)
-    if keep:
-        merged = _merged(keep, data, profile.model_dump(mode="python", exclude_none=True, exclude_defaults=True))
+    if before is not None:
+        # What the text said, by the same model: entries of a list are matched by it, so that one
+        # written with its defaults and one without them are the same entry.
+        was = before.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+        changed = profile.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+        merged = _merged(keep, data, changed, was)
         if merged is not None:
             # tomlkit's text with the lines it only respaced put back, else tomlkit's text as it is
             for candidate in (_spacing_kept(keep, merged), merged):
@@ -94,18 +99,15 @@ def dump_profile(profile: Profile, keep: str = "") -> str:
     return tomli_w.dumps(data)
 
 
-def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any]) -> str | None:
+def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any], was: dict[str, Any]) -> str | None:
     import tomlkit  # only when a profile read from a file is written again
     from tomlkit.exceptions import TOMLKitError
 
     try:
-        # What the text said, read by the same model: entries of a list are matched by it, so
-        # that one written with its defaults and one without them are the same entry.
-        was = parse_profile(text, "").model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         document = tomlkit.parse(text)
         _update(document, data, changed_from_default, was)
         return tomlkit.dumps(document)
-    except (TOMLKitError, InputError, ValueError, TypeError, KeyError):
+    except (TOMLKitError, ValueError, TypeError, KeyError):
         return None
 
 
@@ -177,6 +179,7 @@ def _resized(current: Any, value: list[Any], changed: Any, was: Any) -> bool:
     if not all(isinstance(c, dict) for c in current) or not all(isinstance(v, dict) for v in value):
         return False
     inline = isinstance(current, Array)
+    key = next(iter(value[0]), None) if value else None  # the model's first field: what names an entry
     last_text = current[-1].as_string()
     added: list[Any] = []
 
@@ -196,10 +199,8 @@ def _resized(current: Any, value: list[Any], changed: Any, was: Any) -> bool:
     for op, a1, a2, b1, b2 in reversed(whole.get_opcodes()):  # from the end: earlier indices stay valid
         if op == "equal":
             continue
-        firsts = difflib.SequenceMatcher(
-            None, [_first(current[i]) for i in range(a1, a2)], [_first(value[k]) for k in range(b1, b2)], autojunk=False
-        )
-        names = [_first(current[i]) for i in range(a1, a2)]
+        names = [_named(current[i], key) for i in range(a1, a2)]
+        firsts = difflib.SequenceMatcher(None, names, [_named(value[k], key) for k in range(b1, b2)], autojunk=False)
         counts = collections.Counter(names)
         for sub, c1, c2, d1, d2 in reversed(firsts.get_opcodes()):
             for k in reversed(range(c2 - c1) if sub == "equal" else ()):
@@ -215,10 +216,10 @@ def _resized(current: Any, value: list[Any], changed: Any, was: Any) -> bool:
     return True
 
 
-def _first(entry: Any) -> str:
-    """What names an entry of a list of tables: its first field (a product's name, a file)."""
-    plain = _plain(entry)
-    return repr(next(iter(plain.items()), None))
+def _named(entry: Any, key: str | None) -> str:
+    """What names an entry of a list of tables: its value of the model's first field (a product's
+    name, a file), wherever the file wrote that field."""
+    return repr(_plain(entry).get(key))
 
 
 def _spaced(tables: Any, added: list[Any], last_text: str) -> None:
@@ -245,12 +246,17 @@ def _plain(item: Any) -> Any:
     return item.unwrap() if hasattr(item, "unwrap") else item
 
 
+def _read_back(text: str) -> Profile | None:
+    """The profile a text reads as, or None when it reads as none."""
+    try:
+        return parse_profile(text, "")
+    except InputError:
+        return None
+
+
 def _same(text: str, profile: Profile) -> bool:
     """The kept text reads back as the profile (else the plain dump is written)."""
-    try:
-        return parse_profile(text, "") == profile
-    except InputError:
-        return False
+    return _read_back(text) == profile
 
 
 # -- error positions ------------------------------------------------------------------------

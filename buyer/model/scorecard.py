@@ -224,9 +224,10 @@ class InteropDetail:
         if any(i not in self.stand_ins for i in unflagged):
             return CapabilityState.FAIL, ""
         if unflagged:
-            short = short_test_name
-            pairs = (f"{short(tests[i].name)} passed only as {short(self.stand_ins[i])}" for i in unflagged[:2])
-            shown = ", ".join(pairs)
+            shown = ", ".join(
+                f"{short_test_name(tests[i].name)} passed only as {short_test_name(self.stand_ins[i])}"
+                for i in unflagged[:2]
+            )
             return CapabilityState.NOT_VERIFIED, f"needs review: {shown} (same idempotent id)"
         if lost:
             return CapabilityState.FLAGGED_ONLY, ""

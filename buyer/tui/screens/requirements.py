@@ -145,7 +145,6 @@ def guideline_diff(catalogue: Any, old: str, new: str, program: str) -> Content:
 
 class RequirementsScreen(BuyerScreen):
     TITLE = keys.MODES["requirements"].title
-    AUTO_FOCUS = "#name"
     BINDINGS = list(keys.REQUIREMENTS)
 
     def __init__(self) -> None:
@@ -154,9 +153,13 @@ class RequirementsScreen(BuyerScreen):
         self._prune_after: tuple[str, str] | None = None  # (what changed, to what): prune once the lists come
         self._early: list[str] = []  # typed before the profile was there
 
+    @property  # type: ignore[override]
+    def AUTO_FOCUS(self) -> str:  # textual reads it by this name
+        """The first field, once there is a profile to show in it: no first focus in a form that
+        waits for its profile (on_mount), where a key would be lost to the first filling."""
+        return "#name" if self.bench.opened else ""
+
     def compose(self) -> ComposeResult:
-        if not self.bench.opened:  # no first focus in a form that waits for its profile (on_mount)
-            self.AUTO_FOCUS = ""
         yield Header()
         with Horizontal():
             with VerticalScroll(id="form"):
@@ -219,7 +222,7 @@ class RequirementsScreen(BuyerScreen):
 
     def on_mount(self) -> None:
         if self.bench.opened:
-            if self.__dict__.pop("AUTO_FOCUS", None) is not None:  # opened since compose: focus as it would have
+            if self.focused is None:  # opened between compose and mount: as AUTO_FOCUS would have
                 self.set_focus(self.query_one("#name", Input), scroll_visible=False)
             self.populate()
             # Focusing the first field scrolls it to the top edge: keep its label in view too.
@@ -447,7 +450,6 @@ class RequirementsScreen(BuyerScreen):
         form = self.query_one("#form", VerticalScroll)
         if form.loading and self.bench.opened:  # the profile read at start is there
             form.loading = False
-            self.__dict__.pop("AUTO_FOCUS", None)  # the class's again, for later visits
             self.populate()
             if self.buyer.not_loaded is not None:
                 # also under the path field, where Load is; the form opens at the top, where it is told
