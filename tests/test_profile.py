@@ -162,6 +162,34 @@ def test_a_save_keeps_the_comments_and_layout_of_what_did_not_change():
     assert dump_profile(original, ANNOTATED) == ANNOTATED  # nothing changed: the file as it was
 
 
+def test_no_age_limit_is_saved_as_any_and_reads_back_as_no_limit(tmp_path, capsys):
+    """TOML has no null: a profile without an age limit (the workbench's empty field) once
+    saved without the key, read back as the default 365 days and scored otherwise."""
+    original = parse_profile(ANNOTATED, "p.toml")
+    policy = original.evidence_policy.model_copy(update={"max_age_days": None})
+    edited = original.model_copy(update={"evidence_policy": policy})
+    for keep in (ANNOTATED, ""):
+        text = dump_profile(edited, keep)
+        assert parse_profile(text, "again.toml").evidence_policy.max_age_days is None
+        assert 'max_age_days = "any"' in text
+    assert "# Procurement 2031" in dump_profile(edited, ANNOTATED)  # the comments stay
+    bad = tmp_path / "p.toml"
+    bad.write_text(ANNOTATED.replace("[interop]", '[evidence_policy]\nmax_age_days = "forever"\n\n[interop]', 1))
+    assert main(["profile", "check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert 'max_age_days: should be a whole number of days, or "any" for no limit' in err
+
+
+def test_a_profile_that_would_not_read_back_the_same_is_not_saved(monkeypatch):
+    from buyer.errors import BuyerError
+    from buyer.formats import toml_models
+
+    edited = parse_profile(ANNOTATED, "p.toml").model_copy(update={"buyer": "City of Example"})
+    monkeypatch.setattr(toml_models, "_dumped", lambda profile, exclude_defaults=False: {"name": "other"})
+    with pytest.raises(BuyerError, match="cannot be written so that it reads back the same; not saved"):
+        dump_profile(edited)
+
+
 def test_a_save_with_products_added_and_removed_still_reads_back_as_the_profile():
     original = parse_profile(ANNOTATED, "p.toml")
     shortlist = [*original.shortlist[1:], original.shortlist[0].model_copy(update={"name": "Citadel"})]

@@ -15,9 +15,9 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from buyer._text import token
-from buyer.errors import InputError, ProfileErrors
+from buyer.errors import BuyerError, InputError, ProfileErrors
 from buyer.formats.toml_bounds import loads
-from buyer.model.profile import Profile
+from buyer.model.profile import ANY_AGE, Profile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -84,19 +84,34 @@ def dump_profile(profile: Profile, keep: str = "") -> str:
     before = _read_back(keep) if keep else None
     if before == profile:
         return keep  # nothing changed: the text itself, to the byte
-    data = profile.model_dump(mode="python", exclude_none=True)
+    data = _dumped(profile)
     if before is not None:
         # What the text said, by the same model: entries of a list are matched by it, so that one
         # written with its defaults and one without them are the same entry.
-        was = before.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
-        changed = profile.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+        was = _dumped(before, exclude_defaults=True)
+        changed = _dumped(profile, exclude_defaults=True)
         merged = _merged(keep, data, changed, was)
         if merged is not None:
             # tomlkit's text with the lines it only respaced put back, else tomlkit's text as it is
             for candidate in (_spacing_kept(keep, merged), merged):
                 if _same(candidate, profile):
                     return candidate
-    return tomli_w.dumps(data)
+    text = tomli_w.dumps(data)
+    back = _read_back(text)
+    if back != profile:  # a value TOML cannot hold: refused, never saved as another profile
+        differs = next((k for k in Profile.model_fields if back is None or getattr(back, k) != getattr(profile, k)), "")
+        raise BuyerError(
+            f"the profile's {differs or 'text'} cannot be written so that it reads back the same; not saved"
+        )
+    return text
+
+
+def _dumped(profile: Profile, exclude_defaults: bool = False) -> dict[str, Any]:
+    """The profile as TOML data: None left out, as TOML has no null; no age limit is "any"."""
+    data = profile.model_dump(mode="python", exclude_none=True, exclude_defaults=exclude_defaults)
+    if profile.evidence_policy.max_age_days is None:
+        data.setdefault("evidence_policy", {})["max_age_days"] = ANY_AGE
+    return data
 
 
 def _merged(text: str, data: dict[str, Any], changed_from_default: dict[str, Any], was: dict[str, Any]) -> str | None:

@@ -6,7 +6,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
 from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
@@ -63,9 +71,24 @@ class DuplicatesPolicy(StrEnum):
     REJECT = "reject"  # it does not count, and the reason says why
 
 
+# "No age limit", as a profile file writes it (TOML has no null).
+ANY_AGE = "any"
+
+
+def _any_age(value: object) -> object:
+    if isinstance(value, str):
+        if value == ANY_AGE:
+            return None
+        raise ValueError(f'should be a whole number of days, or "{ANY_AGE}" for no limit')
+    return value
+
+
 class EvidencePolicy(_Strict):
-    max_age_days: WholeNumber | None = Field(
-        365, ge=1, le=MAX_AGE_DAYS, description="evidence older than this many days does not count (none: no limit)"
+    max_age_days: Annotated[WholeNumber | None, BeforeValidator(_any_age)] = Field(
+        365,
+        ge=1,
+        le=MAX_AGE_DAYS,
+        description=f'evidence older than this many days does not count ("{ANY_AGE}": no limit)',
     )
     accepted_kinds: list[EvidenceKind] = Field(
         default_factory=lambda: list(EvidenceKind), description="which kinds of evidence count"
