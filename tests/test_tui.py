@@ -332,6 +332,31 @@ async def test_exporting_with_an_edit_asks_and_the_pdf_quotes_the_hash_of_the_fi
     assert digest[:32] in text and digest[32:] in text  # the cover's two rows of 32
 
 
+async def test_exporting_with_an_edit_never_drops_it(tui_env):
+    """The export's question is Save or Cancel: a Discard there read as "export without saving"
+    and reverted every edit (a newcomer lost a guideline, a program and a product that way)."""
+    path = profile_copy(tui_env)
+    before = path.read_bytes()
+    report = tui_env / "out" / "scorecard.pdf"
+    app = app_for(profile=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: catalogue_ready(app))
+        await type_into_name(pilot, app, " v2")
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query("#output"))
+        app.screen.query_one("#output", Input).value = str(report)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, UnsavedChanges))
+        assert not app.screen.query("#discard")  # only Save and Cancel
+        app.screen.action_choose("discard")  # (nor by a binding or a message)
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChanges)
+        await pilot.press("escape")  # Cancel
+        await until(pilot, lambda: not isinstance(app.screen, UnsavedChanges))
+        assert app.workbench.modified and app.workbench.profile.name == "Snapshot RFP v2"
+    assert not report.exists() and path.read_bytes() == before
+
+
 async def test_a_new_profile_exported_before_it_is_saved_quotes_the_hash_its_save_gives(tui_env):
     evidence_files(tui_env)
     report = tui_env / "scorecard.json"

@@ -3,7 +3,7 @@
 The app owns the workbench and tells the screens when it changes (``bench_signal``), when the
 guideline catalogue is ready or surveyed (``catalogue_signal``) and when an evaluation ends
 (``evaluated_signal``). Work that would be lost is asked about first: quitting, loading another
-profile and exporting with unsaved edits offer Save / Discard / Cancel.
+profile with unsaved edits offer Save / Discard / Cancel, exporting Save / Cancel.
 
 Start-up draws the first screen before anything heavy is imported: a screen's module loads when
 the screen is first shown (``MODES`` holds makers), the header names the profile from a quick
@@ -339,8 +339,9 @@ class BuyerApp(App[None]):
 
     # -- losing nothing ---------------------------------------------------------------------
 
-    def unless_unsaved(self, purpose: str, then: Callable[[], Any], detail: str = "") -> None:
-        """Run ``then`` now if nothing is unsaved; else ask Save / Discard / Cancel first."""
+    def unless_unsaved(self, purpose: str, then: Callable[[], Any], detail: str = "", discard: bool = True) -> None:
+        """Run ``then`` now if nothing is unsaved; else ask Save / Discard / Cancel first
+        (``discard``: False where the purpose is not to drop the edits, as an export: Save / Cancel)."""
         if not self.workbench.modified:
             then()
             return
@@ -354,7 +355,7 @@ class BuyerApp(App[None]):
             self.workbench.revert()
             then()
 
-        self.push_screen(UnsavedChanges(purpose, detail), chosen)
+        self.push_screen(UnsavedChanges(purpose, detail, discard), chosen)
 
     def save_profile(
         self,

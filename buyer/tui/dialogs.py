@@ -41,9 +41,10 @@ class UnsavedChanges(BuyerModal[Choice]):
 
     BINDINGS = [Binding("escape", "choose('cancel')", "Cancel")]
 
-    def __init__(self, purpose: str, detail: str = "") -> None:
+    def __init__(self, purpose: str, detail: str = "", discard: bool = True) -> None:
         super().__init__()
         self.purpose, self.detail = purpose, detail
+        self.discard = discard  # offered where dropping the edits is what the user is about to do
 
     def compose(self) -> ComposeResult:
         bench = self.bench
@@ -65,7 +66,8 @@ class UnsavedChanges(BuyerModal[Choice]):
             yield Static(id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
-                yield Button("Discard", id="discard", variant="error")
+                if self.discard:
+                    yield Button("Discard", id="discard", variant="error")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -81,6 +83,8 @@ class UnsavedChanges(BuyerModal[Choice]):
         self.action_choose("save")
 
     def action_choose(self, action: str) -> None:
+        if action == "discard" and not self.discard:
+            return
         if action == "save" and self.bench.path is None:
             text = self.query_one("#save-path", Input).value.strip()
             if not text:

@@ -3,7 +3,7 @@ folder a buyer attaches to a tender: clauses, test lists, response forms, how to
 SHA256SUMS); the path written and its SHA-256.
 
 A report quotes the profile's SHA-256, so exporting with unsaved edits asks first: save (the
-file then holds what the report names) or discard the edits. An export replaces a file, or a
+file then holds what the report names) or cancel; an export never discards the edits. An export replaces a file, or a
 package the one already in its folder, only when the user says so. The evaluation and the
 rendering run in a worker (escape cancels)."""
 
@@ -178,10 +178,13 @@ class ExportScreen(BuyerScreen):
     def action_export(self) -> None:
         if self.exporting:
             return
-        detail = "A report quotes the profile's SHA-256: save, and the file holds what it names."
+        detail = (
+            "A report quotes the profile's SHA-256: save, and the file holds what it names. "
+            "Cancel keeps the edits, unsaved, and exports nothing."
+        )
         # First whether the file still holds the profile as loaded or saved (a colleague may have
-        # edited it), then the edits made here.
-        unsaved = partial(self.buyer.unless_unsaved, "export", self._export, detail)
+        # edited it), then the edits made here. No Discard: an export never drops the edits.
+        unsaved = partial(self.buyer.unless_unsaved, "export", self._export, detail, discard=False)
         self.buyer.unless_changed_on_disk("export", unsaved)
 
     def _export(self) -> None:
