@@ -8,6 +8,7 @@ import time
 import tomllib
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from buyer.tui import app as app_module
@@ -46,8 +47,8 @@ def slow_open(monkeypatch):
 
 @pytest.fixture
 def slower_open(monkeypatch):
-    """Three seconds: time for keys and a click (each waits for the screen) before it is there."""
-    _slowed(monkeypatch, 3.0)
+    """Five seconds: time for keys and a click (each waits for the screen) before it is there."""
+    _slowed(monkeypatch, 5.0)
 
 
 async def test_a_new_profiles_name_is_a_placeholder_and_what_is_typed_is_the_name(tui_env):
@@ -123,6 +124,26 @@ async def test_text_typed_after_a_waiting_screen_key_is_not_put_in_the_name(tui_
         await until(pilot, lambda: isinstance(app.screen, VendorsScreen))
         await pilot.pause(0.3)
         assert app.workbench.profile.name == "New requirements"
+        assert not app.workbench.modified
+
+
+async def test_keys_for_another_screen_never_reach_the_name_of_a_profile_being_read(tui_env, slower_open):
+    """F3 at once, then letters meant for the Vendors screen (its n, a, c keys): none of them is
+    the cover title's (a newcomer found "abc" at the end of the profile's name)."""
+    app = app_for(profile=profile_copy(tui_env))
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.opening
+        # In one burst, as a terminal delivers keys typed fast: each reaches the screen before
+        # F3's binding has run (Pilot's press waits for each key's action; a terminal does not).
+        for key, character in (("f3", None), *((c, c) for c in "abc")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.2)
+        assert app.opening
+        await until(pilot, lambda: isinstance(app.screen, VendorsScreen))
+        await opened(pilot, app)
+        await until(pilot, lambda: catalogue_ready(app))
+        await pilot.pause(0.3)
+        assert app.workbench.profile.name == "Snapshot RFP"
         assert not app.workbench.modified
 
 

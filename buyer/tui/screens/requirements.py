@@ -152,6 +152,7 @@ class RequirementsScreen(BuyerScreen):
         self._shown = -1  # the workbench revision the form shows
         self._prune_after: tuple[str, str] | None = None  # (what changed, to what): prune once the lists come
         self._early: list[str] = []  # typed before the profile was there
+        self._early_closed = False  # a key that acts came: what is typed after it is not the name's
 
     @property  # type: ignore[override]
     def AUTO_FOCUS(self) -> str:  # textual reads it by this name
@@ -233,12 +234,22 @@ class RequirementsScreen(BuyerScreen):
             # third of the time to the first screen).
             self.query_one("#form", VerticalScroll).loading = True
 
+    def on_screen_suspend(self) -> None:
+        # Another screen came (F3 pressed while the profile is read): what was typed before it
+        # was not meant for this form's name, and nothing typed later is.
+        self._early.clear()
+
     def on_key(self, event: events.Key) -> None:
         """Text typed while the profile is read at start is kept and typed into the first field
-        once the form shows the profile. Not once a key that acts (F3, ctrl+o…) waits: what is
-        typed after it was meant for where it leads."""
+        once the form shows the profile. Not after a key that acts (F3, ctrl+o, tab…): what is
+        typed after it was meant for where it leads. This handler sees each key before the
+        bindings do, so the key itself closes the buffer, not the action it waits to run."""
         form = self.query_one("#form", VerticalScroll)
-        if form.loading and event.is_printable and event.character and not self.buyer.actions_waiting:
+        if not form.loading:
+            return
+        if not (event.is_printable and event.character):
+            self._early_closed = True
+        elif not self._early_closed and not self.buyer.actions_waiting and self.is_current:
             self._early.append(event.character)
             event.stop()
 
@@ -458,7 +469,7 @@ class RequirementsScreen(BuyerScreen):
             # No scroll to it (an animated one, measured before the form is laid out, would land
             # after scroll_home and hide the top); it is the first field: scroll_home shows it.
             self.set_focus(name, scroll_visible=False)
-            if self._early:  # typed as if the field had been there: an edit like any other
+            if self._early and self.is_current:  # typed as if the field had been there: an edit like any other
                 name.insert_text_at_cursor("".join(self._early))
                 self._early.clear()
                 # taken now: a change arriving before the field's own message must not undo it
