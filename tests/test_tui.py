@@ -656,6 +656,27 @@ async def test_two_vendors_make_the_matrix_and_the_drill_down_puts_failures_firs
         await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
 
 
+async def test_tests_of_a_requirement_nothing_was_scored_for_are_not_called_failed(tui_env):
+    """Citadel's evidence does not count (the profile refuses it): its tests were not run as far
+    as the scorecard knows, so the drill-down says "not scored", never "failed" or "0 of N"
+    (a newcomer read "✗ failed" for tests the vendor's too-old file passed)."""
+    app = app_for(profile=profile_copy(tui_env))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await until(pilot, matrix_ready(app, 3), 60)
+        await pilot.press("down", "down", "enter")  # Citadel, its first requirement
+        await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen))
+        assert app.screen.product.name == "Citadel" and not app.screen.requirement.scored
+        shown = app.screen.query_one("#capabilities", DataTable)
+        assert {str(shown.get_row_at(i)[3]) for i in range(shown.row_count)} == {"not scored"}
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CapabilityTestsScreen))
+        tests = app.screen.query_one("#tests", DataTable)
+        assert {str(tests.get_row_at(i)[0]) for i in range(tests.row_count)} == {"? not scored"}
+        headline = text_of(app, "#headline")
+        assert "not scored" in headline and " of " not in headline
+
+
 async def test_an_edit_makes_the_scorecard_stale_and_the_screen_evaluates_again(tui_env):
     app = app_for(profile=profile_copy(tui_env))
     async with app.run_test(size=SIZE) as pilot:

@@ -375,12 +375,13 @@ class CapabilitiesScreen(BuyerScreen):
     def on_mount(self) -> None:
         table = self.query_one("#capabilities", DataTable)
         table.add_columns("State", "Capability", "Status", "Passed", "Flagged", "Note")
+        scored = self.requirement.scored  # else its counts say nothing: never "0 of N"
         for cap in self.capabilities:
             table.add_row(
                 state_text(self, cap.state),
                 text_cell(cap.id),
                 str(cap.status),
-                f"{cap.passed}/{cap.tests}",
+                f"{cap.passed}/{cap.tests}" if scored else "not scored",
                 str(cap.flagged),
                 text_cell(cap.note),
                 key=cap.id,
@@ -393,7 +394,8 @@ class CapabilitiesScreen(BuyerScreen):
     def action_drill(self) -> None:
         table = self.query_one("#capabilities", DataTable)
         if table.row_count:
-            self.app.push_screen(CapabilityTestsScreen(self.product, self.capabilities[table.cursor_row]))
+            cap = self.capabilities[table.cursor_row]
+            self.app.push_screen(CapabilityTestsScreen(self.product, cap, self.requirement.scored))
 
 
 class CapabilityTestsScreen(BuyerScreen):
@@ -404,18 +406,25 @@ class CapabilityTestsScreen(BuyerScreen):
     AUTO_FOCUS = "#tests"
     BINDINGS = list(keys.TESTS)
 
-    def __init__(self, product: ProductScore, capability: CapabilityResult) -> None:
+    def __init__(self, product: ProductScore, capability: CapabilityResult, scored: bool = True) -> None:
         super().__init__()
         self.product, self.capability = product, capability
+        # False: no accepted evidence had results for the requirement; its tests did not fail,
+        # nothing was scored (e.g. the only evidence is too old, though it passed them)
+        self.scored = scored
         self.tests = ordered_tests(capability.results)
         self.title = printable(f"{product.name} · {capability.id}")
 
     def compose(self) -> ComposeResult:
         yield Header()
         cap = self.capability
-        yield Static(
-            Text.assemble(state_text(self, cap.state), f" — {cap.passed} of {cap.tests} tests passed"), id="headline"
+        counts = (
+            f" — {cap.passed} of {cap.tests} tests passed"
+            if self.scored
+            else f" — {cap.tests} test{'s' if cap.tests != 1 else ''}, not scored: "
+            "no evidence the profile accepts has results for them"
         )
+        yield Static(Text.assemble(state_text(self, cap.state), counts), id="headline")
         yield DataTable(id="tests", cursor_type="row", zebra_stripes=True)
         yield Static(id="test-detail")
         yield FittingFooter(own=[b.id or "" for b in self.BINDINGS])
@@ -425,7 +434,9 @@ class CapabilityTestsScreen(BuyerScreen):
         table = self.query_one("#tests", DataTable)
         table.add_columns("Result", "Test", "Matched by", "Flag reason", "Evidence")
         for t in self.tests:
-            if t.passed:
+            if not self.scored:
+                result = Text("? not scored", style=styles["not-verified"])
+            elif t.passed:
                 result = Text("✓ passed", style=styles["pass"])
             elif t.flag_reason is not None:
                 result = Text("~ flagged", style=styles["flagged-only"])
