@@ -881,6 +881,9 @@ async def test_an_unreadable_evidence_file_is_its_products_problem_and_export_re
         await until(pilot, lambda: isinstance(app.screen, VendorsScreen))
         app.screen.query_one("#shortlist", DataTable).move_cursor(row=1)  # Borealis
         await until(pilot, lambda: "could not be read: no such file" in text_of(app, "#evidence-check"))
+        assert "⚠ borealis.txt" in text_of(app, "#evidence-check")  # marked as a warning is
+        shortlist = app.screen.query_one("#shortlist", DataTable)
+        assert str(shortlist.get_row_at(1)[2]) == "⚠ 1"  # and counted in the Warnings column
         await pilot.press("f6")
         await until(pilot, lambda: app.screen.query("#format"))
         app.screen.query_one("#format", Select).value = "json"

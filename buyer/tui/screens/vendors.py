@@ -21,7 +21,9 @@ from textual.worker import Worker, WorkerState
 
 from buyer._text import printable
 from buyer.errors import BuyerError
+from buyer.model.evidence import EvidenceFormat
 from buyer.model.registry import RegistryProduct
+from buyer.model.scorecard import EvidenceUse
 from buyer.report.phrases import evidence_line
 from buyer.tui import keys
 from buyer.tui.dialogs import EvidenceDialog, NewProduct, ResponsesDialog
@@ -217,7 +219,7 @@ class VendorsScreen(BuyerScreen):
         checked = self.checked(name)
         if checked is None:
             return "-"
-        count = sum(len(u.warnings) for u in checked.evidence)
+        count = sum(len(u.warnings) + _unreadable(u) for u in checked.evidence)
         return f"{WARNED}{count}" if count else "none"
 
     @on(DataTable.RowHighlighted, "#evidence")
@@ -302,7 +304,8 @@ class VendorsScreen(BuyerScreen):
         rows = [styled(head, "bold")]
         for use in checked.evidence:
             line = evidence_line(use)
-            rows.append(styled(WARNED + line, "bold $warning") if use.warnings else plain(line))
+            warned = use.warnings or _unreadable(use)
+            rows.append(styled(WARNED + line, "bold $warning") if warned else plain(line))
         if not checked.evidence:
             rows.append(plain("no evidence"))
         return lines(*rows)
@@ -493,3 +496,8 @@ def _row(p: RegistryProduct, now: datetime) -> tuple[str, ...]:
         sources,
         age,
     )
+
+
+def _unreadable(use: EvidenceUse) -> bool:
+    """A file that could not be read is told as a warning too: it never counts."""
+    return use.provenance.format == EvidenceFormat.UNREADABLE
