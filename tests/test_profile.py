@@ -53,7 +53,7 @@ def test_bad_value_inside_an_inline_table_points_at_the_key():
         parse_profile(text, "p.toml")
     line = GOOD.splitlines()[9]
     assert err.value.line == 10 and err.value.column == line.index("kind") + 1
-    assert "shortlist[0].evidence[0].kind: Input should be 'self-reported'" in str(err.value)
+    assert "shortlist[0].evidence[0].kind: should be 'self-reported'" in str(err.value)
 
 
 def test_every_problem_is_listed_in_file_order():
@@ -327,11 +327,11 @@ def test_problems_in_an_array_written_over_lines_are_told_at_the_element(tmp_pat
     assert main(["profile", "check", str(path)]) == 2
     shown = [line.removeprefix(str(path) + ":") for line in capsys.readouterr().err.splitlines()]
     assert shown == [
-        "8:22: shortlist[0].evidence[1].kind: Input should be 'self-reported', 'published', 'live-run' or 'live-discovery'",
+        "8:22: shortlist[0].evidence[1].kind: should be 'self-reported', 'published', 'live-run' or 'live-discovery'",
         "8:55: unknown key 'bar' in [shortlist[0].evidence[2]]",
-        "9:24: shortlist[0].evidence[3].date: Input should be a valid date or datetime, input is too short",
+        "9:24: shortlist[0].evidence[3].date: should be a date (YYYY-MM-DD): input is too short",
         "13:53: unknown key 'foo' in [shortlist[1].evidence[1]]",
-        "14:1: shortlist[1].vendor: Input should be a valid string",
+        "14:1: shortlist[1].vendor: should be text",
         "15:1: unknown key 'a'",
     ]
 

@@ -47,12 +47,12 @@ PROFILES = [
     ("undefined extra capability", 'guideline = "2020.06"\nextra_capabilities = ["compute-warp-drive"]',
      "capability 'compute-warp-drive' is not defined", 4),
     ("unknown program", 'guideline = "2020.06"\nprogram = "computer"', "must be one of platform, compute, storage", 4),
-    ("zero age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = 0', "greater than or equal to 1", 5),
-    ("negative age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = -100', "greater than or equal to 1", 5),
-    ("absurd age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = 99999999999', "less than or equal", 5),
+    ("zero age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = 0', "should be at least 1", 5),
+    ("negative age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = -100', "should be at least 1", 5),
+    ("absurd age", 'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = 99999999999', "should be at most 36500", 5),
     # a typo of type: lax pydantic read true as 1 day (every verdict "not verified"), 30.0 and "30" as 30
     *((f"age {value}", f'guideline = "2020.06"\n[evidence_policy]\nmax_age_days = {value}',
-       "evidence_policy.max_age_days: Input should be a valid integer", 5)
+       "evidence_policy.max_age_days: should be a whole number", 5)
       for value in ("true", "false", "30.0", '"30"', "1e3")),
     ("evidence date a number", 'guideline = "2020.06"\n[[shortlist]]\nname = "A"\n'
      'evidence = [{ file = "a.json", date = 1789257600 }]',

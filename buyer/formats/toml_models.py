@@ -293,10 +293,34 @@ def _describe(
         where = f" in [{_dotted(loc[:-1])}]" if len(loc) > 1 else ""
         message = f"missing required key '{loc[-1]}'{where}"
     else:
-        text = err["msg"].removeprefix("Value error, ")
+        text = _in_plain_words(err["msg"].removeprefix("Value error, "))
         message = f"{dotted}: {text}" if dotted else text
     line, column = _position(_anchor(err), positions)
     return InputError(source, message, line=line, column=column)
+
+
+# Pydantic's wording, in the words of a profile's reader (the first match is replaced).
+_PLAIN = (
+    ("String should have at least 1 character", "must not be empty"),
+    ("String should have at least", "should have at least"),
+    ("String should have at most", "should have at most"),
+    ("Input should be a valid date or datetime, ", "should be a date (YYYY-MM-DD): "),
+    ("Input should be a valid date", "should be a date (YYYY-MM-DD)"),
+    ("Input should be a valid integer", "should be a whole number"),
+    ("Input should be a valid string", "should be text"),
+    ("Input should be a valid boolean", "should be true or false"),
+    ("Input should be a valid list", "should be a list"),
+    ("Input should be greater than or equal to", "should be at least"),
+    ("Input should be less than or equal to", "should be at most"),
+    ("Input should be", "should be"),
+)
+
+
+def _in_plain_words(message: str) -> str:
+    for said, meant in _PLAIN:
+        if message.startswith(said):
+            return meant + message[len(said) :]
+    return message
 
 
 def _anchor(err: Any) -> tuple[Any, ...]:
