@@ -332,6 +332,20 @@ LOCAL = [
     Local("registry with 300 products with an unknown key", lambda w: ("registry", "list", "--offline", "--registry",
           _profile(w, "".join(f'[[product]]\nname = "P{i}"\nbogus = 1\n' for i in range(300)), "r.toml")),
           "r.toml:63:1: … and 280 more problems from here on", lines=21),
+    # a NUL in a file a user names: the operating system refuses such a path (it was a traceback)
+    Local("profile evidence file with a NUL", lambda w: ("evaluate", "--profile", _profile(
+        w, PROFILE_HEAD + '[[shortlist]]\nname = "A"\nevidence = [{ file = "ev\\u0000x.json" }]\n')),
+          "shortlist[0].evidence[0].file: holds a NUL character, which no file name can hold"),
+    Local("profile scope with a NUL", lambda w: ("evaluate", "--profile", _profile(
+        w, 'name = "P"\n[scs]\nscope = "s\\u0000.yaml"\n')),
+          "scs.scope: holds a NUL character, which no file name can hold"),
+    Local("response form evidence with a NUL", lambda w: ("response", "check", _profile(
+        w, 'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "A"\nproduct = "B"\n'
+        '[[evidence]]\nfile = "ev.json\\u0000x"\n', "form.toml")),
+          "file: holds a NUL character, which no file name can hold"),
+    Local("registry evidence with a NUL", lambda w: ("registry", "list", "--offline", "--registry",
+          _profile(w, '[[product]]\nname = "P"\nevidence = [{ file = "a\\u0000.json" }]\n', "r.toml")),
+          "evidence[0].file: holds a NUL character, which no file name can hold"),
     # keys of many parts: every TOML document buyer reads, every place a key can be written
     *(Local(f"{reader}: {where}", lambda w, reader=reader, body=body: _deep(w, reader, body),
             "not valid TOML: keys, arrays or tables nested deeper than 32 levels")

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -35,6 +36,16 @@ def _not_a_number(value: object) -> object:
 Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 # A whole number as written: lax mode would take true as 1, 30.0 as 30 and "30" as 30.
 WholeNumber = Annotated[int, Strict()]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:  # TOML may write one (\u0000); the operating system refuses such a path
+        raise ValueError("holds a NUL character, which no file name can hold")
+    return value
+
+
+# A file (or URL) a user names: never empty, never with a NUL.
+PathText = Annotated[str, Field(min_length=1), AfterValidator(_no_nul)]
 
 
 class InteropRequirement(_Strict):
@@ -110,7 +121,7 @@ class EvidenceRef(_Strict):
     """A piece of evidence named in a profile: a file (relative to the profile's folder) or
     ``refstack:<result id>`` for a published RefStack result."""
 
-    file: Annotated[str, Field(min_length=1)]
+    file: PathText
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED
     date: Date | None = Field(None, description="when the tests ran, if the file does not say")
 
@@ -118,7 +129,7 @@ class EvidenceRef(_Strict):
 class ScsRequirement(_Strict):
     """Sovereign Cloud Stack: a certificate scope and the version required."""
 
-    scope: Annotated[str, Field(min_length=1, description="scope YAML: a path (relative to the profile) or URL")]
+    scope: Annotated[PathText, Field(description="scope YAML: a path (relative to the profile) or URL")]
     version: str = Field("effective", description="a version such as v5.1, or 'effective'")
     on: Date | None = Field(None, description="the date 'effective' refers to (e.g. the contract date)")
 

@@ -17,12 +17,13 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from buyer._text import token
 from buyer.model.evidence import EvidenceKind
+from buyer.model.profile import PathText
 
 FORMAT = "buyer.rfp-response"
 VERSION = 1
@@ -76,7 +77,7 @@ class Vendor(_Strict):
 class ResponseEvidence(_Strict):
     """One file the vendor sends, relative to the response file (or ``refstack:<result id>``)."""
 
-    file: Annotated[str, Field(min_length=1)]
+    file: PathText
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED
     date: dt.date | None = Field(None, description="when the tests ran, where the file carries no date")
 
