@@ -101,6 +101,14 @@ def test_lifetimes_expire_as_the_monitor_computes(lifetime, expires):
     assert expires_at(checked, lifetime) == dt.datetime.fromisoformat(f"{expires}T00:00:00+00:00")
 
 
+@pytest.mark.parametrize("lifetime", ["day", "week", "month", "quarter", "year"])
+def test_a_result_whose_lifetime_ends_after_year_9999_counts_to_the_last_date(lifetime):
+    """A report checked late in 9999: its expiry is past the last date Python holds (it was an
+    OverflowError traceback); no evaluation date can reach it, so the result still counts."""
+    checked = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+    assert expires_at(checked, lifetime) > dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC)
+
+
 def test_broken_scope_names_line_field_or_format():
     with pytest.raises(InputError, match=r"x.yaml:2:\d+: not valid YAML"):
         parse_scope(b"name: x\n  bad: [unclosed\n", "x.yaml")

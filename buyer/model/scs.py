@@ -106,8 +106,15 @@ class ScsResult:
 
 def expires_at(checked_at: dt.datetime, lifetime: str) -> dt.datetime:
     """When a result stops counting (scs.md §6.1): the monitor's ``add_period``."""
-    day = checked_at.date()
     tz = checked_at.tzinfo or dt.UTC
+    try:
+        end = _end(checked_at.date(), lifetime)
+    except (OverflowError, ValueError):  # after 9999-12-31: later than any evaluation date can be
+        return dt.datetime.max.replace(tzinfo=tz)
+    return dt.datetime.combine(end, dt.time(), tzinfo=tz)
+
+
+def _end(day: dt.date, lifetime: str) -> dt.date:
     if lifetime == "day":
         end = day + dt.timedelta(days=2)
     elif lifetime == "month":
@@ -120,7 +127,7 @@ def expires_at(checked_at: dt.datetime, lifetime: str) -> dt.datetime:
         end = start.replace(year=start.year + 1)
     else:  # week, the default: midnight starting the Monday after next
         end = day + dt.timedelta(days=14 - day.weekday())
-    return dt.datetime.combine(end, dt.time(), tzinfo=tz)
+    return end
 
 
 def _first_of_month(day: dt.date, months_ahead: int) -> dt.date:
