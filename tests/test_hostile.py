@@ -369,6 +369,21 @@ def test_bad_local_input_is_one_line(w, case):
     clean(ran, case.code, lines=case.lines, says=(case.says,) if case.says else (), usage=case.usage)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate", "--profile", "long.toml"),  # a profile's value, quoted in its error
+        ("evaluate", "--format", "z" * 100_000),  # an option's value, quoted by the parser
+    ],
+    ids=["profile value", "option value"],
+)
+def test_an_error_quoting_a_long_value_leaves_out_its_middle(w, args):
+    _profile(w, 'name = "P"\n[interop]\nguideline = "' + "y" * 200_000 + '"\n', "long.toml")
+    ran = buyer(*args, cwd=w)
+    clean(ran, 2)
+    assert len(ran.err) < 1_000 and "characters left out" in ran.err, ran.err[:300]
+
+
 def test_evidence_that_does_not_fit_in_memory_is_one_line(w):
     """A name of 200 MB is read into memory (the file, then its text), within the bounds; where the
     address space is smaller than that, the MemoryError is one line, exit 2, not a traceback."""

@@ -54,7 +54,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with its complaints on one line (the usage is one --help away)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {bounded(printable(message))} (see {self.prog} --help)\n")
 
 
 class _Unused:
@@ -123,11 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.handler(args))
     except ProfileErrors as exc:  # FILE:LINE:COL: message, one problem a line, as linters print them
         for line in exc.lines():
-            print(printable(line), file=sys.stderr)
+            print(bounded(printable(line)), file=sys.stderr)
         return EXIT_USAGE
     except BuyerError as exc:
         for line in exc.lines():
-            print(f"buyer: error: {printable(line)}", file=sys.stderr)
+            print(f"buyer: error: {bounded(printable(line))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("buyer: interrupted", file=sys.stderr)
@@ -139,6 +139,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # stderr's reader went away (`2>&1 | head`)
         silence(sys.stderr.fileno())
         return EXIT_CLOSED
+
+
+MAX_ERROR_LINE = 600  # characters: a message quotes values from the input, never a whole one
+
+
+def bounded(line: str) -> str:
+    """An error line of readable length: where it quotes a long value from the input (a 200 KB
+    guideline name, an option's value), the middle is left out; the start (file, line, field)
+    and the end (what was expected) stay."""
+    if len(line) <= MAX_ERROR_LINE:
+        return line
+    head, tail = line[:400], line[-150:]
+    return f"{head} … ({len(line) - len(head) - len(tail):,} characters left out) … {tail}"
 
 
 def settle_memory() -> None:
