@@ -75,6 +75,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     by_suffix = for_suffix(output.suffix) if output else None
     fmt = export_format(args.format) if args.format else (by_suffix or export_format("pdf"))
+    if fmt.key == "pdf" and args.output == STDOUT and sys.stdout.isatty():  # binary: escape codes on screen
+        raise UsageError("a PDF is not shown on a terminal: give -o FILE.pdf, or send -o - to a file or a pipe")
     card = build_scorecard(args)
     if output is None:
         stem = Path(args.profile).stem if args.profile else f"scorecard-{args.guideline}"
