@@ -332,6 +332,17 @@ LOCAL = [
     Local("registry with 300 products with an unknown key", lambda w: ("registry", "list", "--offline", "--registry",
           _profile(w, "".join(f'[[product]]\nname = "P{i}"\nbogus = 1\n' for i in range(300)), "r.toml")),
           "r.toml:63:1: … and 280 more problems from here on", lines=21),
+    # where a problem is written is found in time linear in the file: a brace in every character
+    # (a regex tried from each "{" took minutes), many entries of a form (worked out once per form)
+    Local("profile with a bad value after 100,000 braces", lambda w: ("profile", "check", _profile(
+        w, PROFILE_HEAD.replace('name = "P"', 'name = "P"\ndescription = "' + "{" * 100_000 + '"')
+        + '[[shortlist]]\nname = "A"\nevidence = [{ file = "a.json", kind = "' + "q" * 40_000 + '" }]\n')),
+          "shortlist[0].evidence[0].kind: should be"),
+    Local("response form of 2,000 entries and 40,000 braces", lambda w: ("response", "check", _profile(
+        w, 'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "A"\nproduct = "B"\n'
+        + '[[evidence]]\nfile = "none.json"\n' * 2_000
+        + '[[requirement]]\nclause = "M1"\nclaim = "' + "{" * 40_000 + '"\n', "form.toml")),
+          "form.toml:47:1: … and 1,981 more problems from here on (the first 20 shown)", lines=21),
     # a NUL in a file a user names: the operating system refuses such a path (it was a traceback)
     Local("profile evidence file with a NUL", lambda w: ("evaluate", "--profile", _profile(
         w, PROFILE_HEAD + '[[shortlist]]\nname = "A"\nevidence = [{ file = "ev\\u0000x.json" }]\n')),

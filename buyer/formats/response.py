@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import tomli_w
 
 from buyer._text import first_unsafe, invisible, look_alike_key, token
 from buyer.errors import InputError, ProfileErrors
-from buyer.formats.toml_models import load_toml, toml_positions, validate_model
+from buyer.formats.toml_models import MAX_PROBLEMS, load_toml, toml_positions, validate_model
 from buyer.model.response import FORMAT, VERSION, ClaimWord, Parts, Problem, Response, problems
 
 
@@ -31,7 +32,11 @@ class ParsedResponse:
 
     def position(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
         """The line and column where the form writes the field ``loc``."""
-        return _position(loc, toml_positions(self.text))
+        return _position(loc, self._positions)
+
+    @cached_property
+    def _positions(self) -> dict[tuple[Any, ...], tuple[int, int]]:
+        return toml_positions(self.text)  # once per form, not once per entry asked about
 
 
 def parse_response(text: str, source: str) -> ParsedResponse:
@@ -167,8 +172,16 @@ def _position(loc: tuple[str | int, ...], positions: Mapping[tuple[Any, ...], tu
 
 
 def raise_all(errors: list[InputError]) -> None:
-    if errors:
-        raise ProfileErrors(sorted(errors, key=lambda e: (e.source, e.line or 0, e.column or 0)))
+    """Every problem, in file order; past MAX_PROBLEMS, where the rest begin (a form of 2,000
+    entries naming missing files gave 2,000 lines)."""
+    if not errors:
+        return
+    ordered = sorted(errors, key=lambda e: (e.source, e.line or 0, e.column or 0))
+    if len(ordered) > MAX_PROBLEMS + 1:  # (the form's own 20 and its "… and N more" are kept)
+        rest = ordered[MAX_PROBLEMS]
+        more = f"… and {len(ordered) - MAX_PROBLEMS:,} more problems from here on (the first {MAX_PROBLEMS} shown)"
+        ordered = [*ordered[:MAX_PROBLEMS], InputError(rest.source, more, line=rest.line, column=rest.column)]
+    raise ProfileErrors(ordered)
 
 
 # -- the pre-filled form ---------------------------------------------------------------------
