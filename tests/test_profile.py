@@ -180,6 +180,22 @@ def test_no_age_limit_is_saved_as_any_and_reads_back_as_no_limit(tmp_path, capsy
     assert 'max_age_days: should be a whole number of days, or "any" for no limit' in err
 
 
+def test_text_a_report_lays_out_is_bounded():
+    """A report breaks every line of a profile's text into its pages: a 1.2 MB description kept
+    the PDF's line breaking busy for over ten minutes. Bounds far above what an RFP writes."""
+    interop = '[interop]\nguideline = "2020.06"\n'
+    parse_profile('name = "P"\ndescription = "' + "x" * 20_000 + '"\n' + interop, "ok.toml")
+    cases = [
+        ('description = "' + "x" * 20_001 + '"', "description: should have at most 20000 characters"),
+        ('buyer = "' + "x" * 501 + '"', "buyer: should have at most 500 characters"),
+        ('[[shortlist]]\nname = "A"\nnotes = "' + "x" * 4_001 + '"', "notes: should have at most 4000 characters"),
+    ]
+    for body, says in cases:
+        top, _, tables = body.partition("[[")
+        with pytest.raises(ProfileErrors, match=says):
+            parse_profile('name = "P"\n' + top + "\n" + interop + ("[[" + tables if tables else "") + "\n", "p.toml")
+
+
 def test_a_profile_that_would_not_read_back_the_same_is_not_saved(monkeypatch):
     from buyer.errors import BuyerError
     from buyer.formats import toml_models

@@ -44,6 +44,12 @@ def _no_nul(value: str) -> str:
     return value
 
 
+# Text a report prints, bounded: a report lays out every line of it (a 1.2 MB description took
+# the PDF's line breaking over ten minutes). A name or a title is a line; a description, pages.
+Line = Annotated[str, Field(max_length=500)]
+Paragraphs = Annotated[str, Field(max_length=20_000)]
+Note = Annotated[str, Field(max_length=4_000)]
+
 # A file (or URL) a user names: never empty, never with a NUL.
 PathText = Annotated[str, Field(min_length=1), AfterValidator(_no_nul)]
 
@@ -135,18 +141,18 @@ class ScsRequirement(_Strict):
 
 
 class Product(_Strict):
-    name: Annotated[str, Field(min_length=1)]
-    vendor: str = ""
-    notes: str = ""
+    name: Annotated[Line, Field(min_length=1)]
+    vendor: Line = ""
+    notes: Note = ""
     scs_subject: str = Field("", description="the product's subject name in SCS reports (default: its name)")
     evidence: list[EvidenceRef] = Field(default_factory=list)
 
 
 class Profile(_Strict):
-    name: Annotated[str, Field(min_length=1)]
-    description: str = ""
-    buyer: str = ""
-    rfp_reference: str = ""
+    name: Annotated[Line, Field(min_length=1)]
+    description: Paragraphs = ""
+    buyer: Line = ""
+    rfp_reference: Line = ""
     interop: InteropRequirement | None = None
     scs: ScsRequirement | None = None
     evidence_policy: EvidencePolicy = Field(default_factory=EvidencePolicy)

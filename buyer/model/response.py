@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from buyer._text import token
 from buyer.model.evidence import EvidenceKind
-from buyer.model.profile import PathText
+from buyer.model.profile import Line, Note, PathText
 
 FORMAT = "buyer.rfp-response"
 VERSION = 1
@@ -59,9 +59,9 @@ def _named(value: Any, what: str) -> Any:
 
 
 class Vendor(_Strict):
-    company: str
-    product: str = Field(description="a shortlisted product's name; another name adds the product")
-    contact: str = ""
+    company: Line
+    product: Line = Field(description="a shortlisted product's name; another name adds the product")
+    contact: Line = ""
 
     @field_validator("company", mode="before")
     @classmethod
@@ -105,7 +105,7 @@ class ResponseEvidence(_Strict):
 class Answer(_Strict):
     clause: str
     claim: ClaimWord
-    note: str = ""
+    note: Note = ""
 
     @field_validator("clause", mode="before")
     @classmethod
