@@ -304,7 +304,16 @@ class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):
     def __getitem__(self, product: str) -> Sequence[Evidence]:
         if product not in self._sources and product not in self._loaded:
             raise KeyError(product)
-        read = [self._load(s) for s in self._sources.get(product, ())]
+        # The same file named twice for a product (the same entry repeated, a form's entry beside
+        # the profile's) is read once: 40 names of one 10 MB list took 1 GB. Each use is still
+        # listed, and the duplicates policy still sees them.
+        same: dict[tuple[object, ...], Evidence] = {}
+        read = []
+        for s in self._sources.get(product, ()):
+            key = (s.ref.file, s.ref.kind, s.ref.date, s.base, s.origin is None)
+            if key not in same:
+                same[key] = self._load(s)
+            read.append(same[key])
         return [*read, *self._loaded.get(product, ())]
 
     def _load(self, source: EvidenceSource) -> Evidence:

@@ -397,6 +397,17 @@ def test_an_error_quoting_a_long_value_leaves_out_its_middle(w, args):
     assert len(ran.err) < 1_000 and "characters left out" in ran.err, ran.err[:300]
 
 
+def test_one_file_named_forty_times_for_a_product_is_read_once(w):
+    """Forty entries naming one 10 MB test list (99,000 names): read forty times, it took 1 GB
+    and more than this command's address space; read once, it is a list's worth."""
+    write(w / "big.txt", "".join(f"tempest.api.x.T.test_{i:07d}\n" for i in range(99_000)))
+    entries = ", ".join('{ file = "big.txt", date = 2030-01-01 }' for _ in range(40))
+    _profile(w, PROFILE_HEAD + f'[[shortlist]]\nname = "A"\nevidence = [{entries}]\n')
+    ran = buyer("evaluate", "--profile", "p.toml", "--as-of", "2030-01-02", cwd=w, memory=600 * 1024 * 1024)
+    clean(ran, 3, lines=0)
+    assert ran.out.count("big.txt") >= 40  # every use still listed
+
+
 def test_evidence_that_does_not_fit_in_memory_is_one_line(w):
     """A name of 200 MB is read into memory (the file, then its text), within the bounds; where the
     address space is smaller than that, the MemoryError is one line, exit 2, not a traceback."""
