@@ -56,6 +56,12 @@ def test_refstack_client_json_bad_uuid_names_the_field():
         parse_evidence(json.dumps(doc).encode(), "acme.json")
 
 
+def test_a_refstack_result_with_one_entry_not_a_name_names_that_entry():
+    data = json.dumps({"id": "x", "created_at": "2025-06-14 09:21:07", "results": ["tempest.a.b", 5]}).encode()
+    with pytest.raises(InputError, match=r"field 'results\[1\]': expected a string, got a number"):
+        parse_evidence(data, "r.json")
+
+
 def test_refstack_api_result_detail_dates_and_verification():
     doc = {
         "id": "r-1",

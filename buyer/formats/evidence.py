@@ -313,8 +313,12 @@ def _parse_json(doc: Any, source: str) -> _Parsed:
         raise InputError(source, "is a RefStack results listing; give one result (GET /v1/results/<id>)")
     results = r.need(doc, "results", list, "")
     _check_count(len(results), source)
-    if results and all(isinstance(x, str) for x in results):
-        # RefStack API detail: names only, uuids are never returned.
+    if results and isinstance(results[0], str):
+        # RefStack API detail: names only, uuids are never returned. Its list is told by its first
+        # entry: another kind of entry after it is that entry's problem, not the first one's.
+        bad = next((i for i, x in enumerate(results) if not isinstance(x, str)), None)
+        if bad is not None:
+            raise r.mismatch(results[bad], str, f"results[{bad}]")
         created = _parse_timestamp(doc.get("created_at"), source, "created_at")
         verified = doc.get("verification_status") in (1, "1", True)
         reference = r.get(doc, "id", str, "", "")
