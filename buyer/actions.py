@@ -173,6 +173,11 @@ def problem_list(
                 out.append(
                     (("scs", "version"), f"{scope.name} has no version '{profile.scs.version}' (it has: {have})")
                 )
+            elif profile.scs.version == "effective" and profile.scs.on is not None:  # (else: the evaluation date)
+                try:
+                    scope.resolve("effective", profile.scs.on)
+                except BuyerError as exc:
+                    out.append((("scs", "on"), str(exc)))
     return out
 
 

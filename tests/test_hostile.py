@@ -345,6 +345,11 @@ LOCAL = [
         + '[[evidence]]\nfile = "none.json"\n' * 2_000
         + '[[requirement]]\nclause = "M1"\nclaim = "' + "{" * 40_000 + '"\n', "form.toml")),
           "form.toml:47:1: … and 1,981 more problems from here on (the first 20 shown)", lines=21),
+    # a date no version of the scope is effective on: told at its line, before any evidence is read
+    Local("profile whose scope has no version effective on its date", lambda w: ("evaluate", "--profile", _profile(
+        w, f'name = "P"\n[scs]\nscope = "{SHARED / "scs" / "scopes" / "scs-compatible-iaas.yaml"}"\n'
+        'on = 0001-01-01\n'), "--no-registry"),
+          "p.toml:4:1: no version of SCS-compatible IaaS is effective on 0001-01-01"),
     # a NUL in a file a user names: the operating system refuses such a path (it was a traceback)
     Local("profile evidence file with a NUL", lambda w: ("evaluate", "--profile", _profile(
         w, PROFILE_HEAD + '[[shortlist]]\nname = "A"\nevidence = [{ file = "ev\\u0000x.json" }]\n')),
