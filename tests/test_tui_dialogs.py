@@ -64,6 +64,8 @@ async def test_after_a_refused_evidence_file_the_next_keys_correct_it(tui_env):
             await pilot.press("backspace")
         await pilot.press(*"../acme.txt")
         assert box.value == "evidence/../acme.txt"  # edited, not replaced, nothing lost
+        # what was said of the path before is gone once it changed (it stayed under the new one)
+        await until(pilot, lambda: "no such file" not in text_of(app, "#dialog-message"))
 
 
 async def test_after_a_refused_responses_folder_the_next_keys_correct_it(tui_env):

@@ -154,6 +154,14 @@ class ReadingDialog(BuyerModal[bool]):
 
     _typing: Widget | None = None  # where the user was when the read began
 
+    @on(Input.Changed)
+    def _edited(self) -> None:
+        # What was said of the value before is stale once it changes (a "no such file" stayed
+        # under a path already corrected). Only an edit by the user: the reading says its own.
+        message = self.query_one("#dialog-message", Static)
+        if not self.reading and message.has_class("error"):
+            self.say("")
+
     def watch_reading(self, reading: bool) -> None:
         if reading:  # disabling the field takes its focus: given back when the read ends
             self._typing = self.focused
