@@ -45,10 +45,11 @@ def _no_nul(value: str) -> str:
 
 
 # Text a report prints, bounded: a report lays out every line of it (a 1.2 MB description took
-# the PDF's line breaking over ten minutes). A name or a title is a line; a description, pages.
-Line = Annotated[str, Field(max_length=500)]
+# the PDF's line breaking over ten minutes). Far above what an RFP writes: a name of 6,000
+# characters still gives a report (tested), a description is pages, a note a few paragraphs.
+Line = Annotated[str, Field(max_length=10_000)]
 Paragraphs = Annotated[str, Field(max_length=20_000)]
-Note = Annotated[str, Field(max_length=4_000)]
+Note = Annotated[str, Field(max_length=10_000)]
 
 # A file (or URL) a user names: never empty, never with a NUL.
 PathText = Annotated[str, Field(min_length=1), AfterValidator(_no_nul)]
