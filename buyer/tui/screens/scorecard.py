@@ -25,7 +25,6 @@ from buyer.model.scorecard import (
     short_test_name,
 )
 from buyer.report.phrases import (
-    VERDICT_GLYPH,
     claim_label,
     rating_label,
     response_line,
@@ -229,7 +228,7 @@ class ScorecardScreen(BuyerScreen):
             name = text_cell(fitted(printable(product.name), name_width), "bold")
             table.add_row(name, *cells, key=product.name, height=None if answered else 1)
         counts = {v: sum(p.verdict is v for p in card.products) for v in Verdict}
-        summary = ", ".join(f"{VERDICT_GLYPH[v]} {n}" for v, n in counts.items() if n)
+        summary = ", ".join(f"{n} {verdict_label(v)}" for v, n in counts.items() if n)  # words beside the glyphs
         contradicted = sum(len(p.contradictions) for p in card.products)
         told = (
             f"; {CONTRADICTED}{contradicted} claim{'s' if contradicted != 1 else ''} contradicted"
