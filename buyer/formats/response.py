@@ -16,7 +16,7 @@ import tomli_w
 
 from buyer._text import first_unsafe, invisible, look_alike_key, token
 from buyer.errors import InputError, ProfileErrors
-from buyer.formats.toml_models import MAX_PROBLEMS, load_toml, toml_positions, validate_model
+from buyer.formats.toml_models import MAX_PROBLEMS, load_toml, more_problems, toml_positions, validate_model
 from buyer.model.response import FORMAT, VERSION, ClaimWord, Parts, Problem, Response, problems
 
 
@@ -179,8 +179,8 @@ def raise_all(errors: list[InputError]) -> None:
     ordered = sorted(errors, key=lambda e: (e.source, e.line or 0, e.column or 0))
     if len(ordered) > MAX_PROBLEMS + 1:  # (the form's own 20 and its "… and N more" are kept)
         rest = ordered[MAX_PROBLEMS]
-        more = f"… and {len(ordered) - MAX_PROBLEMS:,} more problems from here on (the first {MAX_PROBLEMS} shown)"
-        ordered = [*ordered[:MAX_PROBLEMS], InputError(rest.source, more, line=rest.line, column=rest.column)]
+        more = more_problems(rest.source, len(ordered) - MAX_PROBLEMS, rest.line, rest.column)
+        ordered = [*ordered[:MAX_PROBLEMS], more]
     raise ProfileErrors(ordered)
 
 

@@ -63,9 +63,14 @@ def validate_model(data: Any, source: str, model: type[M], text: str = "") -> M:
         errors = [_describe(err, positions, source, model) for err in found[:MAX_PROBLEMS]]
         if len(found) > MAX_PROBLEMS:  # told where the first one not shown is, so it sorts last
             line, column = _position(_anchor(found[MAX_PROBLEMS]), positions) if positions else (None, None)
-            more = f"… and {len(found) - MAX_PROBLEMS:,} more problems from here on (the first {MAX_PROBLEMS} shown)"
-            errors.append(InputError(source, more, line=line, column=column))
+            errors.append(more_problems(source, len(found) - MAX_PROBLEMS, line, column))
         raise ProfileErrors(errors) from None
+
+
+def more_problems(source: str, hidden: int, line: int | None, column: int | None) -> InputError:
+    """The line that stands for the problems past MAX_PROBLEMS, at the first of them."""
+    more = f"… and {hidden:,} more problems from here on (the first {MAX_PROBLEMS} shown)"
+    return InputError(source, more, line=line, column=column)
 
 
 # Problems told for one file: 200,000 unknown keys were 200,000 lines (and 20 s of looking for
