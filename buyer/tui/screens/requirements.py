@@ -234,11 +234,6 @@ class RequirementsScreen(BuyerScreen):
             # third of the time to the first screen).
             self.query_one("#form", VerticalScroll).loading = True
 
-    def on_screen_suspend(self) -> None:
-        # Another screen came (F3 pressed while the profile is read): what was typed before it
-        # was not meant for this form's name, and nothing typed later is.
-        self._early.clear()
-
     def on_key(self, event: events.Key) -> None:
         """Text typed while the profile is read at start is kept and typed into the first field
         once the form shows the profile. Not after a key that acts (F3, ctrl+o, tab…): what is
@@ -249,7 +244,7 @@ class RequirementsScreen(BuyerScreen):
             return
         if not (event.is_printable and event.character):
             self._early_closed = True
-        elif not self._early_closed and not self.buyer.actions_waiting and self.is_current:
+        elif not self._early_closed and not self.buyer.actions_waiting:
             self._early.append(event.character)
             event.stop()
 
@@ -469,7 +464,7 @@ class RequirementsScreen(BuyerScreen):
             # No scroll to it (an animated one, measured before the form is laid out, would land
             # after scroll_home and hide the top); it is the first field: scroll_home shows it.
             self.set_focus(name, scroll_visible=False)
-            if self._early and self.is_current:  # typed as if the field had been there: an edit like any other
+            if self._early:  # typed as if the field had been there: an edit like any other
                 name.insert_text_at_cursor("".join(self._early))
                 self._early.clear()
                 # taken now: a change arriving before the field's own message must not undo it
