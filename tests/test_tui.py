@@ -308,18 +308,23 @@ def pdf_text(path) -> str:
     return "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
 
 
+async def export_with_an_edit(pilot, app, report) -> None:  # type: ignore[no-untyped-def]
+    """The name edited (" v2" after it), then Export to ``report``: the unsaved-changes question."""
+    await until(pilot, lambda: catalogue_ready(app))
+    await type_into_name(pilot, app, " v2")
+    await pilot.press("f6")
+    await until(pilot, lambda: app.screen.query("#output"))
+    app.screen.query_one("#output", Input).value = str(report)
+    await pilot.press("ctrl+e")
+    await until(pilot, lambda: isinstance(app.screen, UnsavedChanges))
+
+
 async def test_exporting_with_an_edit_asks_and_the_pdf_quotes_the_hash_of_the_file_saved(tui_env):
     path = profile_copy(tui_env)
     report = tui_env / "out" / "scorecard.pdf"
     app = app_for(profile=path)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: catalogue_ready(app))
-        await type_into_name(pilot, app, " v2")
-        await pilot.press("f6")
-        await until(pilot, lambda: app.screen.query("#output"))
-        app.screen.query_one("#output", Input).value = str(report)
-        await pilot.press("ctrl+e")
-        await until(pilot, lambda: isinstance(app.screen, UnsavedChanges))
+        await export_with_an_edit(pilot, app, report)
         assert app.focused is app.screen.query_one("#save")
         await pilot.press("enter")  # Save
         await until(pilot, report.exists, 60)
@@ -340,13 +345,7 @@ async def test_exporting_with_an_edit_never_drops_it(tui_env):
     report = tui_env / "out" / "scorecard.pdf"
     app = app_for(profile=path)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: catalogue_ready(app))
-        await type_into_name(pilot, app, " v2")
-        await pilot.press("f6")
-        await until(pilot, lambda: app.screen.query("#output"))
-        app.screen.query_one("#output", Input).value = str(report)
-        await pilot.press("ctrl+e")
-        await until(pilot, lambda: isinstance(app.screen, UnsavedChanges))
+        await export_with_an_edit(pilot, app, report)
         assert not app.screen.query("#discard")  # only Save and Cancel
         app.screen.action_choose("discard")  # (nor by a binding or a message)
         await pilot.pause()
