@@ -26,8 +26,15 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str, *, multiline: bool = False) -> str:
     """``text`` with every control character shown escaped (``\\x1b``); newlines and tabs kept
     only when ``multiline``."""
+    # The usual text has nothing to escape: str.isprintable, one pass in C, says so for every
+    # character the patterns name (controls, separators and bidi overrides are all unprintable),
+    # and a scorecard's table of a thousand products is not matched character by character.
     if multiline:
+        if text.replace("\n", "").replace("\t", "").isprintable():
+            return text
         return _UNSAFE.sub(_escape, text)
+    if text.isprintable():
+        return text
     return _UNSAFE_ONE_LINE.sub(_escape, text)
 
 

@@ -50,6 +50,20 @@ def profile(tmp_path, evidence) -> Path:
     return path
 
 
+def test_every_character_the_sanitiser_escapes_is_one_its_shortcut_sees():
+    """printable returns text as it is when str.isprintable says every character is printable:
+    that shortcut is sound only while every character the patterns escape is unprintable."""
+    from buyer._text import _UNSAFE, _UNSAFE_ONE_LINE, printable
+
+    for pattern in (_UNSAFE, _UNSAFE_ONE_LINE):
+        escaped = [c for c in map(chr, range(0x110000)) if pattern.match(c)]
+        assert len(escaped) > 60
+        assert not [c for c in escaped if c.isprintable()]
+    assert printable("a\u202eb\tc") == "a\\u202eb\\x09c"
+    assert printable("a\u2066b\nc\td", multiline=True) == "a\\u2066b\nc\td"
+    assert printable("plain – ✓ text") == "plain – ✓ text"
+
+
 def test_the_table_shows_a_name_with_a_newline_on_one_line(profile, capsys):
     code, out, err = run(capsys, "evaluate", "--profile", str(profile), "--source", str(SOURCE),
                          "--as-of", "2030-01-01")  # fmt: skip
