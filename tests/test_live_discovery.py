@@ -79,7 +79,7 @@ def test_admin_token_is_refused_unless_allowed(clouds_yaml, capsys):
         ("wrong", "cloud wrong: authentication failed: HTTP 401"),
         ("nowhere", "cloud nowhere: cannot reach the auth URL"),
         ("trial", "cloud trial: incomplete credentials"),  # no secret in clouds.yaml, none in the keyring
-        ("absent", "cloud absent: Cloud absent was not found"),
+        ("absent", "clouds.yaml (clouds there: admin, nowhere, trial, wrong)"),
     ],
 )
 def test_bad_credentials_are_one_line_without_the_secret(clouds_yaml, memory_keyring, cloud, message, capsys):

@@ -4,10 +4,14 @@ clouds.yaml does not hold one."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from buyer._text import printable
+from buyer.formats._json import key_text
+from buyer.live.config_files import check_config_files
 from buyer.live.credentials import read_secret
 from buyer.live.errors import LiveError, scrub
 
@@ -47,6 +51,7 @@ def _sdk_config() -> tuple[Any, Any]:
 def open_cloud(name: str | None, config_files: list[str] | None = None) -> CloudAccess:
     """Load a cloud as every OpenStack tool does; no network yet."""
     os_config, os_exceptions = _sdk_config()
+    check_config_files(config_files or None)  # what the SDK would skip or trip on, told at its line
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -55,7 +60,13 @@ def open_cloud(name: str | None, config_files: list[str] | None = None) -> Cloud
             )
             probe = loader.get_one(cloud=name, validate=False)
     except os_exceptions.ConfigException as exc:
+        if name and "was not found" in str(exc):
+            raise LiveError(_not_found(name, loader)) from None
         raise LiveError(f"cloud {name or '(from OS_* variables)'}: {exc}") from None
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a setting of a shape the checks above let by
+        raise LiveError(
+            f"cloud {name or '(from OS_* variables)'}: settings openstacksdk cannot read ({type(exc).__name__})"
+        ) from None
     label = name or probe.name or "envvars"
     auth: dict[str, Any] = dict(probe.config.get("auth") or {})
     overrides: dict[str, Any] = {}
@@ -93,6 +104,23 @@ def open_cloud(name: str | None, config_files: list[str] | None = None) -> Cloud
     return CloudAccess(label, region, session, secrets)
 
 
+def _not_found(name: str, loader: Any) -> str:
+    """Where the cloud was looked for, and what is there instead."""
+    file = loader.config_filename
+    if file is None:
+        named = os.environ.get("OS_CLIENT_CONFIG_FILE")
+        first = f"{printable(named)} (OS_CLIENT_CONFIG_FILE), " if named else ""
+        places = f"{first}the working folder, ~/.config/openstack, /etc/openstack"
+        return f"cloud {key_text(name)}: no clouds.yaml found (looked in {places})"
+    names = sorted(str(n) for n in loader.get_cloud_names() if n not in (loader.envvar_key, "defaults"))
+    there = (
+        f"clouds there: {', '.join(key_text(n) for n in names[:8])}{' …' if len(names) > 8 else ''}"
+        if names
+        else "it defines none"
+    )
+    return f"cloud {key_text(name)}: not in {file} ({there})"
+
+
 def _secrets(*auths: dict[str, Any]) -> tuple[str, ...]:
     out = []
     for auth in auths:
@@ -109,6 +137,7 @@ def cloud_names() -> tuple[list[str], str | None]:
     os_config, os_exceptions = _sdk_config()
     import yaml  # openstacksdk's own dependency: there once _sdk_config() is
 
+    check_config_files()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
