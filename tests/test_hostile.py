@@ -862,6 +862,26 @@ def test_a_cache_that_cannot_be_written_is_one_line(up, w):
 # -- the catalogue: one broken file does not hide the others ---------------------------------------------
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_guideline_that_is_not_a_file_is_named_not_unknown(w, kind):
+    """A FIFO, a folder or a device by a guideline's name is refused by name when it is read, and
+    left out of the list with a warning; it was left out silently, and the guideline looked unknown."""
+    source = shutil.copytree(SOURCE, w / "interop")
+    odd = source / "guidelines" / "2030.01.json"
+    odd.unlink()
+    if kind == "fifo":
+        os.mkfifo(odd)
+    elif kind == "folder":
+        odd.mkdir()
+    else:
+        odd.symlink_to("/dev/zero")
+    ran = buyer(*EVALUATE, "--source", source, "--evidence", "pass.txt", cwd=w)
+    clean(ran, 2, says=("2030.01.json: ",))
+    assert "unknown" not in ran.err and ("a folder" in ran.err if kind == "folder" else "not a regular file" in ran.err)
+    listed = buyer("guidelines", "list", "--source", source, cwd=w)
+    clean(listed, 0, says=("2030.01.json: ", "(left out)"))
+
+
 def test_one_truncated_guideline_is_named_and_the_others_listed(w):
     source = shutil.copytree(SOURCE, w / "interop")
     broken = source / "guidelines" / "2014.07.json"

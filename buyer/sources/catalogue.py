@@ -163,7 +163,9 @@ def _local_files(root: Path) -> dict[str, GuidelineFile]:
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
-            if pattern.match(path.name) and path.is_file():
+            # Whatever it is: a folder, a FIFO or a device by a guideline's name is refused when it
+            # is read, by name, not left out (the guideline then looked unknown).
+            if pattern.match(path.name):
                 gid = path.name.removesuffix(".json")
                 files[gid] = GuidelineFile(gid, str(path), _reader(path), f"{folder}/{path.name}")
     return files
