@@ -501,6 +501,25 @@ async def test_removing_a_product_selects_its_neighbour_and_ctrl_z_brings_it_bac
         assert len(app.workbench.product("Borealis").evidence) == 1
 
 
+async def test_removing_keys_in_the_registry_leave_the_shortlist_alone(tui_env):
+    """The registry has the first focus, its highlighted row a registry product; del there took
+    the shortlist's selected product instead. It says where to go, and nothing is removed."""
+    app = app_for(profile=profile_copy(tui_env))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await vendors(pilot, app)
+        before = [(p.name, len(p.evidence)) for p in app.workbench.profile.shortlist]
+        for place in ("#registry", "#filter"):
+            screen.query_one(place).focus()
+            await pilot.press("delete")
+            await pilot.pause()
+        assert [(p.name, len(p.evidence)) for p in app.workbench.profile.shortlist] == before
+        assert not app.workbench.modified
+        assert sum("acts on the shortlist" in n for n in notifications(app)) == 1  # in the filter, del edits it
+        screen.query_one("#shortlist", DataTable).focus()
+        await pilot.press("delete")
+        await until(pilot, lambda: len(app.workbench.profile.shortlist) == len(before) - 1)
+
+
 async def test_a_doubled_product_is_refused_at_once_in_the_words_of_profile_check(tui_env, monkeypatch):
     monkeypatch.setenv("BUYER_REGISTRY_FILE", str(TUI / "registry.toml"))
     # What `buyer profile check` says about a file that names Acme twice...
