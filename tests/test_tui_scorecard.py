@@ -123,3 +123,18 @@ async def test_escape_from_a_drill_down_returns_to_the_cell_drilled_into(wide):
         await pilot.press("enter")  # the same cell again, not the first product's first requirement
         await until(pilot, lambda: isinstance(app.screen, CapabilitiesScreen))
         assert app.screen.requirement.title == title
+
+
+async def test_the_reason_line_says_what_the_products_rating_means(wide):
+    """A product's rating ("meets with exceptions", "does not meet" beside a cell that passed) is
+    told in words under the reason, as the reports' glossary defines it."""
+    from buyer.report.phrases import DEFINITIONS
+
+    app = app_on(wide)
+    async with app.run_test(size=SMALL) as pilot:
+        await matrix(pilot, app)
+        card = app.workbench.current_scorecard
+        for row, product in enumerate(card.products[:3]):
+            app.screen.query_one("#matrix").move_cursor(row=row, column=1)
+            rating = str(product.rating)
+            await until(pilot, lambda rating=rating: f"{rating}: {DEFINITIONS[rating]}" in text_of(app, "#reason"))

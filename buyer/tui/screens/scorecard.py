@@ -25,6 +25,7 @@ from buyer.model.scorecard import (
     short_test_name,
 )
 from buyer.report.phrases import (
+    DEFINITIONS,
     claim_label,
     rating_label,
     response_line,
@@ -34,7 +35,7 @@ from buyer.report.phrases import (
 from buyer.tui import keys
 from buyer.tui.screens.base import BuyerScreen
 from buyer.tui.text import cell as text_cell
-from buyer.tui.text import joined, plain
+from buyer.tui.text import joined, lines, plain, styled
 from buyer.tui.widgets import FittingFooter
 
 # A claim the evidence contradicts: a glyph and the word, never colour alone.
@@ -322,8 +323,12 @@ class ScorecardScreen(BuyerScreen):
         if selected:
             product, req = selected
             claim = f" · {claim_label(product, req)}" if product.response is not None else ""
+            meaning = DEFINITIONS.get(str(product.rating), "")
             self.query_one("#reason", Static).update(
-                plain(f"{product.name} ({rating_label(product.rating)}) — {req.title}: {req.reason}{claim}")
+                lines(
+                    plain(f"{product.name} ({rating_label(product.rating)}) — {req.title}: {req.reason}{claim}"),
+                    styled(f"{product.rating}: {meaning}", "dim") if meaning else "",
+                )
             )
 
     @on(DataTable.CellSelected, "#matrix")
