@@ -82,6 +82,11 @@ async def test_responses_read_from_a_folder_put_each_claim_beside_its_verdict(rf
         # every form is listed with its vendor; the selected product shows its own
         await until(pilot, lambda: "Acme Hosting GmbH" in text_of(app, "#responses"))
         assert "Delta Networks AB" in text_of(app, "#responses")
+        # Delta is in no profile's shortlist: listed with the shortlist as its form's, and said so
+        assert "Delta Cloud, 3 answers (not in the profile: evaluated from its form)" in text_of(app, "#responses")
+        listed = app.screen.query_one("#shortlist", DataTable)
+        assert row(listed, "Delta Cloud")[0] == "Delta Cloud (response)"
+        assert row(listed, "Acme Public Cloud")[0] == "Acme Public Cloud"
         await until(pilot, lambda: app.workbench.current_scorecard is not None, 60, "evaluated")
         await pilot.press("f4")
         await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))

@@ -202,9 +202,9 @@ class VendorsScreen(BuyerScreen):
             count = len(p.evidence) + len(live.get(p.name, ())) + (len(response.sources) if response else 0)
             evidence = str(count) if count else "none"
             table.add_row(cell(p.name), evidence, self._warnings(p.name), cell(p.vendor or "-"), key=p.name)
-        for r in answered:  # evaluated as added (its name in italics); evidence and vendor are the form's
+        for r in answered:  # evaluated as added, said so beside its name; evidence and vendor are the form's
             table.add_row(
-                cell(r.product, "italic"),
+                cell(r.product).append(" (response)", "dim"),
                 str(len(r.sources)),
                 self._warnings(r.product),
                 cell(r.response.vendor.company),
@@ -321,7 +321,7 @@ class VendorsScreen(BuyerScreen):
         rows = [plain(f"{len(bench.responses)} from {bench.responses_from or '-'}")]
         for r in bench.responses:
             vendor = r.response.vendor
-            added = "" if r.product in listed else " (not on the shortlist: added when evaluated)"
+            added = "" if r.product in listed else " (not in the profile: evaluated from its form)"
             answers = len(r.response.requirement)
             rows.append(plain(f"{r.path.name}: {vendor.company} — {r.product}, {answers} answers{added}"))
         box.update(lines(*rows))
