@@ -134,6 +134,27 @@ async def test_metadata_fields_show_and_change_what_the_cover_prints(tui_env):
         await until(pilot, lambda: app.workbench.profile.rfp_reference == "SNAP-1-B")
 
 
+async def test_saving_from_a_field_keeps_that_field_in_view(tui_env):
+    """ctrl+s scrolled the form to its message at the bottom while the focus stayed in the field
+    above: what was typed next went into a field out of sight, and into the next save."""
+    path = profile_copy(tui_env)
+    app = app_for(profile=path)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: catalogue_ready(app))
+        await focus(pilot, app, "#buyer")
+        await pilot.press("end", "X", "ctrl+s")
+        await until(pilot, lambda: "saved" in text_of(app, "#message"))
+        await pilot.pause(0.3)
+        form = app.screen.query_one("#form")
+        buyer = app.screen.query_one("#buyer", Input)
+        assert app.focused is buyer
+        assert form.region.contains_region(buyer.region), "the focused field is out of view"
+        await pilot.press("f3")
+        await pilot.press("f2")
+        await pilot.pause(0.3)
+        assert app.focused is buyer and form.region.contains_region(buyer.region)
+
+
 async def test_loading_a_broken_profile_shows_the_message(tui_env):
     broken = tui_env / "typo.toml"
     broken.write_text('name = "x"\n[interop]\nprogramme = "compute"\nguideline = "2030.01"\n')
@@ -515,6 +536,13 @@ async def test_removing_keys_in_the_registry_leave_the_shortlist_alone(tui_env):
         assert [(p.name, len(p.evidence)) for p in app.workbench.profile.shortlist] == before
         assert not app.workbench.modified
         assert sum("acts on the shortlist" in n for n in notifications(app)) == 1  # in the filter, del edits it
+        # Tab from the registry reaches the pane beside it: down scrolls it, and del there took the
+        # product selected before (not the one the user aimed at with down)
+        screen.query_one("#registry").focus()
+        await pilot.press("tab", "down", "delete")
+        await pilot.pause()
+        assert [(p.name, len(p.evidence)) for p in app.workbench.profile.shortlist] == before
+        assert sum("acts on the shortlist" in n for n in notifications(app)) == 2
         screen.query_one("#shortlist", DataTable).focus()
         await pilot.press("delete")
         await until(pilot, lambda: len(app.workbench.profile.shortlist) == len(before) - 1)
@@ -729,6 +757,25 @@ async def test_export_a_pdf_and_find_it_on_disk(tui_env, size):
         result = app.screen.query_one("#result")
         await until(pilot, lambda: app.screen.query_one("#export").region.contains_region(result.region))
     assert target.read_bytes().startswith(b"%PDF")
+
+
+async def test_ctrl_e_exports_from_the_sign_off_field_which_only_the_pdf_has(tui_env):
+    """A text field's own ctrl+e (to the end of the line) took the key, and nothing was exported;
+    the sign-off field is shown for the PDF only (other formats have no sign-off block)."""
+    path = profile_copy(tui_env)
+    target = tui_env / "out" / "scorecard.pdf"
+    app = app_for(profile=path)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query("#output"))
+        app.screen.query_one("#output", Input).value = str(target)
+        await focus(pilot, app, "#prepared-by")
+        await pilot.press(*"Jane Doe", "ctrl+e")
+        await until(pilot, target.exists, 60)
+        assert app.screen.query_one("#prepared-by", Input).value == "Jane Doe"
+        app.screen.query_one("#format", Select).value = "md"
+        await until(pilot, lambda: not app.screen.query_one("#prepared-by").display)
+        assert not app.screen.query_one("#prepared-by-label").display
 
 
 # -- help, palette, errors ---------------------------------------------------------------------------

@@ -257,7 +257,7 @@ class EvidenceDialog(ReadingDialog):
                 allow_blank=False,
                 id="evidence-kind",
             )
-            yield Label("Date the tests ran (YYYY-MM-DD; empty: the file's own date)")
+            yield Label("Date the tests ran (YYYY-MM-DD)\nempty: the date in the file, else when it was last changed")
             yield Input(
                 compact=True,
                 select_on_focus=False,

@@ -106,7 +106,8 @@ LIVE = (
 )
 
 EXPORT = (
-    Binding("ctrl+e", "export", "Export now", tooltip="Export in the chosen format", id="export.run"),
+    # priority: a text field's own ctrl+e (to the end of the line) took it, and nothing was exported
+    Binding("ctrl+e", "export", "Export now", tooltip="Export in the chosen format", id="export.run", priority=True),
     Binding("escape", "cancel", "Cancel", tooltip="Cancel the export", id="export.cancel"),
 )
 

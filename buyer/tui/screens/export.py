@@ -130,7 +130,7 @@ class ExportScreen(BuyerScreen):
             yield Select[str](compact=True, options=FORMATS, value="pdf", allow_blank=False, id="format")
             yield Label("File", id="output-label")
             yield Input(compact=True, id="output")
-            yield Label("Prepared by (sign-off block)")
+            yield Label("Prepared by (the PDF's sign-off block)", id="prepared-by-label")
             yield Input(compact=True, id="prepared-by")
             with Horizontal(classes="row"):
                 yield Button("Export", id="export-button", variant="primary")
@@ -163,6 +163,8 @@ class ExportScreen(BuyerScreen):
         fmt = str(self.query_one("#format", Select).value)
         suffix = SUFFIX[fmt] if fmt in SUFFIX else BY_KEY[fmt].suffix
         self.query_one("#output-label", Label).update("Folder" if fmt == PACKAGE else "File")
+        for signed in ("#prepared-by-label", "#prepared-by"):  # only the PDF has a sign-off block
+            self.query_one(signed).display = fmt == "pdf"
         output = self.query_one("#output", Input)
         typed = output.value.strip()
         endings = [*SUFFIX.values(), *(e.suffix for e in EXPORTS)]

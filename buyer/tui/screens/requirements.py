@@ -444,11 +444,25 @@ class RequirementsScreen(BuyerScreen):
         for message in self.query("#message").results(Static):
             message.update(plain(text, multiline=True))
             message.set_class(error, "error")
-            # The message sits under the form's buttons: bring all of it into view once it has its height.
-            if scroll:
+            # The message sits under the form's buttons: brought into view once it has its height,
+            # when the focus is down there (the path, Save, Load). From a field above, the view
+            # stays on that field (a notification says the outcome): typing after ctrl+s went into
+            # a field scrolled out of sight.
+            if scroll and self._focus_at_file():
                 self.call_after_refresh(message.scroll_visible, animate=False)
         if error and notify:
             self.notify(text.splitlines()[0], severity="error", title="Requirements")
+
+    def _focus_at_file(self) -> bool:
+        focused = self.focused
+        if focused is None:
+            return True
+        return focused.id == "path" or any(a.id == "file-buttons" for a in focused.ancestors)
+
+    def on_screen_resume(self) -> None:
+        # Back from another screen: the field that has the focus is the one in view.
+        if self.focused is not None:
+            self.call_after_refresh(self.focused.scroll_visible, animate=False)
 
     def bench_changed(self) -> None:
         """A change made elsewhere (a load, a discard, an undo, a live result) is shown; the form's

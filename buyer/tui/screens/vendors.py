@@ -364,19 +364,17 @@ class VendorsScreen(BuyerScreen):
 
         self.app.push_screen(NewProduct(), added)
 
-    def _in_registry(self, what: str) -> bool:
-        """Focus in the registry pane, whose highlighted row is a registry product: Remove there
-        would take the shortlist's selected product, not the one the user looks at; it says
-        where to go instead. (The evidence keys act on the selected product's evidence pane,
-        shown beside, from anywhere.)"""
-        pane = self.query_one("#registry-pane")
-        if self.focused is None or not (self.focused is pane or pane in self.focused.ancestors):
+    def _away_from_shortlist(self, what: str) -> bool:
+        """Remove takes the shortlist's selected product; from anywhere but the shortlist table the
+        user looks at something else (a registry row, the scrolled pane) and another product went.
+        It says where to go instead."""
+        if self.focused is self.query_one("#shortlist"):
             return False
         self.notify(f"{what} acts on the shortlist: tab to it and select the product first", severity="warning")
         return True
 
     def action_remove(self) -> None:
-        if self._in_registry("Remove"):
+        if self._away_from_shortlist("Remove"):
             return
         name = self._product_or_say()
         if name is None:
