@@ -263,7 +263,9 @@ class VendorsScreen(BuyerScreen):
             joined(styled("Response: ", "bold"), plain(response.shown)) if response else ""
         )
         if product is None and response is None:
-            self.query_one("#evidence-note", Static).update("n adds a product listed nowhere; a adds the registry's")
+            self.query_one("#evidence-note", Static).update(
+                "n adds a product listed nowhere; a shortlists the product highlighted in the registry"
+            )
             self.query_one("#evidence-check", Static).update("")
             self._show_evidence_file()
             return
