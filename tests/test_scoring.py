@@ -68,7 +68,16 @@ def test_all_non_flagged_pass_is_pass_and_flagged_tests_are_not_needed(catalogue
     assert cap(req, "compute-servers").state is CapabilityState.FLAGGED_ONLY
     assert cap(req, "objects").state is CapabilityState.FLAGGED_ONLY
     assert cap(req, "identity-tokens").state is CapabilityState.PASS
-    assert "2 flagged tests not needed" in req.reason
+    # in the words of the product's exceptions (the same count, said the same way)
+    assert req.reason == "all 5 non-flagged required tests passed; 2 flagged tests not passed (the guideline allows it)"
+    assert product.exceptions == (f"{req.title}: 2 flagged tests not passed (the guideline allows it)",)
+
+
+def test_flagged_tests_passed_too_leave_nothing_open(catalogue):
+    product = score(catalogue, profile(), evidence([*ALL_NON_FLAGGED, C3_FLAGGED, O2_FLAGGED]))
+    req = product.requirements[0]
+    assert req.reason == "all 5 non-flagged required tests passed, and its 2 flagged tests"
+    assert product.exceptions == () and str(product.rating) == "meets"
 
 
 def test_alias_only_pass_counts_as_refstack_does(catalogue):

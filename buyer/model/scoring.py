@@ -47,6 +47,7 @@ from buyer.model.scorecard import (
     Scorecard,
     Tally,
     Verdict,
+    flagged_left_open,
     short_test_name,
     worst,
 )
@@ -451,7 +452,10 @@ def _score_interop(
         shared = not best.missing and not best.by_alias and catalog is None
         if shared and best.index in full_marks:
             return full_marks[best.index]
-        note = f", {t.flagged} flagged tests not needed" if t.flagged else ""
+        if t.flag_failed:  # the same words as the product's exceptions
+            note = f"; {flagged_left_open(t.flag_failed)}"
+        else:
+            note = f", and its {t.flagged} flagged test{'s' if t.flagged != 1 else ''}" if t.flagged else ""
         reason = f"all {t.non_flagged_tests} non-flagged required tests passed{note}"
         passed = result(Verdict.PASS, reason, best, stand_ins)
         if shared:
