@@ -23,7 +23,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from buyer._text import printable
@@ -62,8 +62,15 @@ def atomic_write(
     return target
 
 
-def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parents: bool = True) -> str:
-    """Write a file the user named; returns where it went (the path, or ``-``)."""
+def write_output(
+    path: str | os.PathLike[str],
+    data: bytes | str,
+    *,
+    make_parents: bool = True,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> str:
+    """Write a file the user named; returns where it went (the path, or ``-``). ``inputs``: the
+    files the output is made from; one of them (by any name or link) is never written over."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     label = os.fspath(path)
     if label == STDOUT:
@@ -77,6 +84,15 @@ def write_output(path: str | os.PathLike[str], data: bytes | str, *, make_parent
         info = None
     except OSError as exc:
         raise OutputError(label, _why(exc)) from None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        for source in inputs:
+            try:
+                same = os.path.samefile(label, source)
+            except (OSError, ValueError):  # (a source gone, or not a path)
+                continue
+            if same:
+                named = "" if os.path.abspath(label) == os.path.abspath(source) else f"{os.fspath(source)}, "
+                raise OutputError(label, f"is {named}a file this is made from; name another file")
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
             raise OutputError(label, "is a folder; name a file")

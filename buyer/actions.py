@@ -275,15 +275,49 @@ def _load_evidence(source: EvidenceSource, offline: bool = False, limit: int | N
         if not result_id:
             raise InputError(ref.file, "name a RefStack result id after 'refstack:'")
         return refstack_client(offline).result(result_id)
-    if source.origin is not None and source.base is not None:  # a vendor's form: its folder, no '~'
-        path = inside_form_folder(source.base, ref.file)
-    else:
-        # os.path's expanduser leaves "~nobody/x" as it is (Path's raises); an absolute file ignores the base.
-        file = Path(os.path.expanduser(ref.file))
-        path = file if source.base is None else source.base / file
+    path = evidence_path(source)
     # Errors name the path read; the provenance names the file as the profile wrote it.
     evidence = load_evidence_file(path, ref.kind, ref.date, label=str(path), limit=limit)
     return evidence.with_provenance(evidence.provenance.named(shown(ref.file, source.base)))
+
+
+def evidence_path(source: EvidenceSource) -> Path:
+    """The file an evidence source names (not a ``refstack:`` result): a vendor's form's inside its
+    folder, links followed (InputError when one leads out); else as written, ``~`` expanded,
+    relative to the source's base."""
+    ref = source.ref
+    if source.origin is not None and source.base is not None:  # a vendor's form: its folder, no '~'
+        return inside_form_folder(source.base, ref.file)
+    # os.path's expanduser leaves "~nobody/x" as it is (Path's raises); an absolute file ignores the base.
+    file = Path(os.path.expanduser(ref.file))
+    return file if source.base is None else source.base / file
+
+
+def request_files(request: EvaluationRequest) -> list[Path]:
+    """The local files an evaluation reads: the profile, every evidence file, the response forms.
+    A report is never written over one of them."""
+    files = [Path(request.profile_source)] if request.profile_source else []
+    files += [r.path for r in request.responses]
+    return files + source_files(
+        [
+            *request.evidence,
+            *registry_sources(request.profile, request.registry),
+            *(s for r in request.responses for s in r.sources),
+        ]
+    )
+
+
+def source_files(sources: Sequence[EvidenceSource]) -> list[Path]:
+    """The files these evidence sources name (RefStack results aside)."""
+    files = []
+    for source in sources:
+        if source.ref.file.startswith(REFSTACK_PREFIX):
+            continue
+        try:
+            files.append(evidence_path(source))
+        except InputError:  # a link out of a form's folder: refused when it is read
+            continue
+    return files
 
 
 class EvidenceByProduct(Mapping[str, Sequence[Evidence]]):

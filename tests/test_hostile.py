@@ -607,6 +607,58 @@ def test_the_output_target_survives(w, target):
     target.check(w, ran)
 
 
+@pytest.mark.parametrize(
+    ("command", "target", "named"),
+    [
+        ("report", "profile.toml", ""),
+        ("rfp", "profile.toml", ""),
+        ("report", "pass.txt", ""),  # an evidence file
+        ("report", "link.json", "profile.toml, "),  # a link to the profile
+        ("report", "hard.json", "pass.txt, "),  # a hard link to the evidence
+        ("report", "forms/acme.toml", ""),  # a vendor's response form
+        ("report", "forms/acme.txt", ""),  # the evidence a form names
+    ],
+)
+def test_an_output_never_replaces_a_file_it_is_made_from(w, command, target, named):
+    """report -o and rfp -o wrote over the profile, an evidence file or a response form they read
+    (by its name, a link or a hard link): the input was gone, replaced by its own report."""
+    write(
+        w / "profile.toml",
+        PROFILE_HEAD + '[[shortlist]]\nname = "Acme"\nevidence = [{ file = "pass.txt", date = 2029-12-01 }]\n',
+    )
+    (w / "forms").mkdir()
+    write(w / "forms" / "acme.txt", (w / "pass.txt").read_text())
+    write(w / "forms" / "acme.toml", 'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "Acme Oy"\n'
+          'product = "Acme"\n[[evidence]]\nfile = "acme.txt"\nkind = "self-reported"\ndate = 2029-12-02\n'
+          '[[requirement]]\nclause = "M1"\nclaim = "comply"\n')  # fmt: skip
+    os.symlink("profile.toml", w / "link.json")
+    os.link(w / "pass.txt", w / "hard.json")
+    before = {
+        p: p.read_bytes()
+        for p in (w / "profile.toml", w / "pass.txt", w / "forms" / "acme.toml", w / "forms" / "acme.txt")
+    }
+    if command == "report":
+        args = (
+            "report",
+            "--profile",
+            "profile.toml",
+            "--as-of",
+            "2030-01-01",
+            "--responses",
+            "forms",
+            "--format",
+            "json",
+        )
+    else:
+        args = ("rfp", "--profile", "profile.toml")
+    ran = buyer(*args, "-o", target, cwd=w)
+    clean(ran, 2, says=(f"{target}: not written: is {named}a file this is made from; name another file",))
+    assert {p: p.read_bytes() for p in before} == before
+    fine = buyer(*args, "-o", "out/fine.json", cwd=w)
+    clean(fine, 0, lines=None)
+    assert (w / "out" / "fine.json").is_file()
+
+
 # -- servers that drip, stay silent, fail, or claim endless pages ------------------------------------------
 
 

@@ -400,6 +400,24 @@ async def test_a_new_profile_exported_before_it_is_saved_quotes_the_hash_its_sav
     assert quoted == hashlib.sha256(target.read_bytes()).hexdigest()
 
 
+async def test_an_export_is_never_written_over_the_profile_even_when_asked_to(tui_env):
+    path = profile_copy(tui_env)
+    before = path.read_bytes()
+    app = app_for(profile=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: catalogue_ready(app))
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query("#format"))
+        app.screen.query_one("#format", Select).value = "md"
+        await until(pilot, lambda: app.screen.query_one("#output", Input).value.endswith(".md"))
+        app.screen.query_one("#output", Input).value = str(path)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, ReplaceOutput))
+        await pilot.click("#replace")
+        await until(pilot, lambda: "a file this is made from" in text_of(app, "#result"), 60)
+    assert path.read_bytes() == before
+
+
 async def test_an_export_asks_before_it_replaces_a_file(tui_env):
     evidence_files(tui_env)
     report = tui_env / "scorecard.json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from buyer._lazy import lazy_import
@@ -32,8 +33,13 @@ def register(commands: Any) -> None:
 
 
 def build_scorecard(args: argparse.Namespace) -> Scorecard:
+    return evaluated(args)[0]
+
+
+def evaluated(args: argparse.Namespace) -> tuple[Scorecard, list[Path]]:
+    """The scorecard, and the local files it was made from (never written over)."""
     request, cat = _request.build_request(args)
-    return actions.evaluate(request, cat)
+    return actions.evaluate(request, cat), actions.request_files(request)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from buyer._hashing import sha256_hex
 from buyer._lazy import lazy_import
 from buyer._text import printable
 from buyer.cli._common import EXIT_OK, add_requirement_options, add_source, catalogue, named, parse_timestamp
-from buyer.cli.evaluate_cmd import build_scorecard
+from buyer.cli.evaluate_cmd import evaluated
 from buyer.errors import UsageError
 from buyer.model.scorecard import Scorecard
 from buyer.report.export import EXPORTS, export_format, for_suffix
@@ -77,7 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = export_format(args.format) if args.format else (by_suffix or export_format("pdf"))
     if fmt.key == "pdf" and args.output == STDOUT and sys.stdout.isatty():  # binary: escape codes on screen
         raise UsageError("a PDF is not shown on a terminal: give -o FILE.pdf, or send -o - to a file or a pipe")
-    card = build_scorecard(args)
+    card, inputs = evaluated(args)
     if output is None:
         stem = Path(args.profile).stem if args.profile else f"scorecard-{args.guideline}"
         output = DEFAULT_FOLDER / f"{stem}-{card.as_of.isoformat()}{fmt.suffix}"
@@ -96,7 +96,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         data = scorecard_csv(card, one_line=True).encode()
     else:
         data = fmt.render(card, args.generated_at, args.prepared_by, args.title)  # whole, before anything is written
-    where = write_output(output, data)
+    where = write_output(output, data, inputs=inputs)
     if where != STDOUT:
         print(printable(f"wrote {where} ({len(data)} bytes, sha256 {sha256_hex(data)})"), file=sys.stderr)
     return EXIT_OK
@@ -174,7 +174,7 @@ def cmd_rfp(args: argparse.Namespace) -> int:
         print(printable(f"wrote {where}/ ({len(files)} files; check with: sha256sum -c SHA256SUMS)"), file=sys.stderr)
         return EXIT_OK
     text = actions.rfp_text(loaded.profile, cat, loaded.path.parent, args.offline)
-    where = write_output(args.output or STDOUT, text)
+    where = write_output(args.output or STDOUT, text, inputs=[loaded.path])
     if where != STDOUT:
         print(printable(f"wrote {where}"), file=sys.stderr)
     return EXIT_OK

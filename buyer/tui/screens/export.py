@@ -88,8 +88,21 @@ def export(
         data = render(card, fmt, prepared_by=prepared_by)  # type: ignore[arg-type]
         if profile_file is not None:
             _still_the_file(profile_file, card.profile_sha256)  # type: ignore[attr-defined]
-    write_output(path, data)
+    write_output(path, data, inputs=_made_from(bench, evaluation))
     return Written(path, len(data), sha256_hex(data), evaluated)
+
+
+def _made_from(bench: Workbench, evaluation: Evaluation | None) -> list[Path]:
+    """The profile's file and every file the evaluation reads: an export is never written over one."""
+    from buyer.actions import EvidenceSource, request_files, source_files
+
+    files = [bench.path] if bench.path is not None else []
+    if evaluation is not None:
+        files += request_files(evaluation.request)
+    else:
+        sources = [EvidenceSource(p.name, ref, bench.base_dir) for p in bench.profile.shortlist for ref in p.evidence]
+        files += source_files(sources)
+    return files
 
 
 def _all_read(card: object) -> None:
