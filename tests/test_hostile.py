@@ -659,6 +659,34 @@ def test_an_output_never_replaces_a_file_it_is_made_from(w, command, target, nam
     assert (w / "out" / "fine.json").is_file()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate", "--guideline", "2030.01", "--as-of", "2030-01-01", "--evidence", "pass.txt"),
+        ("evaluate", "--guideline", "2030.01", "--as-of", "2030-01-01", "--evidence", "pass.txt", "--format", "json"),
+        ("guidelines", "list"),
+        ("report", "--guideline", "2030.01", "--as-of", "2030-01-01", "--evidence", "pass.txt", "-o", "-"),
+        ("--version",),
+    ],
+)
+def test_a_closed_standard_output_is_one_line_and_no_verdict(w, args):
+    """Started with stdout closed (>&-), Python gives None: a write was a traceback and exit 1,
+    which reads as the verdict 'a requirement fails'."""
+    env = {**os.environ, "BUYER_INTEROP_URL": str(SOURCE)}
+    ran = subprocess.run(
+        [sys.executable, "-m", "buyer", *args], cwd=w, env=env, stdout=None, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL, timeout=BOUND, preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    err = ran.stderr.decode()
+    assert ran.returncode == 2, err
+    assert err == "buyer: error: standard output: not written: is closed; send it to a file (> FILE) or give -o FILE\n"
+    written = subprocess.run(
+        [sys.executable, "-m", "buyer", *args[:-2], "-o", "r.json"] if args[0] == "report" else ["true"],
+        cwd=w, env=env, capture_output=True, timeout=BOUND, preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr  # a command that writes a file needs no stdout
+
+
 # -- servers that drip, stay silent, fail, or claim endless pages ------------------------------------------
 
 

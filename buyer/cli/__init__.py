@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -18,8 +19,8 @@ from buyer import __version__
 from buyer._text import printable
 from buyer.cli import tui_cmd
 from buyer.cli._common import EXIT_USAGE
-from buyer.cli._stdout import EXIT_CLOSED, StdoutClosed, guarded_stdout, silence
-from buyer.errors import BuyerError, ProfileErrors
+from buyer.cli._stdout import EXIT_CLOSED, StdoutClosed, closed_stdout, guarded_stdout, silence
+from buyer.errors import BuyerError, OutputError, ProfileErrors
 from buyer.sources.budget import command
 
 EPILOG = """With no COMMAND at a terminal, buyer opens its terminal UI (also: buyer tui).
@@ -106,8 +107,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stderr is None:  # closed (2>&-): errors go nowhere, as asked, rather than to stdout
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (for the life of the process)
+    if sys.stdout is None:  # closed (>&-): what a command would print is refused in one line
+        sys.stdout = closed_stdout()
     parser = build_parser(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except OutputError as exc:  # --help or --version, and nowhere to write them
+        print(f"buyer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not getattr(args, "handler", None):
         # No verb: the terminal UI for a person at a terminal, the help for a script.
         if argv is None and sys.stdin.isatty() and sys.stdout.isatty():

@@ -50,6 +50,25 @@ class _Guarded(io.RawIOBase):
             raise OutputError(STDOUT, (exc.strerror or type(exc).__name__).lower()) from None
 
 
+class _Closed(io.RawIOBase):
+    """Standard output closed before buyer started (``>&-``): Python gives None, and a write to it
+    was a traceback and exit 1 (a verdict). Each write is the one line that says why instead."""
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        raise OutputError("standard output", "is closed; send it to a file (> FILE) or give -o FILE")
+
+
+def closed_stdout() -> io.TextIOWrapper:
+    """A stand-in for a standard output that is closed: writing to it raises an OutputError."""
+    return io.TextIOWrapper(io.BufferedWriter(_Closed(), buffer_size=1), encoding="utf-8", write_through=True)
+
+
 @contextlib.contextmanager
 def guarded_stdout() -> Iterator[None]:
     """Inside, ``sys.stdout`` raises ``StdoutClosed`` or ``OutputError`` instead of ``OSError``;
