@@ -687,6 +687,33 @@ def test_a_closed_standard_output_is_one_line_and_no_verdict(w, args):
     assert written.returncode == 0, written.stderr  # a command that writes a file needs no stdout
 
 
+@pytest.mark.parametrize(
+    ("cloud", "secret", "says"),
+    [
+        ("", b"x\n", "cloud: give the cloud's name in clouds.yaml"),
+        ("a\x1bb", b"x\n", "cloud: a name of up to 255 characters without control characters"),
+        ("trial", b"\xff\xfe" + CANARY.encode() + b"\n", "--stdin: the secret is not UTF-8 text"),
+        ("trial", CANARY.encode() * 1000 + b"\n", "--stdin: a secret of more than 4,096 characters"),
+    ],
+)
+def test_a_secret_or_cloud_that_cannot_be_stored_is_one_line(w, cloud, secret, says):
+    """These were tracebacks (a blank name refused by the keyring backend, bytes that are not
+    UTF-8) or a 100 MB secret stored whole."""
+    ran = buyer("credentials", "set", cloud, "--stdin", cwd=w, stdin=secret, env={"HOME": str(w)})
+    clean(ran, 2, says=(says,))
+
+
+def test_a_secret_asked_of_a_closed_standard_input_is_one_line(w):
+    ran = subprocess.run(
+        [sys.executable, "-m", "buyer", "credentials", "set", "trial", "--stdin"], cwd=w, capture_output=True,
+        env={**os.environ, "HOME": str(w)}, timeout=BOUND, preexec_fn=lambda: os.close(0),
+    )  # fmt: skip
+    assert ran.returncode == 2
+    assert ran.stderr.decode() == (
+        "buyer: error: standard input is closed: pipe the secret with --stdin, or run at a terminal\n"
+    )
+
+
 # -- servers that drip, stay silent, fail, or claim endless pages ------------------------------------------
 
 

@@ -7,6 +7,7 @@ import getpass
 import sys
 from typing import Any
 
+from buyer._text import printable
 from buyer.cli._common import EXIT_OK, say
 from buyer.errors import UsageError
 
@@ -32,16 +33,37 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_delete)
 
 
+MAX_SECRET = 4096  # characters: a password or an application credential secret is far shorter
+
+
+def _cloud_name(name: str) -> str:
+    """A cloud as clouds.yaml names it: one line of text that shows as it is."""
+    if not name.strip():
+        raise UsageError("cloud: give the cloud's name in clouds.yaml")
+    if len(name) > 255 or printable(name) != name:
+        raise UsageError("cloud: a name of up to 255 characters without control characters, as clouds.yaml has it")
+    return name
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from buyer.live.credentials import store_secret
 
+    cloud = _cloud_name(args.cloud)
+    if sys.stdin is None:
+        raise UsageError("standard input is closed: pipe the secret with --stdin, or run at a terminal")
     if args.stdin:
-        secret = sys.stdin.readline().rstrip("\r\n")
+        secret = sys.stdin.readline(MAX_SECRET + 2).rstrip("\r\n")
     else:
         if not sys.stdin.isatty():
             raise UsageError("no terminal to prompt on; pipe the secret with --stdin")
-        secret = getpass.getpass(f"Secret for cloud {args.cloud}: ")
-    store_secret(args.cloud, secret)
+        secret = getpass.getpass(f"Secret for cloud {cloud}: ")
+    if len(secret) > MAX_SECRET:
+        raise UsageError(f"--stdin: a secret of more than {MAX_SECRET:,} characters; give the secret alone, one line")
+    try:
+        secret.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (read with surrogate escapes)
+        raise UsageError("--stdin: the secret is not UTF-8 text") from None
+    store_secret(cloud, secret)
     say(f"stored the secret for cloud {args.cloud} in the keyring")
     return EXIT_OK
 

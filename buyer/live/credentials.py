@@ -24,6 +24,8 @@ def store_secret(cloud: str, secret: str) -> None:
         keyring.set_password(SERVICE, cloud, secret)
     except keyring.errors.KeyringError as exc:
         raise LiveError(f"cannot store the secret for cloud {cloud}: {_reason(exc)}") from None
+    except ValueError as exc:  # a backend's refusal of a name ("Username cannot be blank")
+        raise LiveError(f"cannot store the secret for cloud {cloud}: the keyring refused it ({_reason(exc)})") from None
 
 
 def read_secret(cloud: str) -> str | None:
