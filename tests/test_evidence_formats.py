@@ -336,6 +336,13 @@ REPORT_HEAD = (
         ),
         # a raw control character (BEL) in a quoted string: at its place, not just "not valid YAML"
         (REPORT_HEAD + 'subject: "ex\\e]0;CANARY\x07cloud"\n', "r.yaml:6:24: not valid YAML: a control character"),
+        # a key given twice: "last one wins" would turn the failure written first into a pass
+        (
+            REPORT_HEAD
+            + "subject: x\nversions:\n  v5.1:\n    scs-0100-syntax-check: -1\n    scs-0100-syntax-check: 1\n",
+            "r.yaml:10:5: not valid YAML: the key scs-0100-syntax-check is given twice (first on line 9)",
+        ),
+        (REPORT_HEAD + "checked_at: 2030-01-01\n", "r.yaml:6:1: not valid YAML: the key checked_at is given twice"),
     ],
 )
 def test_a_broken_scs_report_is_told_as_one(disc, capsys, text, shown):

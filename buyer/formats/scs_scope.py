@@ -111,9 +111,31 @@ def _check_shape(root: yaml.Node, source: str) -> None:
             raise InputError(
                 source, "not valid YAML: an alias refers to itself", line=mark.line + 1, column=mark.column + 1
             )
+        if isinstance(node, yaml.MappingNode):
+            _unique_keys(node, source)
         on_path.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _unique_keys(node: yaml.MappingNode, source: str) -> None:
+    """A key given twice in one mapping is refused (YAML 1.2 requires unique keys): read "last one
+    wins", a testcase written failed and then passed below it counted as passed, while a person
+    reading the file sees the failure first."""
+    seen: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        ident = (key.tag, key.value)
+        if ident in seen:
+            mark = key.start_mark
+            raise InputError(
+                source,
+                f"not valid YAML: the key {key_text(key.value)} is given twice (first on line {seen[ident]})",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        seen[ident] = key.start_mark.line + 1
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
