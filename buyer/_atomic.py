@@ -182,6 +182,11 @@ def write_folder(
             raise OutputError(label, "exists and is not a folder")
         if not replace:
             raise OutputError(label, "already exists (replace it with --force)")
+        # Replaced by renaming: the working folder (or one above it) would be moved from under the
+        # shell that runs buyer, which then sees an empty, deleted folder.
+        here = Path.cwd().resolve()
+        if here == target or target in here.parents:
+            raise OutputError(label, "is the working folder or holds it; name a folder for the package")
         listed = _replaceable(label, target, marker)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

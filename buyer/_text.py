@@ -45,8 +45,11 @@ def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
 
 
 # Characters that take no room on screen beside format controls (category Cf: zero-width space,
-# joiners, word joiner, BOM, soft hyphen…): Hangul fillers, the grapheme joiner, variation selectors.
-_INVISIBLE_OTHER = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\ufe00-\ufe0f]")
+# joiners, word joiner, BOM, soft hyphen…): Hangul fillers, the grapheme joiner, variation selectors
+# (and their supplement), the blank Braille pattern.
+_INVISIBLE_OTHER = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+)
 
 
 def invisible(text: str) -> list[str]:
@@ -59,6 +62,8 @@ def look_alike_key(text: str) -> str:
     """What a name looks like at a glance: compatibility forms folded (NFKC), case aside, and
     neither spaces nor characters that draw nothing counted (a zero-width space can stand in
     for a space). Two names with one key are easily taken for each other."""
+    if text.isascii():  # the usual name: NFKC leaves it as it is, and no ASCII character is invisible
+        return "".join(text.lower().split())
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if not ch.isspace() and not invisible(ch))
 

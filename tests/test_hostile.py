@@ -714,6 +714,19 @@ def test_a_secret_asked_of_a_closed_standard_input_is_one_line(w):
     )
 
 
+def test_a_package_is_never_written_over_the_working_folder(w):
+    """--package . --force in an empty folder renamed the shell's working folder away: 'wrote ./',
+    and the shell saw an empty, deleted folder."""
+    write(w / "profile.toml", PROFILE_HEAD)
+    here = w / "empty"
+    here.mkdir()
+    ran = buyer("rfp", "--profile", "../profile.toml", "--package", ".", "--force", cwd=here)
+    clean(ran, 2, says=(".: not written: is the working folder or holds it; name a folder for the package",))
+    assert here.is_dir() and not any(here.iterdir())
+    clean(buyer("rfp", "--profile", "../profile.toml", "--package", "pkg", cwd=here), 0, lines=1)
+    assert (here / "pkg" / "SHA256SUMS").is_file()
+
+
 # -- servers that drip, stay silent, fail, or claim endless pages ------------------------------------------
 
 

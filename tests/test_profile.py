@@ -9,6 +9,7 @@ import pytest
 
 from buyer import actions
 from buyer._atomic import atomic_write
+from buyer._text import token
 from buyer.cli import main
 from buyer.errors import InputError, OutputError
 from buyer.formats.toml_models import ProfileErrors, dump_profile, parse_profile
@@ -80,6 +81,17 @@ def test_duplicate_products_and_empty_kinds_are_refused():
     twice = GOOD + '\n[[shortlist]]\nname = "Acme"\n'
     with pytest.raises(ProfileErrors, match="names product 'Acme' twice"):
         parse_profile(twice, "p.toml")
+    # Names that read the same are refused as the response forms' are: the scorecard would show
+    # two rows nobody can tell apart
+    for other, hidden in (("ac\u200bme", ": U+200B draws nothing"), ("ACME", ""), (" A c m e", "")):
+        alike = GOOD + f'\n[[shortlist]]\nname = "{other}"\n'
+        with pytest.raises(ProfileErrors) as told:
+            parse_profile(alike, "p.toml")
+        assert told.value.errors[0].message == (
+            f"shortlist: names products 'Acme' and {token(other)}, which look alike (they differ in case, "
+            f"spaces or characters that draw nothing{hidden}); name them apart"
+        )
+    assert len(parse_profile(GOOD + '\n[[shortlist]]\nname = "Acme 2"\n', "p.toml").shortlist) == 2
     with pytest.raises(ProfileErrors, match="must accept at least one kind"):
         parse_profile(GOOD + "\n[evidence_policy]\naccepted_kinds = []\n", "p.toml")
 

@@ -507,6 +507,10 @@ BROKEN = [
      "vendor.product: holds characters that draw nothing (U+200B) and otherwise reads as the shortlisted 'Acme Public Cloud'"),
     ("a word joiner after a shortlisted name", ('product = "Acme Public Cloud"', 'product = "ACME Public Cloud\\u2060"'), 7,
      "holds characters that draw nothing (U+2060) and otherwise reads as the shortlisted 'Acme Public Cloud'"),
+    ("a blank Braille pattern after a shortlisted name", ('product = "Acme Public Cloud"', 'product = "Acme Public Cloud\u2800"'), 7,
+     "holds characters that draw nothing (U+2800) and otherwise reads as the shortlisted 'Acme Public Cloud'"),
+    ("a supplementary variation selector", ('product = "Acme Public Cloud"', 'product = "Acme Public Cloud\U000E0100"'), 7,
+     "holds characters that draw nothing (U+E0100) and otherwise reads as the shortlisted 'Acme Public Cloud'"),
 ]  # fmt: skip
 
 

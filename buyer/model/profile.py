@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from buyer._text import invisible, look_alike_key, token
 from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
 from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
 
@@ -168,9 +169,18 @@ class Profile(_Strict):
     @field_validator("shortlist")
     @classmethod
     def _unique_products(cls, value: list[Product]) -> list[Product]:
-        seen: set[str] = set()
-        for product in value:
-            if product.name in seen:
+        seen: dict[str, int] = {}  # what a name looks like -> the first product that looks so
+        for at, product in enumerate(value):
+            first = seen.setdefault(look_alike_key(product.name), at)
+            if first == at:
+                continue
+            other = value[first].name
+            if other == product.name:
                 raise ValueError(f"names product '{product.name}' twice")
-            seen.add(product.name)
+            hidden = invisible(other) + invisible(product.name)
+            unseen = f": {', '.join(dict.fromkeys(hidden))} draws nothing" if hidden else ""
+            raise ValueError(
+                f"names products {token(other)} and {token(product.name)}, which look alike "
+                f"(they differ in case, spaces or characters that draw nothing{unseen}); name them apart"
+            )
         return value
