@@ -46,7 +46,6 @@ async def test_a_broken_profile_stays_named_with_its_error_and_loads_once_fixed(
         box = app.screen.query_one("#not-loaded")
         form = app.screen.query_one("#form")
         await pilot.pause(0.5)
-        print("DBG", app.focused, form.scroll_y, box.region, form.region)
         await until(pilot, lambda: form.region.contains_region(box.region), what="in view, at the top")
         assert app.screen.query_one("#path", Input).value == str(path)
         assert app.workbench.path is None  # a new profile: nothing of the file was taken
