@@ -22,7 +22,7 @@ from buyer.errors import BuyerError, InputError, ProfileErrors, SourceError, Usa
 from buyer.formats.response import ParsedResponse, check_response, located, raise_all
 from buyer.formats.text import decode_utf8
 from buyer.formats.toml_models import dump_profile, load_toml, parse_profile, toml_positions
-from buyer.model.evidence import Evidence, EvidenceFormat, EvidenceKind, Provenance
+from buyer.model.evidence import Evidence, EvidenceFormat, EvidenceKind, Provenance, refstack_id_problem
 from buyer.model.guideline import Guideline
 from buyer.model.profile import EvidenceRef, Product, Profile
 from buyer.model.requirements import (
@@ -225,7 +225,16 @@ def split_evidence_arg(arg: str) -> tuple[str, str]:
 
 def evidence_args(args: Sequence[str], kind: EvidenceKind) -> list[EvidenceSource]:
     """``--evidence`` options as sources (relative to the working folder)."""
-    return [EvidenceSource(p, EvidenceRef(file=f, kind=kind)) for p, f in map(split_evidence_arg, args)]
+    from pydantic import ValidationError
+
+    out = []
+    for product, file in map(split_evidence_arg, args):
+        try:
+            out.append(EvidenceSource(product, EvidenceRef(file=file, kind=kind)))
+        except ValidationError as exc:  # the model's own words: one owner of what a file may be
+            reason = str(exc.errors()[0].get("msg", "not a file")).removeprefix("Value error, ")
+            raise UsageError(f"--evidence: {token(file)}: {reason}") from None
+    return out
 
 
 def profile_sources(loaded: LoadedProfile | None, profile: Profile) -> list[EvidenceSource]:
@@ -272,8 +281,9 @@ def _load_evidence(source: EvidenceSource, offline: bool = False, limit: int | N
     ref = source.ref
     if ref.file.startswith(REFSTACK_PREFIX):
         result_id = ref.file.removeprefix(REFSTACK_PREFIX).strip()
-        if not result_id:
-            raise InputError(ref.file, "name a RefStack result id after 'refstack:'")
+        problem = refstack_id_problem(result_id)
+        if problem:
+            raise InputError(token(ref.file), problem)
         return refstack_client(offline).result(result_id)
     path = evidence_path(source)
     # Errors name the path read; the provenance names the file as the profile wrote it.

@@ -727,6 +727,30 @@ def test_a_package_is_never_written_over_the_working_folder(w):
     assert (here / "pkg" / "SHA256SUMS").is_file()
 
 
+@pytest.mark.parametrize("result_id", ["../../x", "1 2", "\\u001b]0;x\\u0007", "a/b"])
+def test_a_refstack_id_that_is_no_id_is_told_where_it_is_written(w, result_id):
+    """It passed `response check` and became part of a URL path, failing at evaluate time without
+    naming the form (or, with '..', asking for another path of the server)."""
+    write(w / "profile.toml", PROFILE_HEAD + '[[shortlist]]\nname = "Acme"\nevidence = [{ file = "pass.txt" }]\n')
+    (w / "forms").mkdir()
+    write(w / "forms" / "acme.toml", 'format = "buyer.rfp-response"\nversion = 1\n[vendor]\ncompany = "Acme Oy"\n'
+          f'product = "Acme"\n[[evidence]]\nfile = "refstack:{result_id}"\n[[requirement]]\nclause = "M1"\n'
+          'claim = "comply"\n')  # fmt: skip
+    said = "a RefStack result id has letters, digits, '.', '_' and '-' only"
+    clean(
+        buyer("response", "check", "forms", "--profile", "profile.toml", cwd=w),
+        2,
+        says=(":7:1: evidence[0].file: " + said,),
+    )
+    write(
+        w / "bad.toml", PROFILE_HEAD + f'[[shortlist]]\nname = "A"\nevidence = [{{ file = "refstack:{result_id}" }}]\n'
+    )
+    clean(buyer("profile", "check", "bad.toml", cwd=w), 2, says=("bad.toml:", said))
+    if "\\" not in result_id:  # (a shell argument holds no TOML escapes)
+        ran = buyer(*EVALUATE, "--source", SOURCE, "--evidence", f"A=refstack:{result_id}", cwd=w)
+        clean(ran, 2, says=("--evidence: ", said))
+
+
 # -- servers that drip, stay silent, fail, or claim endless pages ------------------------------------------
 
 

@@ -222,6 +222,20 @@ def split_test_id(test_id: str) -> tuple[str, str | None]:
     return name, uuid
 
 
+# A RefStack result id (a UUID there; letters, digits, '.', '_' and '-' here): it becomes part of a
+# URL path, so nothing that could leave it ('/', '..', spaces, control characters) is taken.
+_REFSTACK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
+
+
+def refstack_id_problem(result_id: str) -> str | None:
+    """Why ``result_id`` (what follows ``refstack:``) is no RefStack result id; None when it is one."""
+    if not result_id.strip():
+        return "name a RefStack result id after 'refstack:'"
+    if not _REFSTACK_ID.match(result_id):
+        return "a RefStack result id has letters, digits, '.', '_' and '-' only (as RefStack's page shows it)"
+    return None
+
+
 def normalise_uuid(value: str | None) -> str | None:
     """The canonical form (lower case, hyphenated) of an idempotent id, or None."""
     if not value:

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from buyer._text import invisible, look_alike_key, token
-from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind
+from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind, refstack_id_problem
 from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
 
 
@@ -132,6 +132,15 @@ class EvidenceRef(_Strict):
     file: PathText
     kind: EvidenceKind = EvidenceKind.SELF_REPORTED
     date: Date | None = Field(None, description="when the tests ran, if the file does not say")
+
+    @field_validator("file")
+    @classmethod
+    def _result_id(cls, value: str) -> str:
+        if value.startswith("refstack:"):
+            problem = refstack_id_problem(value.removeprefix("refstack:").strip())
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 class ScsRequirement(_Strict):

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from buyer._text import token
-from buyer.model.evidence import EvidenceKind
+from buyer.model.evidence import EvidenceKind, refstack_id_problem
 from buyer.model.profile import Line, Note, PathText
 
 FORMAT = "buyer.rfp-response"
@@ -85,8 +85,9 @@ class ResponseEvidence(_Strict):
     @classmethod
     def _inside(cls, value: str) -> str:
         if value.startswith(REFSTACK_PREFIX):
-            if not value.removeprefix(REFSTACK_PREFIX).strip():
-                raise ValueError("name a RefStack result id after 'refstack:'")
+            problem = refstack_id_problem(value.removeprefix(REFSTACK_PREFIX))
+            if problem:
+                raise ValueError(problem)
             return value
         # Read on the buyer's machine: only files beside the form (or below it) are read.
         for path in (PurePosixPath(value), PureWindowsPath(value)):
