@@ -22,7 +22,14 @@ from buyer.errors import BuyerError, InputError, ProfileErrors, SourceError, Usa
 from buyer.formats.response import ParsedResponse, check_response, located, raise_all
 from buyer.formats.text import decode_utf8
 from buyer.formats.toml_models import dump_profile, load_toml, parse_profile, toml_positions
-from buyer.model.evidence import Evidence, EvidenceFormat, EvidenceKind, Provenance, refstack_id_problem
+from buyer.model.evidence import (
+    REFSTACK_PREFIX,
+    Evidence,
+    EvidenceFormat,
+    EvidenceKind,
+    Provenance,
+    refstack_id_problem,
+)
 from buyer.model.guideline import Guideline
 from buyer.model.profile import EvidenceRef, Product, Profile
 from buyer.model.requirements import (
@@ -33,7 +40,6 @@ from buyer.model.requirements import (
     resolve_scs,
 )
 from buyer.model.requirements import problems as requirement_problems
-from buyer.model.response import REFSTACK_PREFIX as RESPONSE_REFSTACK_PREFIX
 from buyer.model.response import Parts, Response
 from buyer.model.scorecard import GuidelineUse, InputUse, ResponseUse, Scorecard, VendorClaim
 from buyer.model.scoring import evaluate as score
@@ -43,8 +49,6 @@ from buyer.sources.files import Kind, check_readable, load_evidence_file, read_f
 from buyer.sources.refstack import RefStackClient
 from buyer.sources.registry import Registry, load_registry
 from buyer.sources.scs_scopes import LoadedScope, load_scope
-
-REFSTACK_PREFIX = "refstack:"
 
 
 def make_fetcher(offline: bool = False) -> Fetcher:
@@ -681,7 +685,7 @@ def inside_form_folder(folder: Path, file: str) -> Path:
 def _evidence_errors(label: str, text: str, parts: Parts, folder: Path, parse: bool) -> list[InputError]:
     found = []
     for i, e in parts.evidence:
-        if e.file.startswith(RESPONSE_REFSTACK_PREFIX):
+        if e.file.startswith(REFSTACK_PREFIX):
             continue  # a published result: fetched when evaluated
         try:
             path = inside_form_folder(folder, e.file)

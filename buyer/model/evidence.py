@@ -224,6 +224,7 @@ def split_test_id(test_id: str) -> tuple[str, str | None]:
 
 # A RefStack result id (a UUID there; letters, digits, '.', '_' and '-' here): it becomes part of a
 # URL path, so nothing that could leave it ('/', '..', spaces, control characters) is taken.
+REFSTACK_PREFIX = "refstack:"  # a published result named instead of a file: refstack:<result id>
 _REFSTACK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 
 

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from buyer._text import invisible, look_alike_key, token
-from buyer.model.evidence import MAX_AGE_DAYS, EvidenceKind, refstack_id_problem
+from buyer.model.evidence import MAX_AGE_DAYS, REFSTACK_PREFIX, EvidenceKind, refstack_id_problem
 from buyer.model.guideline import CORE_PROGRAM_KEYS, program_key
 
 
@@ -136,8 +136,8 @@ class EvidenceRef(_Strict):
     @field_validator("file")
     @classmethod
     def _result_id(cls, value: str) -> str:
-        if value.startswith("refstack:"):
-            problem = refstack_id_problem(value.removeprefix("refstack:").strip())
+        if value.startswith(REFSTACK_PREFIX):
+            problem = refstack_id_problem(value.removeprefix(REFSTACK_PREFIX).strip())
             if problem:
                 raise ValueError(problem)
         return value

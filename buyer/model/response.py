@@ -22,12 +22,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from buyer._text import token
-from buyer.model.evidence import EvidenceKind, refstack_id_problem
+from buyer.model.evidence import REFSTACK_PREFIX, EvidenceKind, refstack_id_problem
 from buyer.model.profile import Line, Note, PathText
 
 FORMAT = "buyer.rfp-response"
 VERSION = 1
-REFSTACK_PREFIX = "refstack:"
 _CLAUSE = re.compile(r"^[MD][1-9][0-9]{0,3}$")
 
 Problem = tuple[tuple[str | int, ...], str]
