@@ -79,10 +79,7 @@ def load_profile(path: str | Path) -> LoadedProfile:
     """Read and validate a profile file (its own rules; ``check_profile`` adds the catalogue's)."""
     file = Path(path)
     data = read_input(file)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8 text (is this a TOML profile?)") from None
+    text = decode_utf8(data, str(path))  # where it is not, and what it looks like instead
     return LoadedProfile(parse_profile(text, str(path)), file, sha256_hex(data), text)
 
 

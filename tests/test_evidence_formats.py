@@ -308,6 +308,12 @@ def test_a_vendor_form_cannot_send_a_saved_discovery(disc, capsys):
         # JSON with a Latin-1 name (it was "not valid JSON: not UTF-8 text", with no place)
         ('{"results": [\n  {"name": "tempest.é"}]}'.encode("latin-1"), "l.txt:2:21: not UTF-8 text (byte 34 is not"),
         ('{"results": []}'.encode("utf-16"), "l.txt: UTF-16 text, not UTF-8"),
+        # UTF-32's mark begins with UTF-16's (it was told as UTF-16); without a mark, the zero bytes
+        # of Latin letters tell both (they were "a binary file")
+        ("tempest.a.B.test_ok\n".encode("utf-32"), "l.txt: UTF-32 text, not UTF-8: save it as UTF-8"),
+        ("tempest.a.B.test_ok\n".encode("utf-32-be"), "l.txt: UTF-32 text, not UTF-8"),
+        ('{"results": []}'.encode("utf-16-le"), "l.txt: UTF-16 text, not UTF-8"),
+        ("tempest.a.B.test_ok\n".encode("utf-16-be"), "l.txt: UTF-16 text, not UTF-8"),
     ],
 )
 def test_evidence_in_another_encoding_is_told_where(disc, capsys, data, shown):

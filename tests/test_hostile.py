@@ -251,6 +251,8 @@ LOCAL = [
     Local("profile check nested 3,000 deep", lambda w: ("profile", "check", _profile(w, DEEP_TOML)), "nested deeper"),
     Local("profile that is not UTF-8", lambda w: ("evaluate", "--profile", write(w / "p.toml", b'name = "\xff\xfe"\n')),
           "not UTF-8"),
+    Local("profile saved as UTF-32", lambda w: ("evaluate", "--profile", write(
+        w / "p.toml", f'name = "{CANARY}"\n'.encode("utf-32"))), "p.toml: UTF-32 text, not UTF-8"),
     Local("character device as profile", lambda w: ("evaluate", "--profile", "/dev/zero"), "not a regular file"),
     Local("sparse 1 TiB profile", lambda w: ("evaluate", "--profile", sparse(w / "p.toml")), "MiB are refused"),
     Local("FIFO with no writer as profile", lambda w: ("evaluate", "--profile", fifo(w / "p.toml")),

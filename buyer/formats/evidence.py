@@ -23,7 +23,7 @@ from buyer._hashing import sha256_hex
 from buyer.errors import InputError
 from buyer.formats._json import Reader, load_json
 from buyer.formats.scs_results import looks_like_status, parse_reports, parse_status
-from buyer.formats.text import first_bad_byte, not_utf8
+from buyer.formats.text import first_bad_byte, not_utf8, wide_encoding
 from buyer.model.evidence import (
     Evidence,
     EvidenceFormat,
@@ -86,11 +86,11 @@ def detect_format(data: bytes, source: str) -> str:
         raise InputError(source, f"empty file ({_EXPECTED})")
     if data[0] == _SUBUNIT_V2_SIGNATURE:
         return "subunit-v2"
+    if wide_encoding(data) is not None:  # UTF-16 or UTF-32: its text is full of NUL bytes
+        raise not_utf8(data, source, 0)
     start = _LEADING.match(data).end()  # type: ignore[union-attr]  # matches the empty string at worst
     if data[start : start + 1] in (b"{", b"["):
         return "json"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: its text is full of NUL bytes
-        raise not_utf8(data, source, 0)
     if b"\x00" in data[:8192]:
         raise InputError(source, f"a binary file, not evidence ({_EXPECTED})")
     bad = first_bad_byte(data)

@@ -12,7 +12,8 @@ from typing import TypeVar
 
 from buyer._hashing import sha256_hex
 from buyer.config import BuyerSettings, settings
-from buyer.errors import BuyerError, ConfigError, InputError, NotCached, SourceError
+from buyer.errors import BuyerError, ConfigError, NotCached, SourceError
+from buyer.formats.text import decode_utf8
 from buyer.formats.toml_models import parse_toml_model
 from buyer.locations import registry_file
 from buyer.model.local_registry import LocalRegistry
@@ -54,10 +55,7 @@ def load_local(path: Path, required: bool = False) -> tuple[list[RegistryProduct
     if not required and not path.exists():
         return [], []
     data = read_input(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8 text (is this a registry TOML file?)") from None
+    text = decode_utf8(data, str(path))  # where it is not, and what it looks like instead
     products = parse_toml_model(text, str(path), LocalRegistry).products(str(path.name), str(path.parent))
     use = InputUse("registry", "local registry", str(path.name), sha256_hex(data), detail=f"{len(products)} products")
     return products, [use]
