@@ -592,11 +592,14 @@ def skipped_forms(folders: Sequence[str]) -> list[str]:
     for folder in folders:
         path = Path(folder)
         if path.is_dir():
-            out += [f"{entry}: skipped: {why}" for entry in sorted(path.glob("*.toml")) if (why := _not_a_form(entry))]
+            out += [
+                f"{entry}: skipped: {why}" for entry in sorted(path.glob("*.toml")) if (why := _not_a_form(entry, path))
+            ]
     return out
 
 
-def _not_a_form(entry: Path) -> str | None:
+def _not_a_form(entry: Path, folder: Path) -> str | None:
+    """Why an entry of a responses folder is not read as a form (None: it is one)."""
     try:
         mode = entry.stat().st_mode
     except FileNotFoundError:
@@ -606,6 +609,10 @@ def _not_a_form(entry: Path) -> str | None:
             return "a loop of symbolic links"
         return f"cannot be read: {(exc.strerror or str(exc)).lower()}"
     if stat.S_ISREG(mode):
+        # As for the evidence a form names: a link out of the folder would have another vendor's
+        # form, or any file of this machine, read as this one.
+        if entry.is_symlink() and not entry.resolve().is_relative_to(folder.resolve()):
+            return "a symbolic link that leads outside the folder; put the form itself there"
         return None
     if stat.S_ISDIR(mode):
         return "a folder, not a file"
@@ -619,7 +626,7 @@ def response_paths(files: Sequence[str], folders: Sequence[str]) -> list[Path]:
         path = Path(folder)
         if not path.is_dir():
             raise InputError(folder, "no such folder" if not path.exists() else "is not a folder")
-        found = sorted(p for p in path.glob("*.toml") if p.is_file())
+        found = sorted(p for p in path.glob("*.toml") if _not_a_form(p, path) is None)
         if not found:
             raise InputError(folder, "holds no response forms (*.toml)")
         out += found

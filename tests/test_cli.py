@@ -294,18 +294,30 @@ def test_entries_of_a_responses_folder_that_are_not_forms_are_named(tmp_path, ca
     os.mkfifo(folder / "gamma.toml")
     (folder / "delta.toml").mkdir()
     os.symlink("epsilon.toml", folder / "epsilon.toml")
-    assert main(["response", "check", str(folder)]) == 0
+    # another vendor's form (or any file of this machine) through a link is not read as this folder's
+    other = tmp_path / "other-vendor"
+    other.mkdir()
+    (other / "form.toml").write_text((folder / "acme.toml").read_text().replace("Acme", "Zeta"))
+    os.symlink(other / "form.toml", folder / "zeta.toml")
+    os.symlink("acme.toml", folder / "acme-again.toml")  # a link inside the folder is a form there
+    assert main(["response", "check", str(folder)]) == 2  # acme.toml and acme-again.toml answer twice
     out, err = capsys.readouterr()
-    assert "acme.toml: ok: Acme Ltd, Acme" in out
-    assert err.splitlines() == [
+    assert "Zeta" not in out + err
+    assert [line for line in err.splitlines() if "skipped" in line] == [
         f"buyer: warning: {folder / 'beta.toml'}: skipped: a symbolic link to nothing",
         f"buyer: warning: {folder / 'delta.toml'}: skipped: a folder, not a file",
         f"buyer: warning: {folder / 'epsilon.toml'}: skipped: a loop of symbolic links",
         f"buyer: warning: {folder / 'gamma.toml'}: skipped: a FIFO, not a file",
+        f"buyer: warning: {folder / 'zeta.toml'}: skipped: a symbolic link that leads outside the folder; "
+        "put the form itself there",
     ]
+    assert "answers for the same product" in err
+    (folder / "acme-again.toml").unlink()
+    assert main(["response", "check", str(folder)]) == 0
+    assert "acme.toml: ok: Acme Ltd, Acme" in capsys.readouterr().out
     args = ["evaluate", "--guideline", "2030.01", "--source", SOURCE, "--as-of", "2030-01-01", "--no-registry"]
     main([*args, "--responses", str(folder)])
-    assert capsys.readouterr().err.count("skipped") == 4
+    assert capsys.readouterr().err.count("skipped") == 5
 
 
 def test_profile_check_opens_each_evidence_file_as_evaluate_will(passed_list, tmp_path, capsys):
